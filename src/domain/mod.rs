@@ -1,0 +1,21 @@
+//! The domain model: grids in a hierarchy of levels, cameras and grid workers.
+//!
+//! Types here hold only valid values and do no I/O; parsing from the outside world
+//! happens at the edge (`http`, `import`) through the constructors in this module.
+
+#[macro_use]
+mod text_enum;
+mod camera;
+mod code;
+mod coord;
+mod grid;
+mod level;
+mod worker;
+
+pub use camera::{Camera, CameraId, CameraKind, CameraStatus, NewCamera};
+pub use code::{CodeError, GridCode};
+pub use coord::{Bbox, CoordError, LonLat};
+pub use grid::{Grid, GridId, NewGrid};
+pub use level::{Level, LevelNo};
+pub use worker::{NewWorker, Worker, WorkerId, WorkerRole};
+pub use text_enum::UnknownWord;

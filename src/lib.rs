@@ -1,0 +1,15 @@
+//! gridlink: the spatial service of a town's grid-governance command centre.
+//!
+//! ```text
+//!   main.rs ─▶ cli ─▶ app (start-up, wiring) ─▶ http (axum routes, one module per resource)
+//!                          │                        │
+//!                          ▼                        ▼
+//!                        store (trait; sqlite, postgres) ─▶ domain (types and rules, no I/O)
+//!                        spatial (in-memory R-tree index: no HTTP, no SQL) ─▶ domain
+//!                        import, demo (GeoJSON in and out) ─▶ domain
+//! ```
+//! Arrows point inward: nothing depends on `http`, and `spatial` knows nothing of
+//! storage; the index is rebuilt only from data the store has committed.
+
+pub mod domain;
+pub mod store;

@@ -1,0 +1,112 @@
+//! Storage: one contract, [`Store`], with a module per backend.
+//!
+//! SQLite is the zero-setup default; PostgreSQL with PostGIS is production. Both are
+//! reached through sqlx, both keep geometry exactly (coordinates round-trip bit for bit),
+//! and both pass the same contract tests (`tests/store_contract.rs`).
+
+mod postgres;
+mod sqlite;
+
+pub use postgres::PostgresStore;
+pub use sqlite::SqliteStore;
+
+use crate::domain::{
+    Bbox, Camera, CameraId, Grid, GridCode, GridId, Level, LevelNo, NewCamera, NewGrid,
+    NewWorker, Worker, WorkerId,
+};
+use async_trait::async_trait;
+use std::sync::Arc;
+
+/// What can go wrong in a store, in terms a caller can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The thing asked for does not exist.
+    #[error("{0} not found")]
+    NotFound(String),
+    /// The write would break a uniqueness or reference rule (duplicate code, unknown parent).
+    #[error("{0}")]
+    Conflict(String),
+    /// The data was refused by the database's own checks (for example `ST_IsValid`).
+    #[error("{0}")]
+    Invalid(String),
+    /// A stored value could not be read back into the domain model.
+    #[error("corrupt stored data: {0}")]
+    Corrupt(String),
+    /// The database failed or could not be reached.
+    #[error("database error: {0}")]
+    Db(#[from] sqlx::Error),
+    /// Migrations could not be applied.
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// Which grids to list.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct GridFilter {
+    /// Only this level.
+    pub level: Option<LevelNo>,
+    /// Only grids whose bounding box meets this box.
+    pub bbox: Option<Bbox>,
+}
+
+/// The storage contract. Every write is one transaction: it is stored whole or not at all.
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// Applies pending migrations.
+    async fn migrate(&self) -> Result<(), StoreError>;
+
+    /// All levels, top first.
+    async fn levels(&self) -> Result<Vec<Level>, StoreError>;
+
+    /// Inserts levels or renames existing ones.
+    async fn put_levels(&self, levels: &[Level]) -> Result<(), StoreError>;
+
+    /// Grids matching the filter, ordered by level and code.
+    async fn grids(&self, filter: GridFilter) -> Result<Vec<Grid>, StoreError>;
+
+    /// One grid.
+    async fn grid(&self, id: GridId) -> Result<Grid, StoreError>;
+
+    /// One grid by code.
+    async fn grid_by_code(&self, code: &GridCode) -> Result<Grid, StoreError>;
+
+    /// Stores new grids in one transaction, resolving each parent by code (parents may be
+    /// earlier in the same slice). A duplicate code, an unknown level or an unknown parent
+    /// is a [`StoreError::Conflict`] and nothing is stored.
+    async fn insert_grids(&self, grids: &[NewGrid]) -> Result<Vec<Grid>, StoreError>;
+
+    /// Cameras, optionally only those inside a bounding box, ordered by code.
+    async fn cameras(&self, bbox: Option<Bbox>) -> Result<Vec<Camera>, StoreError>;
+
+    /// One camera.
+    async fn camera(&self, id: CameraId) -> Result<Camera, StoreError>;
+
+    /// Stores new cameras in one transaction; a duplicate code stores nothing.
+    async fn insert_cameras(&self, cameras: &[NewCamera]) -> Result<Vec<Camera>, StoreError>;
+
+    /// Workers, ordered by id.
+    async fn workers(&self) -> Result<Vec<Worker>, StoreError>;
+
+    /// One worker.
+    async fn worker(&self, id: WorkerId) -> Result<Worker, StoreError>;
+
+    /// Stores new workers and their grid assignments in one transaction; an unknown grid
+    /// code stores nothing.
+    async fn insert_workers(&self, workers: &[NewWorker]) -> Result<Vec<Worker>, StoreError>;
+}
+
+/// Opens the store a URL names: `sqlite:` for the embedded store, `postgres:` or
+/// `postgresql:` for PostGIS. Migrations are applied before it is returned.
+pub async fn connect(url: &str) -> Result<Arc<dyn Store>, StoreError> {
+    let store: Arc<dyn Store> = if url.starts_with("sqlite:") {
+        Arc::new(SqliteStore::connect(url).await?)
+    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        Arc::new(PostgresStore::connect(url).await?)
+    } else {
+        return Err(StoreError::Invalid(format!(
+            "unsupported database URL {url:?}: use sqlite:PATH or postgres://..."
+        )));
+    };
+    store.migrate().await?;
+    Ok(store)
+}
