@@ -11,5 +11,12 @@
 //! Arrows point inward: nothing depends on `http`, and `spatial` knows nothing of
 //! storage; the index is rebuilt only from data the store has committed.
 
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod demo;
 pub mod domain;
+pub mod http;
+pub mod import;
+pub mod spatial;
 pub mod store;

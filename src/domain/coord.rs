@@ -145,6 +145,13 @@ impl Bbox {
             && other.min.lat <= self.max.lat
     }
 
+    /// Whether `p` lies in the box, edges included.
+    #[must_use]
+    pub fn contains(self, p: LonLat) -> bool {
+        (self.min.lon..=self.max.lon).contains(&p.lon)
+            && (self.min.lat..=self.max.lat).contains(&p.lat)
+    }
+
     /// The bounding box of a geometry, or `None` for an empty one.
     #[must_use]
     pub fn of<G: geo::BoundingRect<f64>>(geometry: &G) -> Option<Self>
@@ -171,7 +178,10 @@ impl std::str::FromStr for Bbox {
         let [min_lon, min_lat, max_lon, max_lat] = parts[..] else {
             return Err(CoordError::BboxFormat);
         };
-        Self::new(LonLat::new(min_lon, min_lat)?, LonLat::new(max_lon, max_lat)?)
+        Self::new(
+            LonLat::new(min_lon, min_lat)?,
+            LonLat::new(max_lon, max_lat)?,
+        )
     }
 }
 

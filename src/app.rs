@@ -1,0 +1,110 @@
+//! Start-up and shutdown: open the store, load the demo town into an empty one, build the
+//! index from committed data, bind the listener and serve until Ctrl-C or SIGTERM.
+
+use crate::config::ServeConfig;
+use crate::import::{self, ImportError};
+use crate::spatial::{GridIndex, SpatialIndex, WorkerIndex};
+use crate::store::{self, GridFilter, Store, StoreError};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+/// Why the service could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The database could not be opened or migrated.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The seed dataset could not be loaded.
+    #[error("loading the seed dataset failed: {0}")]
+    Seed(#[from] ImportError),
+    /// The address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address asked for.
+        addr: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// A service ready to run: its listener is already bound, so tests can ask port 0 and
+/// read the real port with [`Application::local_addr`].
+pub struct Application {
+    listener: TcpListener,
+    router: axum::Router,
+}
+
+impl Application {
+    /// Opens the store, seeds it when empty, builds the index and binds the listener.
+    pub async fn build(config: &ServeConfig) -> Result<Self, StartError> {
+        let store = store::connect(&config.database.database_url).await?;
+        if !config.no_seed && store.levels().await?.is_empty() {
+            let counts = import::import_dataset(store.as_ref(), &config.seed_dir).await?;
+            tracing::info!(?counts, dir = %config.seed_dir.display(), "seeded an empty database");
+        }
+        let index = load_index(store.as_ref()).await?;
+        let state = crate::http::AppState::new(store, Arc::new(index), config);
+        let router = crate::http::router(state, config);
+        let listener = TcpListener::bind(config.bind)
+            .await
+            .map_err(|source| StartError::Bind {
+                addr: config.bind,
+                source,
+            })?;
+        Ok(Self { listener, router })
+    }
+
+    /// The address actually bound.
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// Serves until Ctrl-C or SIGTERM, then lets requests in flight finish.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+    }
+}
+
+/// Builds the spatial index from what the store holds.
+pub async fn load_index(store: &dyn Store) -> Result<SpatialIndex, StoreError> {
+    let grids = GridIndex::new(store.grids(GridFilter::default()).await?);
+    let workers = WorkerIndex::new(
+        store
+            .workers()
+            .await?
+            .into_iter()
+            .map(|w| (w.id, w.on_duty, w.position)),
+    );
+    Ok(SpatialIndex::new(grids, workers))
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::warn!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

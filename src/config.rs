@@ -1,0 +1,65 @@
+//! Configuration: every option is a command-line flag with an environment twin, and every
+//! one has a default, so `gridlink serve` works with no settings at all.
+
+use clap::Args;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Where the data lives.
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseConfig {
+    /// Database URL: `sqlite:PATH` for the embedded store (created on first use), or
+    /// `postgres://USER@HOST/DB` for PostgreSQL with PostGIS.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite:data/gridlink.db")]
+    pub database_url: String,
+}
+
+/// Settings of the HTTP service.
+#[derive(Debug, Clone, Args)]
+pub struct ServeConfig {
+    /// Address and port to listen on.
+    #[arg(long, env = "GRIDLINK_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+
+    /// The database.
+    #[command(flatten)]
+    pub database: DatabaseConfig,
+
+    /// Dataset loaded into an empty database at start-up (the demo town by default).
+    #[arg(long, env = "GRIDLINK_SEED_DIR", default_value = "geodata/taihua")]
+    pub seed_dir: PathBuf,
+
+    /// Start with an empty database instead of loading `--seed-dir`.
+    #[arg(long, env = "GRIDLINK_NO_SEED")]
+    pub no_seed: bool,
+
+    /// Largest request body accepted, in bytes.
+    #[arg(long, env = "GRIDLINK_MAX_BODY_BYTES", default_value_t = 8 * 1024 * 1024)]
+    pub max_body_bytes: usize,
+
+    /// Most points accepted by one batch `POST /api/locate`.
+    #[arg(long, env = "GRIDLINK_MAX_BATCH_POINTS", default_value_t = 100_000)]
+    pub max_batch_points: usize,
+
+    /// Seconds a request may take before it is answered with 503.
+    #[arg(long, env = "GRIDLINK_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
+    pub request_timeout_secs: u64,
+}
+
+impl ServeConfig {
+    /// Settings for tests: an ephemeral port, the given database, no seed.
+    #[must_use]
+    pub fn for_tests(database_url: &str) -> Self {
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            database: DatabaseConfig {
+                database_url: database_url.to_owned(),
+            },
+            seed_dir: PathBuf::from("geodata/taihua"),
+            no_seed: true,
+            max_body_bytes: 8 * 1024 * 1024,
+            max_batch_points: 100_000,
+            request_timeout_secs: 30,
+        }
+    }
+}

@@ -1,0 +1,70 @@
+//! Extractors that turn axum's rejections into [`ApiError`], so that a malformed query
+//! string or body gets the same JSON error shape as every other client mistake.
+
+use super::ApiError;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+
+/// `axum::extract::Query` with JSON errors.
+pub struct Query<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        axum::extract::Query::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Query(v)| Self(v))
+            .map_err(|e: QueryRejection| {
+                ApiError::bad_request(
+                    "invalid_query",
+                    e.body_text()
+                        .replace("Failed to deserialize query string: ", ""),
+                )
+            })
+    }
+}
+
+/// `axum::extract::Path` with JSON errors.
+pub struct Path<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        axum::extract::Path::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(v)| Self(v))
+            .map_err(|e: PathRejection| ApiError::bad_request("invalid_path", e.body_text()))
+    }
+}
+
+/// `axum::Json` with JSON errors; an over-long body is a 413.
+pub struct Json<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        axum::Json::from_request(req, state)
+            .await
+            .map(|axum::Json(v)| Self(v))
+            .map_err(|e: JsonRejection| {
+                let status = e.status();
+                let code = match &e {
+                    JsonRejection::JsonDataError(_) => "invalid_body",
+                    JsonRejection::JsonSyntaxError(_) => "malformed_json",
+                    JsonRejection::MissingJsonContentType(_) => "unsupported_media_type",
+                    _ if status == axum::http::StatusCode::PAYLOAD_TOO_LARGE => "body_too_large",
+                    _ => "invalid_body",
+                };
+                ApiError::Status {
+                    status,
+                    code,
+                    message: e.body_text(),
+                }
+            })
+    }
+}

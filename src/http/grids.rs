@@ -1,0 +1,114 @@
+//! Grids: `GET /api/grids` (by level and bbox, GeoJSON), `GET /api/grids/{id}` (one grid
+//! with its chain, children and counts) and `GET /api/grids/{id}/cameras`.
+
+use super::cameras::cameras_within;
+use super::extract::{Path, Query};
+use super::geojson_out::{GeoJson, collection, grid_feature};
+use super::{ApiError, AppState, RequestContext};
+use crate::domain::{Bbox, GridId, LevelNo};
+use crate::store::GridFilter;
+use axum::Router;
+use axum::extract::State;
+use axum::routing::get;
+use geojson::{Feature, FeatureCollection};
+use serde::Deserialize;
+use serde_json::json;
+
+/// Routes of this resource.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/grids", get(list))
+        .route("/grids/{id}", get(one))
+        .route("/grids/{id}/cameras", get(cameras))
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    level: Option<LevelNo>,
+    bbox: Option<String>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    Query(q): Query<ListQuery>,
+) -> Result<GeoJson<FeatureCollection>, ApiError> {
+    let bbox = q.bbox.as_deref().map(str::parse::<Bbox>).transpose()?;
+    let grids = state
+        .store
+        .grids(GridFilter {
+            level: q.level,
+            bbox,
+        })
+        .await?;
+    let index = state.index.grids();
+    let visible = grids.iter().filter(|g| {
+        let chain = index
+            .get(g.id)
+            .into_iter()
+            .flat_map(|ig| index.ancestors_and_self(ig));
+        ctx.may_see(chain.map(|a| a.id))
+    });
+    Ok(collection(visible.map(grid_feature).collect()))
+}
+
+async fn one(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    Path(id): Path<GridId>,
+) -> Result<GeoJson<Feature>, ApiError> {
+    let grid = state.store.grid(id).await?;
+    let index = state.index.grids();
+    let indexed = index
+        .get(id)
+        .ok_or_else(|| ApiError::NotFound(format!("grid {id} not found")))?;
+    if !ctx.may_see(index.ancestors_and_self(indexed).map(|g| g.id)) {
+        return Err(ApiError::NotFound(format!("grid {id} not found")));
+    }
+    let children: Vec<_> = index
+        .children(indexed)
+        .map(|c| {
+            json!({"id": c.id, "code": c.code, "name": c.name, "level": c.level,
+                   "households": c.households, "residents": c.residents})
+        })
+        .collect();
+    let cameras = cameras_within(&state, &index, id).await?.len();
+    let workers = state
+        .store
+        .workers()
+        .await?
+        .iter()
+        .filter(|w| {
+            w.grid_ids
+                .iter()
+                .any(|&g| index.get(g).is_some_and(|wg| index.is_within(wg, id)))
+        })
+        .count();
+    let mut feature = grid_feature(&grid);
+    if let Some(properties) = feature.properties.as_mut() {
+        properties.insert("chain".into(), json!(index.chain(indexed)));
+        properties.insert("children".into(), json!(children));
+        properties.insert(
+            "counts".into(),
+            json!({ "children": children.len(), "cameras": cameras, "workers": workers }),
+        );
+    }
+    Ok(GeoJson(feature))
+}
+
+async fn cameras(
+    State(state): State<AppState>,
+    Path(id): Path<GridId>,
+) -> Result<GeoJson<FeatureCollection>, ApiError> {
+    let index = state.index.grids();
+    if index.get(id).is_none() {
+        return Err(ApiError::NotFound(format!("grid {id} not found")));
+    }
+    let cameras = cameras_within(&state, &index, id).await?;
+    Ok(collection(
+        cameras
+            .iter()
+            .map(|c| super::geojson_out::camera_feature(c, &index))
+            .collect(),
+    ))
+}

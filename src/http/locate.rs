@@ -1,0 +1,106 @@
+//! `GET /api/locate` for one point and `POST /api/locate` for a batch: the grid chain
+//! that contains each point, top level first, `[]` outside every grid.
+
+use super::extract::{Json, Query};
+use super::{ApiError, AppState};
+use crate::domain::{CoordError, LonLat};
+use crate::spatial::{ChainLink, GridIndex};
+use axum::Router;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde::{Deserialize, Serialize};
+
+/// Routes of this resource.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/locate", get(locate_one).post(locate_batch))
+}
+
+/// `lon` and `lat` from a query string.
+#[derive(Debug, Deserialize)]
+pub struct PointQuery {
+    lon: f64,
+    lat: f64,
+}
+
+impl TryFrom<PointQuery> for LonLat {
+    type Error = CoordError;
+
+    fn try_from(q: PointQuery) -> Result<Self, CoordError> {
+        LonLat::new(q.lon, q.lat)
+    }
+}
+
+impl From<CoordError> for ApiError {
+    fn from(e: CoordError) -> Self {
+        ApiError::bad_request("invalid_coordinate", e.to_string())
+    }
+}
+
+#[derive(Serialize)]
+struct Located<'a> {
+    lon: f64,
+    lat: f64,
+    chain: Vec<ChainLink<'a>>,
+}
+
+fn located(grids: &GridIndex, p: LonLat) -> Located<'_> {
+    Located {
+        lon: p.lon(),
+        lat: p.lat(),
+        chain: grids.chain_at(p.into()),
+    }
+}
+
+async fn locate_one(
+    State(state): State<AppState>,
+    Query(q): Query<PointQuery>,
+) -> Result<Response, ApiError> {
+    let p = LonLat::try_from(q)?;
+    let grids = state.index.grids();
+    Ok(axum::Json(located(&grids, p)).into_response())
+}
+
+#[derive(Deserialize)]
+struct Batch {
+    points: Vec<[f64; 2]>,
+}
+
+/// Locates up to `max_batch_points` points given as `{"points": [[lon, lat], ...]}`.
+async fn locate_batch(
+    State(state): State<AppState>,
+    Json(batch): Json<Batch>,
+) -> Result<Response, ApiError> {
+    let max = state.limits.max_batch_points;
+    if batch.points.len() > max {
+        return Err(ApiError::Status {
+            status: axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            code: "too_many_points",
+            message: format!(
+                "{} points given, at most {max} per request",
+                batch.points.len()
+            ),
+        });
+    }
+    let points = batch
+        .points
+        .iter()
+        .enumerate()
+        .map(|(i, &[lon, lat])| {
+            LonLat::new(lon, lat).map_err(|e| {
+                ApiError::bad_request("invalid_coordinate", format!("points[{i}]: {e}"))
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let grids = state.index.grids();
+    // Large batches are CPU work: keep them off the async workers.
+    let body = tokio::task::spawn_blocking(move || {
+        let results: Vec<Located<'_>> = points.iter().map(|&p| located(&grids, p)).collect();
+        serde_json::to_vec(&serde_json::json!({ "results": results }))
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.to_string()))?
+    .map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+}

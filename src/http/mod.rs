@@ -1,0 +1,101 @@
+//! The HTTP API: one module per resource, each with its own `router()`, merged here under
+//! one [`AppState`] and one stack of layers (request ids, tracing, timeouts, body limits,
+//! compression, panic catching).
+
+mod cameras;
+mod context;
+mod error;
+mod extract;
+mod geojson_out;
+mod grids;
+mod levels;
+mod locate;
+mod workers;
+
+pub use context::{GridScope, RequestContext};
+pub use error::ApiError;
+
+use crate::config::ServeConfig;
+use crate::spatial::SpatialIndex;
+use crate::store::Store;
+use axum::Router;
+use axum::http::{HeaderName, StatusCode};
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// What every handler can reach: the store, the index and the limits. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub store: Arc<dyn Store>,
+    /// The in-memory index of committed data.
+    pub index: Arc<SpatialIndex>,
+    /// Limits on what one request may ask.
+    pub limits: Limits,
+}
+
+/// Per-request limits taken from the configuration.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Most points in one batch locate.
+    pub max_batch_points: usize,
+}
+
+impl AppState {
+    /// Bundles the parts the handlers need.
+    #[must_use]
+    pub fn new(store: Arc<dyn Store>, index: Arc<SpatialIndex>, config: &ServeConfig) -> Self {
+        Self {
+            store,
+            index,
+            limits: Limits {
+                max_batch_points: config.max_batch_points,
+            },
+        }
+    }
+}
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The whole API with its layers.
+pub fn router(state: AppState, config: &ServeConfig) -> Router {
+    let api = Router::new()
+        .merge(levels::router())
+        .merge(grids::router())
+        .merge(locate::router())
+        .merge(cameras::router())
+        .merge(workers::router());
+    Router::new()
+        .nest("/api", api)
+        .route("/healthz", axum::routing::get(|| async { "ok" }))
+        .fallback(|| async { ApiError::NotFound("no such path".into()) })
+        .method_not_allowed_fallback(|| async {
+            ApiError::Status {
+                status: StatusCode::METHOD_NOT_ALLOWED,
+                code: "method_not_allowed",
+                message: "this path does not accept that method".into(),
+            }
+        })
+        .with_state(state)
+        .layer(CompressionLayer::new())
+        .layer(axum::extract::DefaultBodyLimit::max(config.max_body_bytes))
+        .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(config.request_timeout_secs),
+        ))
+        .layer(CatchPanicLayer::custom(|_| {
+            axum::response::IntoResponse::into_response(ApiError::Internal(
+                "handler panicked".into(),
+            ))
+        }))
+        .layer(TraceLayer::new_for_http())
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+}

@@ -1,0 +1,158 @@
+//! Workers: `GET /api/workers` (optionally by grid, role or duty), `GET /api/workers/{id}`
+//! and `GET /api/workers/nearest` (the k nearest on-duty workers to a point).
+
+use super::extract::{Path, Query};
+use super::{ApiError, AppState, RequestContext};
+use crate::domain::{GridId, LonLat, Worker, WorkerId, WorkerRole};
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// Most workers one nearest query may ask for.
+const MAX_K: usize = 100;
+
+/// Routes of this resource.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/workers", get(list))
+        .route("/workers/nearest", get(nearest))
+        .route("/workers/{id}", get(one))
+}
+
+/// A worker as the API shows it.
+#[derive(Serialize)]
+struct WorkerView<'a> {
+    id: WorkerId,
+    name: &'a str,
+    role: WorkerRole,
+    department: Option<&'a str>,
+    phone: &'a str,
+    grid_ids: &'a [GridId],
+    on_duty: bool,
+    position: Option<LonLat>,
+    position_at: Option<DateTime<Utc>>,
+}
+
+impl<'a> From<&'a Worker> for WorkerView<'a> {
+    fn from(w: &'a Worker) -> Self {
+        Self {
+            id: w.id,
+            name: &w.name,
+            role: w.role,
+            department: w.department.as_deref(),
+            phone: &w.phone,
+            grid_ids: &w.grid_ids,
+            on_duty: w.on_duty,
+            position: w.position,
+            position_at: w.position_at,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    grid: Option<GridId>,
+    role: Option<WorkerRole>,
+    on_duty: Option<bool>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let index = state.index.grids();
+    if let Some(grid) = q.grid.filter(|&g| index.get(g).is_none()) {
+        return Err(ApiError::NotFound(format!("grid {grid} not found")));
+    }
+    let answers_for = |w: &Worker, root: GridId| {
+        w.grid_ids
+            .iter()
+            .any(|&g| index.get(g).is_some_and(|ig| index.is_within(ig, root)))
+    };
+    let workers = state.store.workers().await?;
+    let views: Vec<WorkerView<'_>> = workers
+        .iter()
+        .filter(|w| q.grid.is_none_or(|g| answers_for(w, g)))
+        .filter(|w| q.role.is_none_or(|r| w.role == r))
+        .filter(|w| q.on_duty.is_none_or(|d| w.on_duty == d))
+        .filter(|w| visible(&ctx, &index, w))
+        .map(WorkerView::from)
+        .collect();
+    Ok(Json(serde_json::json!(views)))
+}
+
+fn visible(ctx: &RequestContext, index: &crate::spatial::GridIndex, w: &Worker) -> bool {
+    w.grid_ids.is_empty()
+        || w.grid_ids.iter().any(|&g| {
+            index
+                .get(g)
+                .is_some_and(|ig| ctx.may_see(index.ancestors_and_self(ig).map(|a| a.id)))
+        })
+}
+
+async fn one(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    Path(id): Path<WorkerId>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let worker = state.store.worker(id).await?;
+    if !visible(&ctx, &state.index.grids(), &worker) {
+        return Err(ApiError::NotFound(format!("worker {id} not found")));
+    }
+    Ok(Json(serde_json::json!(WorkerView::from(&worker))))
+}
+
+#[derive(Deserialize)]
+struct NearestQuery {
+    lon: f64,
+    lat: f64,
+    k: Option<usize>,
+}
+
+#[derive(Serialize)]
+struct NearbyView<'a> {
+    #[serde(flatten)]
+    worker: WorkerView<'a>,
+    distance_m: f64,
+}
+
+async fn nearest(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    Query(q): Query<NearestQuery>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let p = LonLat::new(q.lon, q.lat)?;
+    let k = q.k.unwrap_or(5);
+    if !(1..=MAX_K).contains(&k) {
+        return Err(ApiError::bad_request(
+            "invalid_parameter",
+            format!("k must be 1 to {MAX_K}"),
+        ));
+    }
+    let nearby = state.index.nearest_workers(p, k);
+    let workers: HashMap<WorkerId, Worker> = state
+        .store
+        .workers()
+        .await?
+        .into_iter()
+        .map(|w| (w.id, w))
+        .collect();
+    let index = state.index.grids();
+    let views: Vec<NearbyView<'_>> = nearby
+        .iter()
+        .filter_map(|n| {
+            let worker = workers.get(&n.worker_id)?;
+            visible(&ctx, &index, worker).then(|| NearbyView {
+                worker: WorkerView::from(worker),
+                distance_m: (n.distance_m * 10.0).round() / 10.0,
+            })
+        })
+        .collect();
+    Ok(Json(
+        serde_json::json!({ "lon": p.lon(), "lat": p.lat(), "workers": views }),
+    ))
+}

@@ -1,0 +1,73 @@
+//! The in-memory spatial index: which grid contains a point, and who is nearest.
+//!
+//! Pure data structures: nothing here knows about HTTP or SQL. The application builds an
+//! index from what the store has committed and swaps it in whole (grids) or updates it
+//! under a short lock (workers), so readers never see uncommitted data.
+//!
+//! # The boundary rule
+//! Grids of one level partition their parent, so a point on a shared edge or vertex lies
+//! on the boundary of several grids. Every lookup resolves it the same way: **a point on a
+//! boundary belongs to the grid that lies immediately east of it; on an east–west edge, to
+//! the grid immediately north**. Formally, the point `(lon, lat)` is treated as
+//! `(lon + ε, lat + δ)` with infinitesimal `0 < δ ≪ ε`. Exact orientation predicates make
+//! the rule hold to the last bit, so each point of a partitioned area is in exactly one grid
+//! per level, and a point on the east or north edge of the whole town is outside it.
+
+mod grids;
+mod shape;
+pub mod topology;
+mod workers;
+
+pub use grids::{ChainLink, GridIndex, IndexedGrid};
+pub use shape::Shape;
+pub use workers::{Nearby, WorkerIndex};
+
+use crate::domain::{LonLat, WorkerId};
+use arc_swap::ArcSwap;
+use std::sync::{Arc, PoisonError, RwLock};
+
+/// The index the service shares between requests.
+///
+/// Grids are replaced whole (readers keep the snapshot they loaded, lock-free); workers'
+/// positions change often and are updated in place under a lock held only for the update.
+/// Callers change it only after the store has committed the data it reflects.
+pub struct SpatialIndex {
+    grids: ArcSwap<GridIndex>,
+    workers: RwLock<WorkerIndex>,
+}
+
+impl SpatialIndex {
+    /// Wraps freshly built indexes.
+    #[must_use]
+    pub fn new(grids: GridIndex, workers: WorkerIndex) -> Self {
+        Self {
+            grids: ArcSwap::from_pointee(grids),
+            workers: RwLock::new(workers),
+        }
+    }
+
+    /// The current grid snapshot; hold it for the length of one request.
+    #[must_use]
+    pub fn grids(&self) -> Arc<GridIndex> {
+        self.grids.load_full()
+    }
+
+    /// Swaps in a grid index built from newly committed grids.
+    pub fn replace_grids(&self, grids: GridIndex) {
+        self.grids.store(Arc::new(grids));
+    }
+
+    /// The `k` nearest on-duty workers to `p`.
+    #[must_use]
+    pub fn nearest_workers(&self, p: LonLat, k: usize) -> Vec<Nearby> {
+        // A poisoned lock only means a writer panicked between two whole updates.
+        let workers = self.workers.read().unwrap_or_else(PoisonError::into_inner);
+        workers.nearest(p, k)
+    }
+
+    /// Records a committed change of a worker's duty or position.
+    pub fn update_worker(&self, id: WorkerId, on_duty: bool, position: Option<LonLat>) {
+        let mut workers = self.workers.write().unwrap_or_else(PoisonError::into_inner);
+        workers.update(id, on_duty, position);
+    }
+}
