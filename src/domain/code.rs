@@ -98,10 +98,21 @@ mod tests {
 
     #[test]
     fn codes_have_nine_digits_plus_whole_segments() {
-        for ok in ["320282102", "320282102203", "320282102203001", "320282102203001004"] {
+        for ok in [
+            "320282102",
+            "320282102203",
+            "320282102203001",
+            "320282102203001004",
+        ] {
             assert!(GridCode::parse(ok).is_ok(), "{ok} should parse");
         }
-        for bad in ["", "32028210", "3202821022", "32028210220a", "３２０２８２１０２"] {
+        for bad in [
+            "",
+            "32028210",
+            "3202821022",
+            "32028210220a",
+            "３２０２８２１０２",
+        ] {
             assert!(GridCode::parse(bad).is_err(), "{bad} should be refused");
         }
     }

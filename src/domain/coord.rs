@@ -171,7 +171,10 @@ impl std::str::FromStr for Bbox {
         let [min_lon, min_lat, max_lon, max_lat] = parts[..] else {
             return Err(CoordError::BboxFormat);
         };
-        Self::new(LonLat::new(min_lon, min_lat)?, LonLat::new(max_lon, max_lat)?)
+        Self::new(
+            LonLat::new(min_lon, min_lat)?,
+            LonLat::new(max_lon, max_lat)?,
+        )
     }
 }
 

@@ -17,5 +17,5 @@ pub use code::{CodeError, GridCode};
 pub use coord::{Bbox, CoordError, LonLat};
 pub use grid::{Grid, GridId, NewGrid};
 pub use level::{Level, LevelNo};
-pub use worker::{NewWorker, Worker, WorkerId, WorkerRole};
 pub use text_enum::UnknownWord;
+pub use worker::{NewWorker, Worker, WorkerId, WorkerRole};
