@@ -4,15 +4,19 @@
 //! reached through sqlx, both keep geometry exactly (coordinates round-trip bit for bit),
 //! and both pass the same contract tests (`tests/store_contract.rs`).
 
+mod geometry;
 mod postgres;
+mod rows;
+mod sql;
 mod sqlite;
+mod wkb;
 
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 use crate::domain::{
-    Bbox, Camera, CameraId, Grid, GridCode, GridId, Level, LevelNo, NewCamera, NewGrid,
-    NewWorker, Worker, WorkerId,
+    Bbox, Camera, CameraId, Grid, GridCode, GridId, Level, LevelNo, NewCamera, NewGrid, NewWorker,
+    Worker, WorkerId,
 };
 use async_trait::async_trait;
 use std::sync::Arc;

@@ -1,0 +1,445 @@
+//! The storage contract, written once and run against every backend.
+//!
+//! Each case is an `async fn(&dyn Store)` in `cases`; `contract!` instantiates all of
+//! them as `#[tokio::test]`s for one backend, so SQLite and PostGIS cannot drift apart.
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "helpers outside #[test] functions fail the test on purpose"
+)]
+
+mod common;
+
+use common::{new_grid, square, taihua_levels};
+use geo::{LineString, MultiPolygon, Polygon};
+use gridlink::domain::{
+    Bbox, CameraKind, CameraStatus, GridCode, LonLat, NewCamera, NewWorker, WorkerRole,
+};
+use gridlink::store::{GridFilter, Store, StoreError};
+
+macro_rules! contract {
+    ($backend:ident, $make:path) => {
+        contract!(@cases $backend, $make;
+            levels_round_trip_and_rename,
+            grids_round_trip_with_bit_exact_coordinates,
+            parents_resolve_by_code_within_one_insert_and_across_inserts,
+            a_duplicate_code_is_a_conflict_and_stores_nothing,
+            an_unknown_parent_or_level_is_a_conflict_and_stores_nothing,
+            grids_filter_by_level_and_by_exact_bbox,
+            unknown_ids_are_not_found,
+            cameras_round_trip_and_filter_by_bbox,
+            workers_round_trip_with_their_grid_assignments,
+            a_worker_with_an_unknown_grid_is_a_conflict_and_stores_nothing,
+        );
+    };
+    (@cases $backend:ident, $make:path; $($case:ident),+ $(,)?) => {
+        mod $backend {
+            $(
+                #[tokio::test]
+                async fn $case() {
+                    let fixture = $make().await;
+                    super::cases::$case(fixture.store.as_ref()).await;
+                }
+            )+
+        }
+    };
+}
+
+contract!(sqlite, crate::common::sqlite_store);
+contract!(postgres, crate::common::postgres_store);
+
+const TOWN: &str = "320282102";
+const VILLAGE: &str = "320282102203";
+const GRID: &str = "320282102203001";
+
+fn code(s: &str) -> GridCode {
+    GridCode::parse(s).unwrap()
+}
+
+fn lonlat(lon: f64, lat: f64) -> LonLat {
+    LonLat::new(lon, lat).unwrap()
+}
+
+fn bbox(min_lon: f64, min_lat: f64, max_lon: f64, max_lat: f64) -> Bbox {
+    Bbox::new(lonlat(min_lon, min_lat), lonlat(max_lon, max_lat)).unwrap()
+}
+
+/// The next double up from a positive `x`: the kind of value decimal formats lose.
+fn next_up(x: f64) -> f64 {
+    f64::from_bits(x.to_bits() + 1)
+}
+
+/// Every coordinate's bits, so `-0.0` and `0.0` or neighbouring doubles never pass as equal.
+fn bits(geometry: &MultiPolygon<f64>) -> Vec<[u64; 2]> {
+    let rings = geometry
+        .iter()
+        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()));
+    rings
+        .flat_map(LineString::coords)
+        .map(|c| [c.x.to_bits(), c.y.to_bits()])
+        .collect()
+}
+
+/// A star-shaped (so always valid) ring of `n` vertices whose coordinates use the full
+/// mantissa, from a fixed-seed xorshift generator.
+fn random_star(seed: u64, center: (f64, f64), radius: f64, n: usize) -> Polygon<f64> {
+    let mut state = seed;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let ring: Vec<(f64, f64)> = (0..n)
+        .map(|i| {
+            let angle = (i as f64 + 0.1 + 0.8 * next()) * std::f64::consts::TAU / n as f64;
+            let r = radius * (0.5 + 0.5 * next());
+            (center.0 + r * angle.cos(), center.1 + r * angle.sin())
+        })
+        .collect();
+    Polygon::new(LineString::from(ring), vec![])
+}
+
+async fn seed_town(store: &dyn Store) -> Vec<gridlink::domain::Grid> {
+    store.put_levels(&taihua_levels()).await.unwrap();
+    store
+        .insert_grids(&[
+            new_grid(TOWN, "太华镇", square(119.6, 31.1, 0.2)),
+            new_grid(VILLAGE, "太华村", square(119.6, 31.1, 0.1)),
+            new_grid(GRID, "太华村第一网格", square(119.6, 31.1, 0.05)),
+        ])
+        .await
+        .unwrap()
+}
+
+async fn grid_count(store: &dyn Store) -> usize {
+    store.grids(GridFilter::default()).await.unwrap().len()
+}
+
+fn assert_conflict_naming(result: Result<impl std::fmt::Debug, StoreError>, code: &str) {
+    match result {
+        Err(StoreError::Conflict(message)) => {
+            assert!(message.contains(code), "{message:?} should name {code}");
+        }
+        other => panic!("expected a conflict naming {code}, got {other:?}"),
+    }
+}
+
+mod cases {
+    use super::*;
+
+    pub async fn levels_round_trip_and_rename(store: &dyn Store) {
+        let mut levels = taihua_levels();
+        levels.reverse();
+        store.put_levels(&levels).await.unwrap();
+        assert_eq!(store.levels().await.unwrap(), taihua_levels(), "top first");
+
+        let mut renamed = taihua_levels()[3].clone();
+        renamed.name_en = String::from("micro grid");
+        store
+            .put_levels(std::slice::from_ref(&renamed))
+            .await
+            .unwrap();
+        assert_eq!(store.levels().await.unwrap()[3], renamed);
+    }
+
+    pub async fn grids_round_trip_with_bit_exact_coordinates(store: &dyn Store) {
+        store.put_levels(&taihua_levels()).await.unwrap();
+        // 119.65 plus one ulp, and steps of 1e-7 that no decimal format keeps at 15 places.
+        let awkward = next_up(119.65);
+        let steps = LineString::from(
+            (0..8)
+                .map(|k| {
+                    (
+                        awkward + f64::from(k) * 1e-7,
+                        31.2 + f64::from(k * k) * 1e-7,
+                    )
+                })
+                .chain([(awkward + 7e-7, 31.1), (awkward, 31.1)])
+                .collect::<Vec<_>>(),
+        );
+        let mut polygons = vec![Polygon::new(steps, vec![])];
+        polygons.push(random_star(0x9e37_79b9_7f4a_7c15, (119.9, 31.3), 0.01, 40));
+        // Near the origin a fixed number of decimal places keeps few significant digits.
+        polygons.push(random_star(42, (1.234e-4, -5.678e-4), 1e-5, 40));
+        let geometry = MultiPolygon::new(polygons);
+        let inserted = store
+            .insert_grids(&[new_grid(TOWN, "太华镇", geometry.clone())])
+            .await
+            .unwrap();
+
+        let by_id = store.grid(inserted[0].id).await.unwrap();
+        let by_code = store.grid_by_code(&code(TOWN)).await.unwrap();
+        let listed = store.grids(GridFilter::default()).await.unwrap();
+        for (how, grid) in [
+            ("by id", &by_id),
+            ("by code", &by_code),
+            ("listed", &listed[0]),
+        ] {
+            assert_eq!(grid, &inserted[0], "{how}");
+            assert_eq!(
+                bits(&grid.geometry),
+                bits(&geometry),
+                "{how}: coordinates moved"
+            );
+        }
+        assert_eq!(
+            (by_id.households, by_id.residents, by_id.name.as_str()),
+            (60, 180, "太华镇")
+        );
+    }
+
+    pub async fn parents_resolve_by_code_within_one_insert_and_across_inserts(store: &dyn Store) {
+        let [town, village, grid] = <[_; 3]>::try_from(seed_town(store).await).unwrap();
+        assert_eq!(town.parent_id, None);
+        assert_eq!(village.parent_id, Some(town.id));
+        assert_eq!(grid.parent_id, Some(village.id));
+
+        let micro = new_grid(
+            "320282102203001004",
+            "第四微网格",
+            square(119.6, 31.1, 0.01),
+        );
+        let stored = store.insert_grids(&[micro]).await.unwrap();
+        assert_eq!(stored[0].parent_id, Some(grid.id));
+        assert_eq!(
+            store.grid(stored[0].id).await.unwrap().parent_id,
+            Some(grid.id)
+        );
+    }
+
+    pub async fn a_duplicate_code_is_a_conflict_and_stores_nothing(store: &dyn Store) {
+        seed_town(store).await;
+        let before = grid_count(store).await;
+        let fresh = new_grid("320282102204", "胥锦村", square(119.7, 31.1, 0.1));
+
+        let again = new_grid(VILLAGE, "太华村", square(119.6, 31.1, 0.1));
+        assert_conflict_naming(store.insert_grids(&[fresh.clone(), again]).await, VILLAGE);
+        let twice = store.insert_grids(&[fresh.clone(), fresh.clone()]).await;
+        assert_conflict_naming(twice, "320282102204");
+
+        assert_eq!(grid_count(store).await, before);
+        let missing = store.grid_by_code(&fresh.code).await;
+        assert!(
+            matches!(missing, Err(StoreError::NotFound(_))),
+            "{missing:?}"
+        );
+    }
+
+    pub async fn an_unknown_parent_or_level_is_a_conflict_and_stores_nothing(store: &dyn Store) {
+        seed_town(store).await;
+        let before = grid_count(store).await;
+        let fresh = new_grid("320282102204", "胥锦村", square(119.7, 31.1, 0.1));
+
+        let orphan = new_grid(
+            "320282102205001",
+            "石门村第一网格",
+            square(119.8, 31.1, 0.05),
+        );
+        assert_conflict_naming(
+            store.insert_grids(&[fresh.clone(), orphan]).await,
+            "320282102205001",
+        );
+        let mut too_deep = new_grid(
+            "320282102203001005",
+            "第五微网格",
+            square(119.6, 31.1, 0.01),
+        );
+        too_deep.level = 9;
+        assert_conflict_naming(
+            store.insert_grids(&[fresh, too_deep]).await,
+            "320282102203001005",
+        );
+
+        assert_eq!(grid_count(store).await, before);
+    }
+
+    pub async fn grids_filter_by_level_and_by_exact_bbox(store: &dyn Store) {
+        seed_town(store).await;
+        let east = new_grid("320282102204", "胥锦村", square(119.7, 31.1, 0.1));
+        store.insert_grids(&[east]).await.unwrap();
+        let codes = |grids: Vec<gridlink::domain::Grid>| -> Vec<String> {
+            grids.into_iter().map(|g| g.code.to_string()).collect()
+        };
+        let villages = GridFilter {
+            level: Some(2),
+            bbox: None,
+        };
+        assert_eq!(
+            codes(store.grids(villages).await.unwrap()),
+            [VILLAGE, "320282102204"]
+        );
+
+        // The west village spans lon 119.6..=119.7 (as computed: 119.6 + 0.1).
+        let west_edge = 119.6 + 0.1;
+        let just_below = f64::from_bits(119.6_f64.to_bits() - 1);
+        let cases = [
+            (
+                "touching the west edge",
+                bbox(119.5, 31.0, 119.6, 31.15),
+                vec![TOWN, VILLAGE, GRID],
+            ),
+            (
+                "one ulp short of it",
+                bbox(119.5, 31.0, just_below, 31.15),
+                vec![],
+            ),
+            (
+                "east of the west village",
+                bbox(next_up(west_edge), 31.15, 119.75, 31.16),
+                vec![TOWN, "320282102204"],
+            ),
+        ];
+        for (label, query, expected) in cases {
+            let filter = GridFilter {
+                level: None,
+                bbox: Some(query),
+            };
+            assert_eq!(
+                codes(store.grids(filter).await.unwrap()),
+                expected,
+                "{label}"
+            );
+        }
+        let both = GridFilter {
+            level: Some(3),
+            bbox: Some(bbox(119.0, 31.0, 120.0, 32.0)),
+        };
+        assert_eq!(codes(store.grids(both).await.unwrap()), [GRID]);
+    }
+
+    pub async fn unknown_ids_are_not_found(store: &dyn Store) {
+        let not_found = |r: Result<String, StoreError>, what: &str| match r {
+            Err(StoreError::NotFound(m)) => assert_eq!(m, what),
+            other => panic!("expected {what} not found, got {other:?}"),
+        };
+        not_found(store.grid(42).await.map(|g| g.name), "grid 42");
+        not_found(
+            store.grid_by_code(&code(TOWN)).await.map(|g| g.name),
+            "grid 320282102",
+        );
+        not_found(store.camera(42).await.map(|c| c.name), "camera 42");
+        not_found(store.worker(42).await.map(|w| w.name), "worker 42");
+    }
+
+    fn camera(code: &str, lon: f64, lat: f64) -> NewCamera {
+        NewCamera {
+            code: code.to_owned(),
+            name: format!("{code} 路口"),
+            location: lonlat(lon, lat),
+            kind: CameraKind::Dome,
+            stream_url: format!("rtsp://10.0.0.1/{code}"),
+            status: CameraStatus::Online,
+        }
+    }
+
+    pub async fn cameras_round_trip_and_filter_by_bbox(store: &dyn Store) {
+        let awkward = next_up(119.65);
+        let new = [
+            camera("C002", awkward, 31.15),
+            camera("C001", 119.75, 31.12),
+        ];
+        let stored = store.insert_cameras(&new).await.unwrap();
+        assert_eq!(store.camera(stored[0].id).await.unwrap(), stored[0]);
+        assert_eq!(
+            store
+                .camera(stored[0].id)
+                .await
+                .unwrap()
+                .location
+                .lon()
+                .to_bits(),
+            awkward.to_bits()
+        );
+        let all = store.cameras(None).await.unwrap();
+        assert_eq!(
+            all.iter().map(|c| c.code.as_str()).collect::<Vec<_>>(),
+            ["C001", "C002"]
+        );
+
+        let west = store
+            .cameras(Some(bbox(119.6, 31.1, awkward, 31.2)))
+            .await
+            .unwrap();
+        assert_eq!(west, [stored[0].clone()], "a camera on the edge is inside");
+        let short = bbox(119.6, 31.1, 119.65, 31.2);
+        assert_eq!(
+            store.cameras(Some(short)).await.unwrap(),
+            [],
+            "one ulp short"
+        );
+
+        let duplicate = store
+            .insert_cameras(&[camera("C003", 119.7, 31.1), camera("C001", 119.7, 31.1)])
+            .await;
+        assert_conflict_naming(duplicate, "C001");
+        assert_eq!(store.cameras(None).await.unwrap().len(), 2);
+    }
+
+    fn worker(name: &str, grids: &[&str]) -> NewWorker {
+        NewWorker {
+            name: name.to_owned(),
+            role: WorkerRole::FullTime,
+            department: None,
+            phone: "13800000000".to_owned(),
+            grid_codes: grids.iter().map(|c| code(c)).collect(),
+            on_duty: false,
+            position: None,
+            position_at: None,
+        }
+    }
+
+    pub async fn workers_round_trip_with_their_grid_assignments(store: &dyn Store) {
+        let [_, village, grid] = <[_; 3]>::try_from(seed_town(store).await).unwrap();
+        let mut staff = worker("王芳", &[GRID, VILLAGE]);
+        staff.role = WorkerRole::DepartmentStaff;
+        staff.department = Some("综治办".to_owned());
+        staff.on_duty = true;
+        staff.position = Some(lonlat(next_up(119.65), 31.123_456_7));
+        staff.position_at = chrono::DateTime::from_timestamp(1_750_000_000, 123_456_000);
+        let stored = store
+            .insert_workers(&[worker("李明", &[GRID]), staff])
+            .await
+            .unwrap();
+
+        assert_eq!(stored[0].grid_ids, [grid.id]);
+        assert_eq!(stored[1].grid_ids, [village.id, grid.id], "in id order");
+        assert_eq!(store.worker(stored[1].id).await.unwrap(), stored[1]);
+        assert_eq!(store.workers().await.unwrap(), stored);
+    }
+
+    pub async fn a_worker_with_an_unknown_grid_is_a_conflict_and_stores_nothing(store: &dyn Store) {
+        seed_town(store).await;
+        let result = store
+            .insert_workers(&[worker("李明", &[GRID]), worker("张伟", &["320282102299"])])
+            .await;
+        assert_conflict_naming(result, "320282102299");
+        assert_eq!(store.workers().await.unwrap(), []);
+    }
+}
+
+/// PostGIS checks validity itself (`CHECK (ST_IsValid(geom))`). SQLite stores what it is
+/// given: there, refusing invalid boundaries is the importer's job, so this is PostGIS-only.
+#[tokio::test]
+async fn postgis_refuses_a_bow_tie_as_invalid_and_stores_nothing() {
+    let fixture = common::postgres_store().await;
+    let store = fixture.store.as_ref();
+    store.put_levels(&taihua_levels()).await.unwrap();
+    let ring = LineString::from(vec![
+        (119.6, 31.1),
+        (119.7, 31.2),
+        (119.7, 31.1),
+        (119.6, 31.2),
+    ]);
+    let bow_tie = MultiPolygon::new(vec![Polygon::new(ring, vec![])]);
+
+    let result = store
+        .insert_grids(&[new_grid(TOWN, "太华镇", bow_tie)])
+        .await;
+
+    match result {
+        Err(StoreError::Invalid(message)) => assert!(message.contains(TOWN), "{message:?}"),
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+    assert_eq!(grid_count(store).await, 0);
+}
