@@ -1,1 +1,93 @@
-fn main() {}
+//! Point-to-grid lookups on the demo town: single whole-chain lookups and a batch of
+//! 1,000,000 random points. Run with `cargo bench --bench locate`; figures go in
+//! BENCHMARKS.md.
+
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use geo::Coord;
+use gridlink::spatial::GridIndex;
+use gridlink::store::GridFilter;
+use std::hint::black_box;
+use std::path::Path;
+
+/// The demo town, loaded the way the service loads it: through the importer and a store.
+fn demo_index() -> GridIndex {
+    let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
+    runtime.block_on(async {
+        let store = gridlink::store::connect("sqlite::memory:")
+            .await
+            .expect("in-memory store");
+        gridlink::import::import_dataset(store.as_ref(), Path::new("geodata/taihua"))
+            .await
+            .expect("demo dataset");
+        GridIndex::new(store.grids(GridFilter::default()).await.expect("grids"))
+    })
+}
+
+/// Deterministic points spread over the town's bounding box (SplitMix64).
+fn random_points(index: &GridIndex, n: usize) -> Vec<Coord<f64>> {
+    let town = index
+        .locate_at_level(
+            Coord {
+                x: 119.65,
+                y: 31.17,
+            },
+            1,
+        )
+        .and_then(gridlink::spatial::IndexedGrid::bbox)
+        .expect("the demo town contains 119.65, 31.17");
+    let mut state: u64 = 0x5EED;
+    let mut unit = move || {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
+    };
+    (0..n)
+        .map(|_| Coord {
+            x: town.min().x + unit() * town.width(),
+            y: town.min().y + unit() * town.height(),
+        })
+        .collect()
+}
+
+fn lookups(c: &mut Criterion) {
+    let index = demo_index();
+    let points = random_points(&index, 1_000_000);
+
+    let mut single = c.benchmark_group("single");
+    single.throughput(Throughput::Elements(1));
+    let mut next = points.iter().cycle();
+    single.bench_function("whole_chain_lookup", |b| {
+        b.iter(|| {
+            let p = *next.next().expect("endless");
+            let chain = index.locate(black_box(p));
+            // Walk the whole chain, as an answer would.
+            chain.map_or(0, |g| {
+                index.ancestors_and_self(g).map(|a| a.id).sum::<i64>()
+            })
+        });
+    });
+    single.finish();
+
+    let mut batch = c.benchmark_group("batch");
+    batch.sample_size(10);
+    batch.throughput(Throughput::Elements(points.len() as u64));
+    batch.bench_function("locate_1m_points", |b| {
+        b.iter_batched(
+            || (),
+            |()| {
+                index
+                    .locate_many(black_box(&points))
+                    .iter()
+                    .flatten()
+                    .count()
+            },
+            BatchSize::PerIteration,
+        );
+    });
+    batch.finish();
+}
+
+criterion_group!(benches, lookups);
+criterion_main!(benches);

@@ -20,7 +20,7 @@ pub fn check_boundary(geometry: &MultiPolygon<f64>) -> Result<(), GeometryProble
     let coords = geometry
         .iter()
         .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
-        .flat_map(|ring| ring.coords());
+        .flat_map(geo::LineString::coords);
     for c in coords {
         if super::LonLat::new(c.x, c.y).is_err() {
             return Err(problem(

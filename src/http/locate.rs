@@ -96,7 +96,17 @@ async fn locate_batch(
     let grids = state.index.grids();
     // Large batches are CPU work: keep them off the async workers.
     let body = tokio::task::spawn_blocking(move || {
-        let results: Vec<Located<'_>> = points.iter().map(|&p| located(&grids, p)).collect();
+        let coords: Vec<geo::Coord<f64>> = points.iter().map(|&p| p.into()).collect();
+        let results: Vec<Located<'_>> = grids
+            .locate_many(&coords)
+            .into_iter()
+            .zip(&points)
+            .map(|(found, p)| Located {
+                lon: p.lon(),
+                lat: p.lat(),
+                chain: found.map(|g| grids.chain(g)).unwrap_or_default(),
+            })
+            .collect();
         serde_json::to_vec(&serde_json::json!({ "results": results }))
     })
     .await

@@ -24,7 +24,6 @@ use std::sync::Arc;
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -84,8 +83,8 @@ pub fn router(state: AppState, config: &ServeConfig) -> Router {
         })
         .with_state(state)
         .layer(CompressionLayer::new())
+        // Bodies are read only by extractors, which enforce this and answer 413 in JSON.
         .layer(axum::extract::DefaultBodyLimit::max(config.max_body_bytes))
-        .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(config.request_timeout_secs),

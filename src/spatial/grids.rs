@@ -134,6 +134,13 @@ impl GridIndex {
             .map(|i| &self.grids[i])
     }
 
+    /// [`GridIndex::locate`] for many points at once, spread over every core.
+    #[must_use]
+    pub fn locate_many(&self, points: &[Coord<f64>]) -> Vec<Option<&IndexedGrid>> {
+        use rayon::prelude::*;
+        points.par_iter().map(|&p| self.locate(p)).collect()
+    }
+
     /// The grid of one level containing `p`, or `None`.
     #[must_use]
     pub fn locate_at_level(&self, p: Coord<f64>, level: LevelNo) -> Option<&IndexedGrid> {

@@ -124,6 +124,10 @@ fn chord_to_metres(chord: f64) -> f64 {
 mod tests {
     use super::*;
 
+    #[expect(
+        clippy::unnecessary_wraps,
+        reason = "positions are optional in the index"
+    )]
     fn at(lon: f64, lat: f64) -> Option<LonLat> {
         Some(LonLat::new(lon, lat).unwrap())
     }
