@@ -11,5 +11,6 @@
 //! Arrows point inward: nothing depends on `http`, and `spatial` knows nothing of
 //! storage; the index is rebuilt only from data the store has committed.
 
+pub mod demo;
 pub mod domain;
 pub mod store;
