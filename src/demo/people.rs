@@ -171,7 +171,7 @@ fn workers(h: &Hierarchy) -> Vec<NewWorker> {
                    region: &Region,
                    duty: f64| {
         let on_duty = rng.unit() < duty;
-        let known = on_duty || rng.unit() < 0.7;
+        let known = on_duty || rng.unit() < 0.85;
         let position = known.then(|| lonlat(random_point(&h.lattice, region, rng)));
         out.push(NewWorker {
             name: person_name(rng, &mut names),
