@@ -10,7 +10,12 @@ use std::path::PathBuf;
 pub struct DatabaseConfig {
     /// Database URL: `sqlite:PATH` for the embedded store (created on first use), or
     /// `postgres://USER@HOST/DB` for PostgreSQL with PostGIS.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite:data/gridlink.db")]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite:data/gridlink.db",
+        global = true
+    )]
     pub database_url: String,
 }
 

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Load test over loopback: requests per second for GET /api/locate beside the trivial
+# handler GET /healthz, measured in the same run with wrk. Figures go in BENCHMARKS.md.
+#   DURATION  seconds per endpoint (default 10)   CONNECTIONS  open connections (default 64)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+duration="${DURATION:-10}"
+connections="${CONNECTIONS:-64}"
+port="${PORT:-18080}"
+
+if ! command -v wrk >/dev/null; then
+    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk
+fi
+cargo build --release --quiet
+
+data="$(mktemp -d)"
+target/release/gridlink serve --bind "127.0.0.1:$port" --database-url "sqlite:$data/load.db" &
+server=$!
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT
+for _ in $(seq 1 100); do
+    curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break
+    sleep 0.2
+done
+
+rps() {
+    wrk -t2 -c"$connections" -d"${duration}s" "$1" | tee /dev/stderr | awk '/Requests\/sec/ {print $2}'
+}
+echo "== trivial handler: GET /healthz"
+trivial=$(rps "http://127.0.0.1:$port/healthz")
+echo "== GET /api/locate"
+locate=$(rps "http://127.0.0.1:$port/api/locate?lon=119.65&lat=31.17")
+awk -v t="$trivial" -v l="$locate" \
+    'BEGIN { printf "healthz %.0f req/s, locate %.0f req/s, locate/healthz %.1f %%\n", t, l, 100 * l / t }'
