@@ -10,7 +10,7 @@
 
 mod common;
 
-use common::{new_grid, square, taihua_levels};
+use common::{bits, new_grid, next_up, random_star, square, taihua_levels};
 use geo::{LineString, MultiPolygon, Polygon};
 use gridlink::domain::{
     Bbox, CameraKind, CameraStatus, GridCode, LonLat, NewCamera, NewWorker, WorkerRole,
@@ -64,42 +64,6 @@ fn bbox(min_lon: f64, min_lat: f64, max_lon: f64, max_lat: f64) -> Bbox {
     Bbox::new(lonlat(min_lon, min_lat), lonlat(max_lon, max_lat)).unwrap()
 }
 
-/// The next double up from a positive `x`: the kind of value decimal formats lose.
-fn next_up(x: f64) -> f64 {
-    f64::from_bits(x.to_bits() + 1)
-}
-
-/// Every coordinate's bits, so `-0.0` and `0.0` or neighbouring doubles never pass as equal.
-fn bits(geometry: &MultiPolygon<f64>) -> Vec<[u64; 2]> {
-    let rings = geometry
-        .iter()
-        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()));
-    rings
-        .flat_map(LineString::coords)
-        .map(|c| [c.x.to_bits(), c.y.to_bits()])
-        .collect()
-}
-
-/// A star-shaped (so always valid) ring of `n` vertices whose coordinates use the full
-/// mantissa, from a fixed-seed xorshift generator.
-fn random_star(seed: u64, center: (f64, f64), radius: f64, n: usize) -> Polygon<f64> {
-    let mut state = seed;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state >> 11) as f64 / (1u64 << 53) as f64
-    };
-    let ring: Vec<(f64, f64)> = (0..n)
-        .map(|i| {
-            let angle = (i as f64 + 0.1 + 0.8 * next()) * std::f64::consts::TAU / n as f64;
-            let r = radius * (0.5 + 0.5 * next());
-            (center.0 + r * angle.cos(), center.1 + r * angle.sin())
-        })
-        .collect();
-    Polygon::new(LineString::from(ring), vec![])
-}
-
 async fn seed_town(store: &dyn Store) -> Vec<gridlink::domain::Grid> {
     store.put_levels(&taihua_levels()).await.unwrap();
     store
@@ -145,7 +109,7 @@ mod cases {
 
     pub async fn grids_round_trip_with_bit_exact_coordinates(store: &dyn Store) {
         store.put_levels(&taihua_levels()).await.unwrap();
-        // 119.65 plus one ulp, and steps of 1e-7 that no decimal format keeps at 15 places.
+        // 119.65 plus one ulp, and 1e-7 steps computed in floating point (no short decimals).
         let awkward = next_up(119.65);
         let steps = LineString::from(
             (0..8)

@@ -6,8 +6,8 @@
 
 mod geometry;
 mod postgres;
+mod queries;
 mod rows;
-mod sql;
 mod sqlite;
 mod wkb;
 

@@ -149,3 +149,39 @@ pub fn new_grid(
         code,
     }
 }
+
+/// The next double up from a positive `x`: the kind of value decimal formats lose.
+pub fn next_up(x: f64) -> f64 {
+    f64::from_bits(x.to_bits() + 1)
+}
+
+/// Every coordinate's bits, so `-0.0` and `0.0` or neighbouring doubles never pass as equal.
+pub fn bits(geometry: &geo::MultiPolygon<f64>) -> Vec<[u64; 2]> {
+    let rings = geometry
+        .iter()
+        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()));
+    rings
+        .flat_map(geo::LineString::coords)
+        .map(|c| [c.x.to_bits(), c.y.to_bits()])
+        .collect()
+}
+
+/// A star-shaped (so always valid) ring of `n` vertices whose coordinates use the full
+/// mantissa, from a fixed-seed xorshift generator.
+pub fn random_star(seed: u64, center: (f64, f64), radius: f64, n: usize) -> geo::Polygon<f64> {
+    let mut state = seed;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let ring: Vec<(f64, f64)> = (0..n)
+        .map(|i| {
+            let angle = (i as f64 + 0.1 + 0.8 * next()) * std::f64::consts::TAU / n as f64;
+            let r = radius * (0.5 + 0.5 * next());
+            (center.0 + r * angle.cos(), center.1 + r * angle.sin())
+        })
+        .collect();
+    geo::Polygon::new(geo::LineString::from(ring), vec![])
+}

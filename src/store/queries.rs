@@ -1,0 +1,234 @@
+//! Queries both backends run word for word, written once and generic over the database
+//! (sqlx binds `$N` for SQLite as well). Each takes a connection, so a pooled connection
+//! and a transaction serve alike; everything spatial stays in the backend modules.
+
+use super::StoreError;
+use super::rows::{WorkerRow, assemble_workers, found, stored_camera, stored_worker, write_error};
+use crate::domain::{
+    Camera, CameraId, GridCode, GridId, Level, LevelNo, LonLat, NewCamera, NewGrid, NewWorker,
+    Worker, WorkerId,
+};
+use chrono::{DateTime, Utc};
+use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, FromRow, IntoArguments, Type};
+use std::marker::PhantomData;
+
+/// The shared queries for database `DB`; the bounds below are what they ask of it, and
+/// both SQLite and PostgreSQL meet them.
+pub(crate) struct Queries<DB>(PhantomData<DB>);
+
+impl<DB> Queries<DB>
+where
+    DB: Database,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'q> LevelNo: Encode<'q, DB> + Type<DB>,
+    for<'q> i64: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
+    for<'q> &'q str: Encode<'q, DB> + Type<DB>,
+    for<'q> String: Encode<'q, DB> + Type<DB>,
+    for<'q> bool: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
+    for<'q> f64: Encode<'q, DB> + Type<DB>,
+    for<'q> DateTime<Utc>: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<&'q str>: Encode<'q, DB>,
+    for<'q> Option<f64>: Encode<'q, DB>,
+    for<'q> Option<DateTime<Utc>>: Encode<'q, DB>,
+    for<'r> (LevelNo, String, String): FromRow<'r, DB::Row>,
+    for<'r> (WorkerId, GridId): FromRow<'r, DB::Row>,
+    for<'r> WorkerRow: FromRow<'r, DB::Row>,
+    usize: ColumnIndex<DB::Row>,
+{
+    /// All levels, top first.
+    pub async fn levels(conn: &mut DB::Connection) -> Result<Vec<Level>, StoreError> {
+        let rows: Vec<(LevelNo, String, String)> =
+            sqlx::query_as("SELECT level, name_zh, name_en FROM levels ORDER BY level")
+                .fetch_all(conn)
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(level, name_zh, name_en)| Level {
+                level,
+                name_zh,
+                name_en,
+            })
+            .collect())
+    }
+
+    /// Inserts levels or renames existing ones.
+    pub async fn put_levels(conn: &mut DB::Connection, levels: &[Level]) -> Result<(), StoreError> {
+        for level in levels {
+            sqlx::query(
+                "INSERT INTO levels (level, name_zh, name_en) VALUES ($1, $2, $3) ON CONFLICT \
+                 (level) DO UPDATE SET name_zh = excluded.name_zh, name_en = excluded.name_en",
+            )
+            .bind(level.level)
+            .bind(level.name_zh.as_str())
+            .bind(level.name_en.as_str())
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| write_error(e, &format!("level {}", level.level)))?;
+        }
+        Ok(())
+    }
+
+    /// The row with this key (an id or a code) that `select` (ending in `WHERE x = $1`)
+    /// finds, or [`StoreError::NotFound`] naming `what`.
+    pub async fn one<T, K>(
+        conn: &mut DB::Connection,
+        select: &str,
+        key: K,
+        what: impl FnOnce() -> String,
+    ) -> Result<T, StoreError>
+    where
+        T: for<'r> FromRow<'r, DB::Row> + Send + Unpin,
+        K: for<'q> Encode<'q, DB> + Type<DB> + Send + 'static,
+    {
+        let row = sqlx::query_as(select)
+            .bind(key)
+            .fetch_optional(conn)
+            .await?;
+        found(row, what)
+    }
+
+    /// The id of `grid`'s parent, after checking that its level exists; both are
+    /// [`StoreError::Conflict`]s naming the grid when missing (see `Store::insert_grids`).
+    pub async fn parent_of(
+        conn: &mut DB::Connection,
+        grid: &NewGrid,
+        what: &str,
+    ) -> Result<Option<GridId>, StoreError> {
+        let level_known: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM levels WHERE level = $1)")
+                .bind(grid.level)
+                .fetch_one(&mut *conn)
+                .await?;
+        if !level_known {
+            return Err(StoreError::Conflict(format!(
+                "{what}: unknown level {}",
+                grid.level
+            )));
+        }
+        match &grid.parent_code {
+            None => Ok(None),
+            Some(parent) => Ok(Some(Self::grid_id(conn, parent, what).await?)),
+        }
+    }
+
+    /// The id of the grid with `code`, including grids inserted earlier in the same
+    /// transaction; an unknown code is a [`StoreError::Conflict`] naming `what` and it.
+    pub async fn grid_id(
+        conn: &mut DB::Connection,
+        code: &GridCode,
+        what: &str,
+    ) -> Result<GridId, StoreError> {
+        let id: Option<GridId> = sqlx::query_scalar("SELECT id FROM grids WHERE code = $1")
+            .bind(code.as_str())
+            .fetch_optional(conn)
+            .await?;
+        id.ok_or_else(|| StoreError::Conflict(format!("{what}: unknown grid {code}")))
+    }
+
+    /// Stores cameras with `insert`, which takes code, name, lon, lat, kind, stream URL and
+    /// status as `$1`..`$7` (how it stores the point is the backend's business).
+    pub async fn insert_cameras(
+        conn: &mut DB::Connection,
+        insert: &str,
+        cameras: &[NewCamera],
+    ) -> Result<Vec<Camera>, StoreError> {
+        let mut stored = Vec::with_capacity(cameras.len());
+        for camera in cameras {
+            let id: CameraId = sqlx::query_scalar(insert)
+                .bind(camera.code.as_str())
+                .bind(camera.name.as_str())
+                .bind(camera.location.lon())
+                .bind(camera.location.lat())
+                .bind(camera.kind.as_str())
+                .bind(camera.stream_url.as_str())
+                .bind(camera.status.as_str())
+                .fetch_one(&mut *conn)
+                .await
+                .map_err(|e| write_error(e, &format!("camera {}", camera.code)))?;
+            stored.push(stored_camera(id, camera));
+        }
+        Ok(stored)
+    }
+
+    /// Stores workers with `insert`, which takes name, role, department, phone, on duty,
+    /// lon, lat and position time as `$1`..`$8`, and assigns them to their grids by code.
+    pub async fn insert_workers(
+        conn: &mut DB::Connection,
+        insert: &str,
+        workers: &[NewWorker],
+    ) -> Result<Vec<Worker>, StoreError> {
+        let mut stored = Vec::with_capacity(workers.len());
+        for worker in workers {
+            let what = format!("worker {}", worker.name);
+            let mut grid_ids = Vec::with_capacity(worker.grid_codes.len());
+            for code in &worker.grid_codes {
+                grid_ids.push(Self::grid_id(&mut *conn, code, &what).await?);
+            }
+            let id: WorkerId = sqlx::query_scalar(insert)
+                .bind(worker.name.as_str())
+                .bind(worker.role.as_str())
+                .bind(worker.department.as_deref())
+                .bind(worker.phone.as_str())
+                .bind(worker.on_duty)
+                .bind(worker.position.map(LonLat::lon))
+                .bind(worker.position.map(LonLat::lat))
+                .bind(worker.position_at)
+                .fetch_one(&mut *conn)
+                .await
+                .map_err(|e| write_error(e, &what))?;
+            let worker = stored_worker(id, grid_ids, worker);
+            Self::assign(&mut *conn, &worker, &what).await?;
+            stored.push(worker);
+        }
+        Ok(stored)
+    }
+
+    /// Assigns a stored worker to grids.
+    async fn assign(
+        conn: &mut DB::Connection,
+        worker: &Worker,
+        what: &str,
+    ) -> Result<(), StoreError> {
+        for &grid_id in &worker.grid_ids {
+            sqlx::query("INSERT INTO worker_grids (worker_id, grid_id) VALUES ($1, $2)")
+                .bind(worker.id)
+                .bind(grid_id)
+                .execute(&mut *conn)
+                .await
+                .map_err(|e| write_error(e, what))?;
+        }
+        Ok(())
+    }
+
+    /// Every worker `select` lists, in its order, with their grids.
+    pub async fn workers(
+        conn: &mut DB::Connection,
+        select: &str,
+    ) -> Result<Vec<Worker>, StoreError> {
+        let rows: Vec<WorkerRow> = sqlx::query_as(select).fetch_all(&mut *conn).await?;
+        let assignments = sqlx::query_as(
+            "SELECT worker_id, grid_id FROM worker_grids ORDER BY worker_id, grid_id",
+        )
+        .fetch_all(conn)
+        .await?;
+        assemble_workers(rows, assignments)
+    }
+
+    /// The worker `select` (ending in `WHERE id = $1`) finds, with their grids.
+    pub async fn worker(
+        conn: &mut DB::Connection,
+        select: &str,
+        id: WorkerId,
+    ) -> Result<Worker, StoreError> {
+        let what = || format!("worker {id}");
+        let row: WorkerRow = Self::one(&mut *conn, select, id, what).await?;
+        let assignments = sqlx::query_as(
+            "SELECT worker_id, grid_id FROM worker_grids WHERE worker_id = $1 ORDER BY grid_id",
+        )
+        .bind(id)
+        .fetch_all(conn)
+        .await?;
+        found(assemble_workers(vec![row], assignments)?.pop(), what)
+    }
+}
