@@ -226,6 +226,7 @@ async fn nearest_workers_are_on_duty_and_sorted_by_distance() {
 }
 
 #[tokio::test]
+#[expect(clippy::too_many_lines, reason = "one table of cases")]
 async fn bad_input_gets_a_4xx_with_a_json_error_that_names_the_problem() {
     let (app, _db) = demo_router().await;
     let cases: Vec<(Request<Body>, StatusCode, &str, &str)> = vec![

@@ -7,6 +7,10 @@
     dead_code,
     reason = "each test crate uses its own subset of the fixtures"
 )]
+#![allow(
+    clippy::panic,
+    reason = "a fixture that cannot be built must stop the test with its reason"
+)]
 
 use gridlink::store::{PostgresStore, Store};
 use sqlx::postgres::{PgConnectOptions, PgPool};
@@ -44,12 +48,13 @@ pub async fn sqlite_store() -> TestStore {
     }
 }
 
-/// A migrated PostgreSQL store in a schema of its own, inside the database named by
-/// `GRIDLINK_TEST_DATABASE_URL`. Panics, never skips, when that database is missing,
-/// unreachable or lacks PostGIS: a silently skipped backend is an untested backend.
+/// Connection options for a new, empty schema inside the database named by
+/// `GRIDLINK_TEST_DATABASE_URL`, with `public` (PostGIS) on the search path. Panics, never
+/// skips, when that database is missing, unreachable or lacks PostGIS: a silently skipped
+/// backend is an untested backend.
 ///
 /// The schemas are left behind: `scripts/test.sh` drops the whole database afterwards.
-pub async fn postgres_store() -> TestStore {
+pub async fn postgres_schema() -> PgConnectOptions {
     let url = std::env::var(TEST_DATABASE_URL)
         .unwrap_or_else(|_| panic!("{TEST_DATABASE_URL} is not set: {HOW_TO}"));
     let admin = PgPool::connect(&url)
@@ -74,12 +79,18 @@ pub async fn postgres_store() -> TestStore {
     admin.close().await;
 
     // `public` stays on the path so the PostGIS types and functions resolve.
-    let options = PgConnectOptions::from_str(&url)
+    PgConnectOptions::from_str(&url)
         .unwrap_or_else(|e| panic!("parse {TEST_DATABASE_URL}: {e}"))
-        .options([("search_path", format!("{schema},public"))]);
+        .options([("search_path", format!("{schema},public"))])
+}
+
+/// A migrated PostgreSQL store in a schema of its own (see [`postgres_schema`]).
+pub async fn postgres_store() -> TestStore {
+    let options = postgres_schema().await;
+    let schema = options.get_options().unwrap_or_default().to_owned();
     let store = PostgresStore::connect_with(options)
         .await
-        .unwrap_or_else(|e| panic!("connect to {url} in schema {schema}: {e}"));
+        .unwrap_or_else(|e| panic!("connect with {schema}: {e}"));
     store
         .migrate()
         .await
