@@ -175,7 +175,8 @@ async fn import_file(database: &DatabaseConfig, what: ImportKind) -> anyhow::Res
                     .location
                     .map(|[x, y]| format!(" at {x},{y}"))
                     .unwrap_or_default();
-                eprintln!("  feature {}: {}{at}", p.feature, p.reason);
+                let file = p.file.map(|f| format!("{f}, ")).unwrap_or_default();
+                eprintln!("  {file}feature {}: {}{at}", p.feature, p.reason);
             }
             Ok(ExitCode::FAILURE)
         }

@@ -8,8 +8,9 @@
 
 mod common;
 
-use gridlink::import::{self, GridProperties, ImportError};
+use gridlink::import::{self, DatasetCounts, FeatureProblem, GridProperties, ImportError};
 use gridlink::store::{GridFilter, Store};
+use serde_json::Value;
 use std::path::Path;
 
 const NO_PROGRESS: import::Progress<'static> = &|_, _| {};
@@ -75,6 +76,8 @@ async fn rejects_a_file_with_one_bad_feature_and_stores_nothing(store: &dyn Stor
         "{}",
         problems[1].reason
     );
+    let shown = serde_json::to_value(&problems[0]).expect("serializable");
+    assert!(shown.get("file").is_none(), "one file names none: {shown}");
     assert_eq!(
         grid_count(store).await,
         before,
@@ -119,6 +122,138 @@ async fn imports_a_good_file_whole(store: &dyn Store) {
     assert_eq!(grid_count(store).await, before + 1);
 }
 
+/// A change to the features of one file.
+type Corruption<'a> = (&'a str, &'a dyn Fn(&mut Vec<Value>));
+
+/// A copy of the demo dataset in a temporary directory, with `corrupt` applied to the
+/// features of the named files.
+fn demo_copy(corrupt: &[Corruption<'_>]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for entry in std::fs::read_dir("geodata/taihua").expect("demo dataset") {
+        let path = entry.expect("entry").path();
+        let name = path.file_name().expect("a file name").to_owned();
+        std::fs::copy(&path, dir.path().join(name)).expect("copy");
+    }
+    for (name, change) in corrupt {
+        let path = dir.path().join(name);
+        let text = std::fs::read_to_string(&path).expect("read");
+        let mut collection: Value = serde_json::from_str(&text).expect("JSON");
+        let Some(Value::Array(features)) = collection.get_mut("features") else {
+            panic!("{name} has no features");
+        };
+        change(features);
+        std::fs::write(&path, collection.to_string()).expect("write");
+    }
+    dir
+}
+
+async fn assert_store_is_empty(store: &dyn Store) {
+    assert_eq!(store.levels().await.expect("levels"), [], "no levels");
+    assert_eq!(grid_count(store).await, 0, "no grids");
+    assert_eq!(
+        store.cameras(None).await.expect("cameras"),
+        [],
+        "no cameras"
+    );
+    assert_eq!(store.workers().await.expect("workers"), [], "no workers");
+}
+
+fn problems_in<'a>(problems: &'a [FeatureProblem], file: &str) -> Vec<&'a FeatureProblem> {
+    problems
+        .iter()
+        .filter(|p| p.file.as_deref() == Some(file))
+        .collect()
+}
+
+async fn the_demo_dataset_imports_whole_with_its_counts(store: &dyn Store) {
+    let counts = import::import_dataset(store, Path::new("geodata/taihua"))
+        .await
+        .expect("demo dataset");
+
+    let expected = DatasetCounts {
+        levels: 4,
+        grids: 125,
+        cameras: 472,
+        workers: 465,
+    };
+    assert_eq!(counts, expected);
+    assert_eq!(grid_count(store).await, 125);
+    assert_eq!(store.workers().await.expect("workers").len(), 465);
+}
+
+async fn a_dataset_with_bad_features_in_two_files_names_each_and_stores_nothing(store: &dyn Store) {
+    let bow_tie: Value = serde_json::from_str(&format!(
+        r#"{{"type":"Polygon","coordinates":[{BOW_TIE}]}}"#
+    ))
+    .expect("bow-tie");
+    let dir = demo_copy(&[
+        ("level4-micro-grids.geojson", &|features| {
+            features[3]["geometry"] = bow_tie.clone();
+        }),
+        ("workers.geojson", &|features| {
+            features[1]["properties"]["grid_codes"] = serde_json::json!(["320282102299"]);
+        }),
+    ]);
+
+    let result = import::import_dataset(store, dir.path()).await;
+
+    let Err(ImportError::Features(problems)) = result else {
+        panic!("expected a per-feature rejection, got {result:?}");
+    };
+    assert_eq!(problems.len(), 2, "{problems:#?}");
+    let grids = problems_in(&problems, "level4-micro-grids.geojson");
+    assert_eq!(grids.len(), 1, "{problems:#?}");
+    assert_eq!(grids[0].feature, 3);
+    assert!(grids[0].reason.contains("self-intersection"), "{grids:?}");
+    let workers = problems_in(&problems, "workers.geojson");
+    assert_eq!(workers.len(), 1, "{problems:#?}");
+    assert_eq!(workers[0].feature, 1);
+    assert!(workers[0].reason.contains("320282102299"), "{workers:?}");
+    let shown = serde_json::to_value(workers[0]).expect("serializable");
+    assert_eq!(shown["file"], "workers.geojson");
+    assert_store_is_empty(store).await;
+}
+
+async fn a_dataset_whose_grid_lacks_its_parent_in_the_file_above_stores_nothing(store: &dyn Store) {
+    let dir = demo_copy(&[("level3-grids.geojson", &|features| {
+        features[0]["properties"]["parent_code"] = serde_json::json!("320282102209");
+        features[0]["properties"]["code"] = serde_json::json!("320282102209001");
+    })]);
+
+    let result = import::import_dataset(store, dir.path()).await;
+
+    let Err(ImportError::Features(problems)) = result else {
+        panic!("expected a per-feature rejection, got {result:?}");
+    };
+    let missing = problems_in(&problems, "level3-grids.geojson");
+    assert_eq!(missing.len(), 1, "{problems:#?}");
+    assert!(
+        missing[0].reason.contains("320282102209 does not exist"),
+        "{missing:?}"
+    );
+    assert_store_is_empty(store).await;
+}
+
+async fn importing_the_demo_dataset_twice_refuses_the_second_and_keeps_the_first(
+    store: &dyn Store,
+) {
+    import::import_dataset(store, Path::new("geodata/taihua"))
+        .await
+        .expect("demo dataset");
+
+    let again = import::import_dataset(store, Path::new("geodata/taihua")).await;
+
+    let Err(ImportError::Features(problems)) = again else {
+        panic!("expected a per-feature rejection, got {again:?}");
+    };
+    let town = problems_in(&problems, "level1-town.geojson");
+    assert!(town[0].reason.contains("already used"), "{town:?}");
+    assert_eq!(problems_in(&problems, "cameras.geojson").len(), 472);
+    assert_eq!(grid_count(store).await, 125);
+    assert_eq!(store.cameras(None).await.expect("cameras").len(), 472);
+    assert_eq!(store.workers().await.expect("workers").len(), 465);
+}
+
 macro_rules! on_both_stores {
     ($($case:ident),* $(,)?) => {
         mod sqlite {
@@ -142,4 +277,8 @@ on_both_stores!(
     rejects_a_file_with_one_bad_feature_and_stores_nothing,
     rejects_grids_whose_parent_or_code_does_not_fit,
     imports_a_good_file_whole,
+    the_demo_dataset_imports_whole_with_its_counts,
+    a_dataset_with_bad_features_in_two_files_names_each_and_stores_nothing,
+    a_dataset_whose_grid_lacks_its_parent_in_the_file_above_stores_nothing,
+    importing_the_demo_dataset_twice_refuses_the_second_and_keeps_the_first,
 );

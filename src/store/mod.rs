@@ -15,10 +15,12 @@ pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 use crate::domain::{
-    Bbox, Camera, CameraId, Grid, GridCode, GridId, Level, LevelNo, NewCamera, NewGrid, NewWorker,
-    Worker, WorkerId,
+    Bbox, Camera, CameraId, Grid, GridCode, GridId, Level, LevelNo, LonLat, NewCamera, NewGrid,
+    NewWorker, Worker, WorkerId,
 };
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
 use std::sync::Arc;
 
 /// What can go wrong in a store, in terms a caller can act on.
@@ -51,6 +53,32 @@ pub struct GridFilter {
     pub level: Option<LevelNo>,
     /// Only grids whose bounding box meets this box.
     pub bbox: Option<Bbox>,
+}
+
+/// A whole dataset (a town, say) to store at once with [`Store::insert_dataset`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Dataset {
+    /// Levels, inserted or renamed.
+    pub levels: Vec<Level>,
+    /// Grids of every level, each after its parent (or with its parent already stored).
+    pub grids: Vec<NewGrid>,
+    /// Cameras.
+    pub cameras: Vec<NewCamera>,
+    /// Workers, whose grids may be among `grids`.
+    pub workers: Vec<NewWorker>,
+}
+
+/// How many of each kind a dataset held, and so stored.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct DatasetCounts {
+    /// Levels.
+    pub levels: usize,
+    /// Grids of every level.
+    pub grids: usize,
+    /// Cameras.
+    pub cameras: usize,
+    /// Workers.
+    pub workers: usize,
 }
 
 /// The storage contract. Every write is one transaction: it is stored whole or not at all.
@@ -97,6 +125,23 @@ pub trait Store: Send + Sync {
     /// Stores new workers and their grid assignments in one transaction; an unknown grid
     /// code stores nothing.
     async fn insert_workers(&self, workers: &[NewWorker]) -> Result<Vec<Worker>, StoreError>;
+
+    /// Stores a whole dataset in one transaction, with the rules of [`Store::put_levels`],
+    /// [`Store::insert_grids`], [`Store::insert_cameras`] and [`Store::insert_workers`]:
+    /// any refusal stores nothing of it, levels included.
+    async fn insert_dataset(&self, dataset: &Dataset) -> Result<DatasetCounts, StoreError>;
+
+    /// Makes `position`, reported at `at`, a worker's last known position, provided `at`
+    /// is later than the stored report's time (or none is stored); times are kept to the
+    /// microsecond. An earlier or equal time is a [`StoreError::Conflict`] naming both
+    /// times, as reports arrive out of order and the latest must win; an unknown worker
+    /// is [`StoreError::NotFound`]. Returns the worker as now stored.
+    async fn record_position(
+        &self,
+        id: WorkerId,
+        position: LonLat,
+        at: DateTime<Utc>,
+    ) -> Result<Worker, StoreError>;
 }
 
 /// Opens the store a URL names: `sqlite:` for the embedded store, `postgres:` or

@@ -6,14 +6,15 @@
 //! 7 significant digits of `0.000123456789012345`). The database refuses invalid
 //! boundaries itself (`CHECK (ST_IsValid(geom))`), which surfaces as [`StoreError::Invalid`].
 
-use super::queries::Queries;
-use super::rows::{CameraRow, GridRow, stored_grid, write_error};
-use super::{GridFilter, Store, StoreError, wkb};
+use super::queries::{GridInsert, Queries, Writes};
+use super::rows::{CameraRow, GridRow};
+use super::{Dataset, DatasetCounts, GridFilter, Store, StoreError, wkb};
 use crate::domain::{
-    Bbox, Camera, CameraId, Grid, GridCode, GridId, Level, NewCamera, NewGrid, NewWorker, Worker,
-    WorkerId,
+    Bbox, Camera, CameraId, Grid, GridCode, GridId, Level, LonLat, NewCamera, NewGrid, NewWorker,
+    Worker, WorkerId,
 };
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{Postgres, QueryBuilder, Transaction};
@@ -36,12 +37,34 @@ const WORKERS: &str = "SELECT id, name, role, department, phone, on_duty, ST_X(p
 const WORKER_BY_ID: &str = "SELECT id, name, role, department, phone, on_duty, \
      ST_X(position) AS lon, ST_Y(position) AS lat, position_at FROM workers WHERE id = $1";
 
-// Parameters in the order `Queries::insert_cameras` and `Queries::insert_workers` bind them.
-const INSERT_CAMERA: &str = "INSERT INTO cameras (code, name, point, kind, stream_url, status) VALUES \
-     ($1, $2, ST_SetSRID(ST_MakePoint($3, $4), 4326), $5, $6, $7) RETURNING id";
-const INSERT_WORKER: &str = "INSERT INTO workers (name, role, department, phone, on_duty, position, \
-     position_at) VALUES ($1, $2, $3, $4, $5, \
-     ST_SetSRID(ST_MakePoint($6, $7), 4326), $8) RETURNING id";
+/// The writes, with parameters as `Writes` documents them.
+const WRITES: Writes<Postgres> = Writes {
+    grid: "INSERT INTO grids (code, name, level, parent_id, households, residents, geom) \
+         VALUES ($1, $2, $3, $4, $5, $6, ST_Multi(ST_GeomFromWKB($7, 4326))) RETURNING id",
+    bind_boundary,
+    camera: "INSERT INTO cameras (code, name, point, kind, stream_url, status) VALUES \
+         ($1, $2, ST_SetSRID(ST_MakePoint($3, $4), 4326), $5, $6, $7) RETURNING id",
+    worker: "INSERT INTO workers (name, role, department, phone, on_duty, position, \
+         position_at) VALUES ($1, $2, $3, $4, $5, \
+         ST_SetSRID(ST_MakePoint($6, $7), 4326), $8) RETURNING id",
+    lock_position: "SELECT position_at FROM workers WHERE id = $1 FOR UPDATE",
+    update_position: "UPDATE workers SET position = ST_SetSRID(ST_MakePoint($2, $3), 4326), \
+         position_at = $4 WHERE id = $1",
+    worker_by_id: WORKER_BY_ID,
+};
+
+/// Binds a boundary as WKB, which carries its doubles bit for bit.
+#[expect(
+    clippy::unnecessary_wraps,
+    reason = "the shape of `BindBoundary`, which SQLite's bounds check needs"
+)]
+fn bind_boundary<'q>(
+    insert: GridInsert<'q, Postgres>,
+    grid: &NewGrid,
+    _what: &str,
+) -> Result<GridInsert<'q, Postgres>, StoreError> {
+    Ok(insert.bind(wkb::encode(&grid.geometry)))
+}
 
 /// A store in a PostgreSQL database with the PostGIS extension.
 #[derive(Debug, Clone)]
@@ -137,26 +160,7 @@ impl Store for PostgresStore {
 
     async fn insert_grids(&self, grids: &[NewGrid]) -> Result<Vec<Grid>, StoreError> {
         let mut tx = self.write().await?;
-        let mut stored = Vec::with_capacity(grids.len());
-        for grid in grids {
-            let what = format!("grid {}", grid.code);
-            let parent_id = Q::parent_of(&mut tx, grid, &what).await?;
-            let id: GridId = sqlx::query_scalar(
-                "INSERT INTO grids (code, name, level, parent_id, households, residents, geom) \
-                 VALUES ($1, $2, $3, $4, $5, $6, ST_Multi(ST_GeomFromWKB($7, 4326))) RETURNING id",
-            )
-            .bind(grid.code.as_str())
-            .bind(&grid.name)
-            .bind(grid.level)
-            .bind(parent_id)
-            .bind(grid.households)
-            .bind(grid.residents)
-            .bind(wkb::encode(&grid.geometry))
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(|e| write_error(e, &what))?;
-            stored.push(stored_grid(id, parent_id, grid));
-        }
+        let stored = Q::insert_grids(&mut tx, &WRITES, grids).await?;
         tx.commit().await?;
         Ok(stored)
     }
@@ -188,7 +192,7 @@ impl Store for PostgresStore {
 
     async fn insert_cameras(&self, cameras: &[NewCamera]) -> Result<Vec<Camera>, StoreError> {
         let mut tx = self.write().await?;
-        let stored = Q::insert_cameras(&mut tx, INSERT_CAMERA, cameras).await?;
+        let stored = Q::insert_cameras(&mut tx, WRITES.camera, cameras).await?;
         tx.commit().await?;
         Ok(stored)
     }
@@ -203,9 +207,28 @@ impl Store for PostgresStore {
 
     async fn insert_workers(&self, workers: &[NewWorker]) -> Result<Vec<Worker>, StoreError> {
         let mut tx = self.write().await?;
-        let stored = Q::insert_workers(&mut tx, INSERT_WORKER, workers).await?;
+        let stored = Q::insert_workers(&mut tx, WRITES.worker, workers).await?;
         tx.commit().await?;
         Ok(stored)
+    }
+
+    async fn insert_dataset(&self, dataset: &Dataset) -> Result<DatasetCounts, StoreError> {
+        let mut tx = self.write().await?;
+        let counts = Q::insert_dataset(&mut tx, &WRITES, dataset).await?;
+        tx.commit().await?;
+        Ok(counts)
+    }
+
+    async fn record_position(
+        &self,
+        id: WorkerId,
+        position: LonLat,
+        at: DateTime<Utc>,
+    ) -> Result<Worker, StoreError> {
+        let mut tx = self.write().await?;
+        let worker = Q::record_position(&mut tx, &WRITES, id, position, at).await?;
+        tx.commit().await?;
+        Ok(worker)
     }
 }
 

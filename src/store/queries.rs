@@ -2,15 +2,51 @@
 //! (sqlx binds `$N` for SQLite as well). Each takes a connection, so a pooled connection
 //! and a transaction serve alike; everything spatial stays in the backend modules.
 
-use super::StoreError;
-use super::rows::{WorkerRow, assemble_workers, found, stored_camera, stored_worker, write_error};
-use crate::domain::{
-    Camera, CameraId, GridCode, GridId, Level, LevelNo, LonLat, NewCamera, NewGrid, NewWorker,
-    Worker, WorkerId,
+use super::rows::{
+    PositionTime, WorkerRow, assemble_workers, found, stored_camera, stored_grid, stored_worker,
+    write_error,
 };
-use chrono::{DateTime, Utc};
+use super::{Dataset, DatasetCounts, StoreError};
+use crate::domain::{
+    Camera, CameraId, Grid, GridCode, GridId, Level, LevelNo, LonLat, NewCamera, NewGrid,
+    NewWorker, Worker, WorkerId,
+};
+use chrono::{DateTime, SecondsFormat, SubsecRound, Utc};
+use sqlx::query::QueryScalar;
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, FromRow, IntoArguments, Type};
 use std::marker::PhantomData;
+
+/// A grid insert with code, name, level, parent id, households and residents bound as
+/// `$1`..`$6`, waiting for the backend to bind the boundary.
+pub(crate) type GridInsert<'q, DB> = QueryScalar<'q, DB, GridId, <DB as Database>::Arguments<'q>>;
+
+/// Binds a grid's boundary, and anything the backend derives from it, to a [`GridInsert`];
+/// the `&str` names the grid in errors.
+pub(crate) type BindBoundary<DB> =
+    for<'q> fn(GridInsert<'q, DB>, &NewGrid, &str) -> Result<GridInsert<'q, DB>, StoreError>;
+
+/// How a backend spells the writes that the shared code runs; how it stores a geometry
+/// is its own business.
+pub(crate) struct Writes<DB: Database> {
+    /// Inserts a grid and returns its id: `$1`..`$6` as in [`GridInsert`], then whatever
+    /// `bind_boundary` binds.
+    pub grid: &'static str,
+    /// Binds the boundary to [`Writes::grid`].
+    pub bind_boundary: BindBoundary<DB>,
+    /// Inserts a camera: code, name, lon, lat, kind, stream URL and status as `$1`..`$7`,
+    /// returning its id.
+    pub camera: &'static str,
+    /// Inserts a worker: name, role, department, phone, on duty, lon, lat and position
+    /// time as `$1`..`$8`, returning its id.
+    pub worker: &'static str,
+    /// Reads `position_at` of the worker `$1`, locking the row until the transaction ends
+    /// where the backend locks rows.
+    pub lock_position: &'static str,
+    /// Sets the position of worker `$1` to lon `$2`, lat `$3`, reported at `$4`.
+    pub update_position: &'static str,
+    /// Reads one worker, ending in `WHERE id = $1`.
+    pub worker_by_id: &'static str,
+}
 
 /// The shared queries for database `DB`; the bounds below are what they ask of it, and
 /// both SQLite and PostgreSQL meet them.
@@ -31,7 +67,9 @@ where
     for<'q> Option<&'q str>: Encode<'q, DB>,
     for<'q> Option<f64>: Encode<'q, DB>,
     for<'q> Option<DateTime<Utc>>: Encode<'q, DB>,
+    for<'q> Option<i64>: Encode<'q, DB>,
     for<'r> (LevelNo, String, String): FromRow<'r, DB::Row>,
+    for<'r> PositionTime: FromRow<'r, DB::Row>,
     for<'r> (WorkerId, GridId): FromRow<'r, DB::Row>,
     for<'r> WorkerRow: FromRow<'r, DB::Row>,
     usize: ColumnIndex<DB::Row>,
@@ -124,6 +162,85 @@ where
             .fetch_optional(conn)
             .await?;
         id.ok_or_else(|| StoreError::Conflict(format!("{what}: unknown grid {code}")))
+    }
+
+    /// Stores grids in order, resolving each parent by code (see `Store::insert_grids`).
+    pub async fn insert_grids(
+        conn: &mut DB::Connection,
+        writes: &Writes<DB>,
+        grids: &[NewGrid],
+    ) -> Result<Vec<Grid>, StoreError> {
+        let mut stored = Vec::with_capacity(grids.len());
+        for grid in grids {
+            let what = format!("grid {}", grid.code);
+            let parent_id = Self::parent_of(&mut *conn, grid, &what).await?;
+            let insert = sqlx::query_scalar(writes.grid)
+                .bind(grid.code.as_str())
+                .bind(grid.name.as_str())
+                .bind(grid.level)
+                .bind(parent_id)
+                .bind(grid.households)
+                .bind(grid.residents);
+            let id: GridId = (writes.bind_boundary)(insert, grid, &what)?
+                .fetch_one(&mut *conn)
+                .await
+                .map_err(|e| write_error(e, &what))?;
+            stored.push(stored_grid(id, parent_id, grid));
+        }
+        Ok(stored)
+    }
+
+    /// Stores a whole dataset: levels, grids, cameras, workers, in that order, so that
+    /// each can refer to what came before (see `Store::insert_dataset`).
+    pub async fn insert_dataset(
+        conn: &mut DB::Connection,
+        writes: &Writes<DB>,
+        dataset: &Dataset,
+    ) -> Result<DatasetCounts, StoreError> {
+        Self::put_levels(&mut *conn, &dataset.levels).await?;
+        let grids = Self::insert_grids(&mut *conn, writes, &dataset.grids).await?;
+        let cameras = Self::insert_cameras(&mut *conn, writes.camera, &dataset.cameras).await?;
+        let workers = Self::insert_workers(&mut *conn, writes.worker, &dataset.workers).await?;
+        Ok(DatasetCounts {
+            levels: dataset.levels.len(),
+            grids: grids.len(),
+            cameras: cameras.len(),
+            workers: workers.len(),
+        })
+    }
+
+    /// Records a worker's position reported at `at` if it is later than the stored one
+    /// (see `Store::record_position`); run it in a write transaction, so that nothing
+    /// comes between the comparison and the update.
+    pub async fn record_position(
+        conn: &mut DB::Connection,
+        writes: &Writes<DB>,
+        id: WorkerId,
+        position: LonLat,
+        at: DateTime<Utc>,
+    ) -> Result<Worker, StoreError> {
+        // PostgreSQL keeps microseconds; comparing what will be stored keeps a repeated
+        // report with finer digits from counting as newer on one backend only.
+        let at = at.trunc_subsecs(6);
+        let what = || format!("worker {id}");
+        let last: PositionTime = Self::one(&mut *conn, writes.lock_position, id, what).await?;
+        if let Some(last) = last.position_at.filter(|last| *last >= at) {
+            let time = |t: DateTime<Utc>| t.to_rfc3339_opts(SecondsFormat::AutoSi, true);
+            return Err(StoreError::Conflict(format!(
+                "worker {id}: the position at {} is not newer than the last known one at {}",
+                time(at),
+                time(last)
+            )));
+        }
+        sqlx::query(writes.update_position)
+            .bind(id)
+            .bind(position.lon())
+            .bind(position.lat())
+            .bind(at)
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| write_error(e, &what()))?;
+        Self::worker(conn, writes.worker_by_id, id).await
     }
 
     /// Stores cameras with `insert`, which takes code, name, lon, lat, kind, stream URL and

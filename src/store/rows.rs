@@ -91,6 +91,12 @@ pub(crate) struct WorkerRow {
     pub position_at: Option<DateTime<Utc>>,
 }
 
+/// When a worker's last known position was reported.
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct PositionTime {
+    pub position_at: Option<DateTime<Utc>>,
+}
+
 /// Joins workers to their `(worker_id, grid_id)` assignments, keeping the rows' order.
 pub(crate) fn assemble_workers(
     rows: Vec<WorkerRow>,

@@ -4,14 +4,15 @@
 //! four indexed REAL columns, and a point is a `lon`/`lat` pair of REALs (IEEE doubles,
 //! exact). Validity of boundaries is the importer's job here; PostGIS checks it again.
 
-use super::queries::Queries;
-use super::rows::{CameraRow, GridRow, stored_grid, write_error};
-use super::{GridFilter, Store, StoreError, geometry};
+use super::queries::{GridInsert, Queries, Writes};
+use super::rows::{CameraRow, GridRow};
+use super::{Dataset, DatasetCounts, GridFilter, Store, StoreError, geometry};
 use crate::domain::{
-    Bbox, Camera, CameraId, Grid, GridCode, GridId, Level, NewCamera, NewGrid, NewWorker, Worker,
-    WorkerId,
+    Bbox, Camera, CameraId, Grid, GridCode, GridId, Level, LonLat, NewCamera, NewGrid, NewWorker,
+    Worker, WorkerId,
 };
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 use sqlx::{QueryBuilder, Sqlite, Transaction};
@@ -34,11 +35,36 @@ const WORKERS: &str = "SELECT id, name, role, department, phone, on_duty, lon, l
 const WORKER_BY_ID: &str = "SELECT id, name, role, department, phone, on_duty, lon, lat, \
      position_at FROM workers WHERE id = $1";
 
-// Parameters in the order `Queries::insert_cameras` and `Queries::insert_workers` bind them.
-const INSERT_CAMERA: &str = "INSERT INTO cameras (code, name, lon, lat, kind, stream_url, status) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
-const INSERT_WORKER: &str = "INSERT INTO workers (name, role, department, phone, on_duty, lon, lat, \
-     position_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
+/// The writes, with parameters as `Writes` documents them.
+const WRITES: Writes<Sqlite> = Writes {
+    grid: "INSERT INTO grids (code, name, level, parent_id, households, residents, geometry, \
+         min_lon, min_lat, max_lon, max_lat) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+    bind_boundary,
+    camera: "INSERT INTO cameras (code, name, lon, lat, kind, stream_url, status) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    worker: "INSERT INTO workers (name, role, department, phone, on_duty, lon, lat, \
+         position_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    // Writes run in `BEGIN IMMEDIATE`, which already holds the database's write lock.
+    lock_position: "SELECT position_at FROM workers WHERE id = $1",
+    update_position: "UPDATE workers SET lon = $2, lat = $3, position_at = $4 WHERE id = $1",
+    worker_by_id: WORKER_BY_ID,
+};
+
+/// Binds a boundary as GeoJSON text and its bounding box as four indexed columns.
+fn bind_boundary<'q>(
+    insert: GridInsert<'q, Sqlite>,
+    grid: &NewGrid,
+    what: &str,
+) -> Result<GridInsert<'q, Sqlite>, StoreError> {
+    let [min_lon, min_lat, max_lon, max_lat] = geometry::bounds(&grid.geometry, what)?;
+    Ok(insert
+        .bind(geometry::to_geojson(&grid.geometry))
+        .bind(min_lon)
+        .bind(min_lat)
+        .bind(max_lon)
+        .bind(max_lat))
+}
 
 /// A store in a SQLite file.
 #[derive(Debug, Clone)]
@@ -129,32 +155,7 @@ impl Store for SqliteStore {
 
     async fn insert_grids(&self, grids: &[NewGrid]) -> Result<Vec<Grid>, StoreError> {
         let mut tx = self.write().await?;
-        let mut stored = Vec::with_capacity(grids.len());
-        for grid in grids {
-            let what = format!("grid {}", grid.code);
-            let parent_id = Q::parent_of(&mut tx, grid, &what).await?;
-            let [min_lon, min_lat, max_lon, max_lat] = geometry::bounds(&grid.geometry, &what)?;
-            let id: GridId = sqlx::query_scalar(
-                "INSERT INTO grids (code, name, level, parent_id, households, residents, \
-                 geometry, min_lon, min_lat, max_lon, max_lat) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-            )
-            .bind(grid.code.as_str())
-            .bind(&grid.name)
-            .bind(grid.level)
-            .bind(parent_id)
-            .bind(grid.households)
-            .bind(grid.residents)
-            .bind(geometry::to_geojson(&grid.geometry))
-            .bind(min_lon)
-            .bind(min_lat)
-            .bind(max_lon)
-            .bind(max_lat)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(|e| write_error(e, &what))?;
-            stored.push(stored_grid(id, parent_id, grid));
-        }
+        let stored = Q::insert_grids(&mut tx, &WRITES, grids).await?;
         tx.commit().await?;
         Ok(stored)
     }
@@ -182,7 +183,7 @@ impl Store for SqliteStore {
 
     async fn insert_cameras(&self, cameras: &[NewCamera]) -> Result<Vec<Camera>, StoreError> {
         let mut tx = self.write().await?;
-        let stored = Q::insert_cameras(&mut tx, INSERT_CAMERA, cameras).await?;
+        let stored = Q::insert_cameras(&mut tx, WRITES.camera, cameras).await?;
         tx.commit().await?;
         Ok(stored)
     }
@@ -197,8 +198,27 @@ impl Store for SqliteStore {
 
     async fn insert_workers(&self, workers: &[NewWorker]) -> Result<Vec<Worker>, StoreError> {
         let mut tx = self.write().await?;
-        let stored = Q::insert_workers(&mut tx, INSERT_WORKER, workers).await?;
+        let stored = Q::insert_workers(&mut tx, WRITES.worker, workers).await?;
         tx.commit().await?;
         Ok(stored)
+    }
+
+    async fn insert_dataset(&self, dataset: &Dataset) -> Result<DatasetCounts, StoreError> {
+        let mut tx = self.write().await?;
+        let counts = Q::insert_dataset(&mut tx, &WRITES, dataset).await?;
+        tx.commit().await?;
+        Ok(counts)
+    }
+
+    async fn record_position(
+        &self,
+        id: WorkerId,
+        position: LonLat,
+        at: DateTime<Utc>,
+    ) -> Result<Worker, StoreError> {
+        let mut tx = self.write().await?;
+        let worker = Q::record_position(&mut tx, &WRITES, id, position, at).await?;
+        tx.commit().await?;
+        Ok(worker)
     }
 }
