@@ -9,12 +9,13 @@
 )]
 
 mod common;
+// The worker cases, in a file of their own to keep each file short.
+#[path = "store_contract/workers.rs"]
+mod workers;
 
 use common::{bits, new_grid, next_up, random_star, square, taihua_levels};
 use geo::{LineString, MultiPolygon, Polygon};
-use gridlink::domain::{
-    Bbox, CameraKind, CameraStatus, GridCode, LonLat, NewCamera, NewWorker, WorkerRole,
-};
+use gridlink::domain::{Bbox, CameraKind, CameraStatus, GridCode, LonLat, NewCamera};
 use gridlink::store::{GridFilter, Store, StoreError};
 
 macro_rules! contract {
@@ -30,6 +31,12 @@ macro_rules! contract {
             cameras_round_trip_and_filter_by_bbox,
             workers_round_trip_with_their_grid_assignments,
             a_worker_with_an_unknown_grid_is_a_conflict_and_stores_nothing,
+            a_later_position_is_recorded_and_an_earlier_or_equal_one_is_a_conflict,
+            a_first_position_is_recorded_for_a_worker_without_one,
+            a_position_for_an_unknown_worker_is_not_found,
+            position_times_are_kept_to_the_microsecond,
+            concurrent_reports_leave_the_latest_position_and_fail_only_as_conflicts,
+            a_whole_dataset_is_stored_in_one_transaction,
         );
     };
     (@cases $backend:ident, $make:path; $($case:ident),+ $(,)?) => {
@@ -286,7 +293,7 @@ mod cases {
         not_found(store.worker(42).await.map(|w| w.name), "worker 42");
     }
 
-    fn camera(code: &str, lon: f64, lat: f64) -> NewCamera {
+    pub(crate) fn camera(code: &str, lon: f64, lat: f64) -> NewCamera {
         NewCamera {
             code: code.to_owned(),
             name: format!("{code} 路口"),
@@ -340,46 +347,7 @@ mod cases {
         assert_eq!(store.cameras(None).await.unwrap().len(), 2);
     }
 
-    fn worker(name: &str, grids: &[&str]) -> NewWorker {
-        NewWorker {
-            name: name.to_owned(),
-            role: WorkerRole::FullTime,
-            department: None,
-            phone: "13800000000".to_owned(),
-            grid_codes: grids.iter().map(|c| code(c)).collect(),
-            on_duty: false,
-            position: None,
-            position_at: None,
-        }
-    }
-
-    pub async fn workers_round_trip_with_their_grid_assignments(store: &dyn Store) {
-        let [_, village, grid] = <[_; 3]>::try_from(seed_town(store).await).unwrap();
-        let mut staff = worker("王芳", &[GRID, VILLAGE]);
-        staff.role = WorkerRole::DepartmentStaff;
-        staff.department = Some("综治办".to_owned());
-        staff.on_duty = true;
-        staff.position = Some(lonlat(next_up(119.65), 31.123_456_7));
-        staff.position_at = chrono::DateTime::from_timestamp(1_750_000_000, 123_456_000);
-        let stored = store
-            .insert_workers(&[worker("李明", &[GRID]), staff])
-            .await
-            .unwrap();
-
-        assert_eq!(stored[0].grid_ids, [grid.id]);
-        assert_eq!(stored[1].grid_ids, [village.id, grid.id], "in id order");
-        assert_eq!(store.worker(stored[1].id).await.unwrap(), stored[1]);
-        assert_eq!(store.workers().await.unwrap(), stored);
-    }
-
-    pub async fn a_worker_with_an_unknown_grid_is_a_conflict_and_stores_nothing(store: &dyn Store) {
-        seed_town(store).await;
-        let result = store
-            .insert_workers(&[worker("李明", &[GRID]), worker("张伟", &["320282102299"])])
-            .await;
-        assert_conflict_naming(result, "320282102299");
-        assert_eq!(store.workers().await.unwrap(), []);
-    }
+    pub use super::workers::*;
 }
 
 /// PostGIS checks validity itself (`CHECK (ST_IsValid(geom))`). SQLite stores what it is

@@ -1,18 +1,22 @@
-//! Workers: `GET /api/workers` (optionally by grid, role or duty), `GET /api/workers/{id}`
-//! and `GET /api/workers/nearest` (the k nearest on-duty workers to a point).
+//! Workers: `GET /api/workers` (optionally by grid, role or duty), `GET /api/workers/{id}`,
+//! `GET /api/workers/nearest` (the k nearest on-duty workers to a point) and
+//! `POST /api/workers/{id}/positions` (a phone reporting where its worker is).
 
-use super::extract::{Path, Query};
+use super::extract::{self, Path, Query};
 use super::{ApiError, AppState, RequestContext};
 use crate::domain::{GridId, LonLat, Worker, WorkerId, WorkerRole};
 use axum::extract::State;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// Most workers one nearest query may ask for.
 const MAX_K: usize = 100;
+
+/// How far ahead of our clock a reported time may be, since phones' clocks drift.
+const MAX_CLOCK_SKEW: TimeDelta = TimeDelta::seconds(60);
 
 /// Routes of this resource.
 pub fn router() -> Router<AppState> {
@@ -20,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .route("/workers", get(list))
         .route("/workers/nearest", get(nearest))
         .route("/workers/{id}", get(one))
+        .route("/workers/{id}/positions", post(record_position))
 }
 
 /// A worker as the API shows it.
@@ -94,15 +99,90 @@ fn visible(ctx: &RequestContext, index: &crate::spatial::GridIndex, w: &Worker) 
         })
 }
 
+/// The worker with `id`, if the request may see them; one it may not see is not found.
+async fn visible_worker(
+    state: &AppState,
+    ctx: &RequestContext,
+    id: WorkerId,
+) -> Result<Worker, ApiError> {
+    let worker = state.store.worker(id).await?;
+    if visible(ctx, &state.index.grids(), &worker) {
+        Ok(worker)
+    } else {
+        Err(ApiError::NotFound(format!("worker {id} not found")))
+    }
+}
+
 async fn one(
     State(state): State<AppState>,
     ctx: RequestContext,
     Path(id): Path<WorkerId>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let worker = state.store.worker(id).await?;
-    if !visible(&ctx, &state.index.grids(), &worker) {
-        return Err(ApiError::NotFound(format!("worker {id} not found")));
+    let worker = visible_worker(&state, &ctx, id).await?;
+    Ok(Json(serde_json::json!(WorkerView::from(&worker))))
+}
+
+/// A position report as posted.
+#[derive(Deserialize)]
+struct PositionBody {
+    lon: f64,
+    lat: f64,
+    accuracy_m: f64,
+    at: String,
+}
+
+/// A position report that passed every check.
+#[derive(Debug)]
+struct PositionReport {
+    position: LonLat,
+    at: DateTime<Utc>,
+}
+
+impl PositionBody {
+    /// Checks the report against `now`: a valid point, an accuracy of at least 0 m and an
+    /// RFC 3339 time no more than [`MAX_CLOCK_SKEW`] ahead.
+    fn check(self, now: DateTime<Utc>) -> Result<PositionReport, ApiError> {
+        let position = LonLat::new(self.lon, self.lat)?;
+        if !(self.accuracy_m.is_finite() && self.accuracy_m >= 0.0) {
+            return Err(ApiError::bad_request(
+                "invalid_parameter",
+                format!("accuracy_m must be a number >= 0, not {}", self.accuracy_m),
+            ));
+        }
+        let at = DateTime::parse_from_rfc3339(&self.at)
+            .map_err(|e| {
+                ApiError::bad_request(
+                    "invalid_parameter",
+                    format!("at must be an RFC 3339 time: {e}"),
+                )
+            })?
+            .with_timezone(&Utc);
+        if at > now + MAX_CLOCK_SKEW {
+            return Err(ApiError::bad_request(
+                "invalid_parameter",
+                format!("at {} is more than 60 s in the future", self.at),
+            ));
+        }
+        Ok(PositionReport { position, at })
     }
+}
+
+async fn record_position(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    Path(id): Path<WorkerId>,
+    extract::Json(body): extract::Json<PositionBody>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let report = body.check(Utc::now())?;
+    visible_worker(&state, &ctx, id).await?;
+    let worker = state
+        .store
+        .record_position(id, report.position, report.at)
+        .await?;
+    // Only now is the position committed, so only now may lookups find the worker there.
+    state
+        .index
+        .update_worker(worker.id, worker.on_duty, worker.position);
     Ok(Json(serde_json::json!(WorkerView::from(&worker))))
 }
 
