@@ -2,58 +2,13 @@
 //! 4xx with the JSON error shape. Requests go through the router in-process (`oneshot`);
 //! one test goes over a real TCP socket.
 
-use axum::Router;
+mod common;
+
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
+use common::router::{demo_router, get, post_json, send};
 use gridlink::config::ServeConfig;
-use http_body_util::BodyExt;
 use serde_json::{Value, json};
-use std::path::Path;
-use tower::ServiceExt;
-
-async fn demo_router() -> (Router, tempfile::TempDir) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite:{}", dir.path().join("api.db").display());
-    let store = gridlink::store::connect(&url).await.expect("sqlite store");
-    gridlink::import::import_dataset(store.as_ref(), Path::new("geodata/taihua"))
-        .await
-        .expect("demo dataset");
-    let index = gridlink::app::load_index(store.as_ref())
-        .await
-        .expect("index");
-    let config = ServeConfig::for_tests(&url);
-    let state = gridlink::http::AppState::new(store, std::sync::Arc::new(index), &config);
-    (gridlink::http::router(state, &config), dir)
-}
-
-async fn send(router: &Router, request: Request<Body>) -> (StatusCode, Value) {
-    let response = router.clone().oneshot(request).await.expect("infallible");
-    let status = response.status();
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
-    let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    (status, body)
-}
-
-async fn get(router: &Router, uri: &str) -> (StatusCode, Value) {
-    send(
-        router,
-        Request::get(uri).body(Body::empty()).expect("request"),
-    )
-    .await
-}
-
-async fn post_json(router: &Router, uri: &str, body: &Value) -> (StatusCode, Value) {
-    let request = Request::post(uri)
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(body.to_string()))
-        .expect("request");
-    send(router, request).await
-}
 
 fn chain_codes(located: &Value) -> Vec<String> {
     located["chain"]

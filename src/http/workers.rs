@@ -236,3 +236,43 @@ async fn nearest(
         serde_json::json!({ "lon": p.lon(), "lat": p.lat(), "workers": views }),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(accuracy_m: f64, at: &str) -> PositionBody {
+        PositionBody {
+            lon: 119.65,
+            lat: 31.17,
+            accuracy_m,
+            at: at.to_owned(),
+        }
+    }
+
+    fn now() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-11-23T08:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn a_time_up_to_a_minute_ahead_passes_and_a_second_more_does_not() {
+        let edge = body(0.0, "2026-11-23T16:01:00+08:00").check(now()).unwrap();
+        assert_eq!(edge.at, now() + MAX_CLOCK_SKEW, "offsets are honoured");
+        let ahead = body(0.0, "2026-11-23T08:01:01Z").check(now());
+        assert!(
+            matches!(ahead, Err(ApiError::BadRequest { .. })),
+            "{ahead:?}"
+        );
+    }
+
+    #[test]
+    fn accuracy_must_be_a_number_of_at_least_zero() {
+        for bad in [-0.5, f64::NAN, f64::INFINITY] {
+            let checked = body(bad, "2026-11-23T08:00:00Z").check(now());
+            assert!(checked.is_err(), "{bad} passed");
+        }
+        assert!(body(0.0, "2026-11-23T08:00:00Z").check(now()).is_ok());
+    }
+}

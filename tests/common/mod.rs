@@ -12,6 +12,8 @@
     reason = "a fixture that cannot be built must stop the test with its reason"
 )]
 
+pub mod router;
+
 use gridlink::store::{PostgresStore, Store};
 use sqlx::postgres::{PgConnectOptions, PgPool};
 use std::str::FromStr;
