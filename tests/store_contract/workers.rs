@@ -6,7 +6,7 @@ use super::cases::camera;
 use super::{GRID, TOWN, VILLAGE, assert_conflict_naming, code, lonlat, seed_town, taihua_levels};
 use crate::common::{new_grid, next_up, square};
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
-use gridlink::domain::{NewWorker, WorkerRole};
+use gridlink::domain::{NewWorker, WorkerId, WorkerRole};
 use gridlink::store::{Dataset, DatasetCounts, GridFilter, Store, StoreError};
 
 fn worker(name: &str, grids: &[&str]) -> NewWorker {
@@ -50,6 +50,12 @@ pub async fn a_worker_with_an_unknown_grid_is_a_conflict_and_stores_nothing(stor
     assert_eq!(store.workers().await.unwrap(), []);
 }
 
+/// Seeds the town and stores one worker in it.
+async fn seeded_worker(store: &dyn Store, new: NewWorker) -> WorkerId {
+    seed_town(store).await;
+    store.insert_workers(&[new]).await.unwrap()[0].id
+}
+
 fn time(seconds: i64, nanos: u32) -> DateTime<Utc> {
     DateTime::from_timestamp(seconds, nanos).unwrap()
 }
@@ -61,13 +67,12 @@ fn rfc3339(t: DateTime<Utc>) -> String {
 pub async fn a_later_position_is_recorded_and_an_earlier_or_equal_one_is_a_conflict(
     store: &dyn Store,
 ) {
-    seed_town(store).await;
     let first = time(1_790_000_000, 0);
     let mut known = worker("李明", &[GRID]);
     known.on_duty = true;
     known.position = Some(lonlat(119.61, 31.11));
     known.position_at = Some(first);
-    let id = store.insert_workers(&[known]).await.unwrap()[0].id;
+    let id = seeded_worker(store, known).await;
     let later = first + TimeDelta::seconds(30);
     let there = lonlat(next_up(119.62), 31.12);
 
@@ -130,12 +135,7 @@ pub async fn a_position_for_an_unknown_worker_is_not_found(store: &dyn Store) {
 }
 
 pub async fn position_times_are_kept_to_the_microsecond(store: &dyn Store) {
-    seed_town(store).await;
-    let id = store
-        .insert_workers(&[worker("李明", &[GRID])])
-        .await
-        .unwrap()[0]
-        .id;
+    let id = seeded_worker(store, worker("李明", &[GRID])).await;
     let p = lonlat(119.65, 31.15);
 
     let moved = store
@@ -156,12 +156,7 @@ pub async fn position_times_are_kept_to_the_microsecond(store: &dyn Store) {
 pub async fn concurrent_reports_leave_the_latest_position_and_fail_only_as_conflicts(
     store: &dyn Store,
 ) {
-    seed_town(store).await;
-    let id = store
-        .insert_workers(&[worker("李明", &[GRID])])
-        .await
-        .unwrap()[0]
-        .id;
+    let id = seeded_worker(store, worker("李明", &[GRID])).await;
     let report = |k: i32| {
         let at = time(1_790_000_000 + i64::from(k), 0);
         store.record_position(id, lonlat(119.6 + f64::from(k) * 0.01, 31.15), at)
