@@ -68,6 +68,15 @@ fn lookups(c: &mut Criterion) {
             })
         });
     });
+    let mut next = points.iter().cycle();
+    single.bench_function("chain_as_api_links", |b| {
+        // The chain as the API serialises it: an owned list of links.
+        b.iter(|| {
+            index
+                .chain_at(black_box(*next.next().expect("endless")))
+                .len()
+        });
+    });
     single.finish();
 
     let mut batch = c.benchmark_group("batch");

@@ -6,8 +6,20 @@ use geo::Coord;
 use rstar::{AABB, RTree, primitives::GeomWithData, primitives::Rectangle};
 use serde::Serialize;
 use std::collections::HashMap;
+use std::ops::ControlFlow;
 
 type Envelope = GeomWithData<Rectangle<[f64; 2]>, usize>;
+
+/// Wide, shallow nodes: a lookup touches fewer nodes, and grids change too rarely for
+/// insertion cost to matter (the tree is bulk-loaded and rebuilt whole).
+struct WideNodes;
+
+impl rstar::RTreeParams for WideNodes {
+    const MIN_SIZE: usize = 4;
+    const MAX_SIZE: usize = 16;
+    const REINSERTION_COUNT: usize = 4;
+    type DefaultInsertionStrategy = rstar::RStarInsertionStrategy;
+}
 
 /// A grid as the index holds it.
 #[derive(Debug, Clone)]
@@ -46,7 +58,7 @@ pub struct ChainLink<'a> {
 
 struct LevelTree {
     level: LevelNo,
-    tree: RTree<Envelope>,
+    tree: RTree<Envelope, WideNodes>,
 }
 
 /// All grids of every level, ready to answer "which grids contain this point?".
@@ -99,7 +111,7 @@ impl GridIndex {
             .into_iter()
             .map(|(level, envelopes)| LevelTree {
                 level,
-                tree: RTree::bulk_load(envelopes),
+                tree: RTree::bulk_load_with_params(envelopes),
             })
             .collect();
         levels.sort_by_key(|l| std::cmp::Reverse(l.level));
@@ -124,14 +136,25 @@ impl GridIndex {
 
     /// The deepest grid containing `p` under the boundary rule, or `None` outside every grid.
     ///
-    /// Should overlapping data ever give several grids of one level, the lowest code wins,
-    /// so the answer is still the same every time.
+    /// The finest level is tried first, since that is where a point usually ends. Failing
+    /// that, the top level decides whether the point is in the area at all (grids lie
+    /// within their parents), and only then are the levels between tried, for areas not
+    /// subdivided all the way down. Should overlapping data ever give several grids of one
+    /// level, the lowest code wins, so the answer is still the same every time.
     #[must_use]
     pub fn locate(&self, p: Coord<f64>) -> Option<&IndexedGrid> {
-        self.levels
-            .iter()
-            .find_map(|level| self.locate_in(level, p))
-            .map(|i| &self.grids[i])
+        let (deepest, rest) = self.levels.split_first()?;
+        let Some((top, between)) = rest.split_last() else {
+            return self.locate_in(deepest, p).map(|i| &self.grids[i]);
+        };
+        let found = self.locate_in(deepest, p).or_else(|| {
+            let top = self.locate_in(top, p)?;
+            between
+                .iter()
+                .find_map(|level| self.locate_in(level, p))
+                .or(Some(top))
+        });
+        found.map(|i| &self.grids[i])
     }
 
     /// [`GridIndex::locate`] for many points at once, spread over every core.
@@ -149,12 +172,15 @@ impl GridIndex {
     }
 
     fn locate_in(&self, level: &LevelTree, p: Coord<f64>) -> Option<usize> {
-        level
-            .tree
-            .locate_all_at_point(&[p.x, p.y])
-            .map(|e| e.data)
-            .filter(|&i| self.grids[i].shape.contains(p))
-            .min()
+        // Internal iteration: no iterator stack to build, measurably faster per lookup.
+        let mut found: Option<usize> = None;
+        let _: ControlFlow<()> = level.tree.locate_all_at_point_int(&[p.x, p.y], |e| {
+            if found.is_none_or(|f| e.data < f) && self.grids[e.data].shape.contains(p) {
+                found = Some(e.data);
+            }
+            ControlFlow::Continue(())
+        });
+        found
     }
 
     /// The chain of grids containing `p`, top level first; empty outside every grid.

@@ -2,15 +2,31 @@
 
 use geo::{Coord, MultiPolygon, Rect};
 
-/// A (multi)polygon prepared for fast containment tests: all rings in one flat vertex
-/// list plus the bounding box.
+/// A (multi)polygon prepared for fast containment tests.
+///
+/// Only edges that are not horizontal can be crossed by an eastward ray, so only those are
+/// kept, each stored lower end first. They are bucketed into horizontal bands of the
+/// bounding box, so a test looks only at the edges whose latitude span meets the point's
+/// band: a town outline of hundreds of edges costs about as much as a small micro-grid.
 #[derive(Debug, Clone)]
 pub struct Shape {
-    /// Every ring's vertices, each ring closed (first vertex repeated at its end).
-    vertices: Vec<Coord<f64>>,
-    /// Where each ring ends in `vertices` (exclusive).
-    ring_ends: Vec<usize>,
+    edges: Vec<Edge>,
+    /// Edge positions in `edges`, band after band.
+    band_edges: Vec<u32>,
+    /// Where each band's run in `band_edges` ends (exclusive).
+    band_ends: Vec<u32>,
+    /// How many bands the bounding box is cut into.
+    bands: usize,
+    /// Bands per degree of latitude.
+    bands_per_degree: f64,
     bbox: Option<Rect<f64>>,
+}
+
+/// A non-horizontal edge, `low.y < high.y`.
+#[derive(Debug, Clone, Copy)]
+struct Edge {
+    low: Coord<f64>,
+    high: Coord<f64>,
 }
 
 impl Shape {
@@ -18,23 +34,55 @@ impl Shape {
     /// the parity of crossings over every ring.
     #[must_use]
     pub fn new(geometry: &MultiPolygon<f64>) -> Self {
-        let mut vertices = Vec::new();
-        let mut ring_ends = Vec::new();
-        for polygon in geometry {
-            for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
-                vertices.extend(ring.coords().copied());
-                if ring.0.first() != ring.0.last() {
-                    vertices.extend(ring.0.first().copied());
-                }
-                ring_ends.push(vertices.len());
+        let bbox = geo::BoundingRect::bounding_rect(geometry);
+        let edges: Vec<Edge> = geometry
+            .iter()
+            .flat_map(|polygon| std::iter::once(polygon.exterior()).chain(polygon.interiors()))
+            .flat_map(|ring| ring.lines())
+            .filter(|line| line.start.y != line.end.y)
+            .map(|line| {
+                let (low, high) = if line.start.y < line.end.y {
+                    (line.start, line.end)
+                } else {
+                    (line.end, line.start)
+                };
+                Edge { low, high }
+            })
+            .collect();
+        let band_count = (edges.len() / 4).clamp(1, 256);
+        let height = bbox.map_or(0.0, |b| b.height());
+        let bands_per_degree = if height > 0.0 {
+            band_count as f64 / height
+        } else {
+            0.0
+        };
+        let mut shape = Self {
+            edges,
+            band_edges: Vec::new(),
+            band_ends: Vec::with_capacity(band_count),
+            bands: band_count,
+            bands_per_degree,
+            bbox,
+        };
+        let mut per_band: Vec<Vec<u32>> = vec![Vec::new(); band_count];
+        for (i, edge) in shape.edges.iter().enumerate() {
+            for band in shape.band(edge.low.y)..=shape.band(edge.high.y) {
+                per_band[band].push(i as u32);
             }
         }
-        let bbox = geo::BoundingRect::bounding_rect(geometry);
-        Self {
-            vertices,
-            ring_ends,
-            bbox,
+        for band in per_band {
+            shape.band_edges.extend(band);
+            shape.band_ends.push(shape.band_edges.len() as u32);
         }
+        shape
+    }
+
+    /// The band holding latitude `y`; monotonic in `y`, so an edge spanning `[low, high]`
+    /// is filed in every band a point on it can fall into.
+    fn band(&self, y: f64) -> usize {
+        let min_y = self.bbox.map_or(0.0, |b| b.min().y);
+        let band = ((y - min_y) * self.bands_per_degree) as usize;
+        band.min(self.bands - 1)
     }
 
     /// The bounding box, `None` for an empty shape.
@@ -57,19 +105,19 @@ impl Shape {
         if p.x < bbox.min().x || p.x >= bbox.max().x || p.y < bbox.min().y || p.y >= bbox.max().y {
             return false;
         }
+        let band = self.band(p.y);
+        let start = if band == 0 {
+            0
+        } else {
+            self.band_ends[band - 1] as usize
+        };
+        let end = self.band_ends[band] as usize;
         let mut inside = false;
-        let mut start = 0;
-        for &end in &self.ring_ends {
-            for edge in self.vertices[start..end].windows(2) {
-                let (a, b) = (edge[0], edge[1]);
-                if (a.y <= p.y) != (b.y <= p.y) {
-                    let (low, high) = if a.y <= p.y { (a, b) } else { (b, a) };
-                    if orient(low, high, p) > 0.0 {
-                        inside = !inside;
-                    }
-                }
+        for &i in &self.band_edges[start..end] {
+            let Edge { low, high } = self.edges[i as usize];
+            if low.y <= p.y && p.y < high.y && orient(low, high, p) > 0.0 {
+                inside = !inside;
             }
-            start = end;
         }
         inside
     }
