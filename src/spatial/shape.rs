@@ -38,8 +38,8 @@ impl Shape {
         let edges: Vec<Edge> = geometry
             .iter()
             .flat_map(|polygon| std::iter::once(polygon.exterior()).chain(polygon.interiors()))
-            .flat_map(|ring| ring.lines())
-            .filter(|line| line.start.y != line.end.y)
+            .flat_map(geo::LineString::lines)
+            .filter(|line| !is_horizontal(line))
             .map(|line| {
                 let (low, high) = if line.start.y < line.end.y {
                     (line.start, line.end)
@@ -50,7 +50,7 @@ impl Shape {
             })
             .collect();
         let band_count = (edges.len() / 4).clamp(1, 256);
-        let height = bbox.map_or(0.0, |b| b.height());
+        let height = bbox.map_or(0.0, Rect::height);
         let bands_per_degree = if height > 0.0 {
             band_count as f64 / height
         } else {
@@ -66,8 +66,8 @@ impl Shape {
         };
         let mut per_band: Vec<Vec<u32>> = vec![Vec::new(); band_count];
         for (i, edge) in shape.edges.iter().enumerate() {
-            for band in shape.band(edge.low.y)..=shape.band(edge.high.y) {
-                per_band[band].push(i as u32);
+            for band in &mut per_band[shape.band(edge.low.y)..=shape.band(edge.high.y)] {
+                band.push(i as u32);
             }
         }
         for band in per_band {
@@ -121,6 +121,14 @@ impl Shape {
         }
         inside
     }
+}
+
+#[expect(
+    clippy::float_cmp,
+    reason = "exact on purpose: only a truly level edge is never crossed"
+)]
+fn is_horizontal(line: &geo::Line<f64>) -> bool {
+    line.start.y == line.end.y
 }
 
 /// Positive when `p` lies left of the directed line `a → b`; exact.
