@@ -4,9 +4,9 @@
 #
 # Works as root on a fresh Debian bookworm machine (installs PostgreSQL 15 and PostGIS
 # with apt when they are missing) and on a developer's machine that already has them.
-#   GRIDLINK_PG_ADMIN_URL  a superuser URL to create the test database
-#                          (default postgres://postgres@127.0.0.1:5432/postgres)
-#                          (a URL ending in /DBNAME; the test database replaces DBNAME)
+#   GRIDLINK_PG_ADMIN_URL  a superuser URL to create the test role and database, ending in
+#                          /DBNAME (default: as root, the postgres user over the Unix
+#                          socket; otherwise postgres://postgres@127.0.0.1:5432/postgres)
 # Arguments are passed to `cargo test --all-targets`.
 set -euo pipefail
 
@@ -31,7 +31,7 @@ apt_install() {
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@"
 }
 
-pg_ready() { command -v pg_isready >/dev/null && pg_isready -q -d "$admin_url"; }
+pg_ready() { command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1 -p 5432; }
 
 if ! pg_ready; then
     if ! compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null; then
@@ -46,28 +46,43 @@ if ! pg_ready; then
         sleep 1
     done
     if ! pg_ready; then
-        echo "error: PostgreSQL is not accepting connections at $admin_url" >&2
+        echo "error: PostgreSQL is not accepting connections on 127.0.0.1:5432" >&2
         exit 1
     fi
 fi
 
-psql_admin() { psql "$admin_url" -X -q -v ON_ERROR_STOP=1 -At "$@"; }
+# Administration runs as the postgres superuser over the Unix socket when we are root and
+# no admin URL is given: a fresh Debian cluster trusts only that, and asks for a password
+# on TCP. The tests then log in over TCP as a role of their own, with a password.
+psql_admin() { # [DATABASE] -- psql arguments
+    local db="$1"; shift
+    if [ -z "${GRIDLINK_PG_ADMIN_URL:-}" ] && [ "$(id -u)" = 0 ] && command -v runuser >/dev/null; then
+        runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -At -d "$db" "$@"
+    else
+        psql "${admin_url%/*}/$db" -X -q -v ON_ERROR_STOP=1 -At "$@"
+    fi
+}
 
-if [ -z "$(psql_admin -c "SELECT 1 FROM pg_available_extensions WHERE name = 'postgis'")" ]; then
+if [ -z "$(psql_admin postgres -c "SELECT 1 FROM pg_available_extensions WHERE name = 'postgis'")" ]; then
     apt_install "postgresql-$pg_major-postgis-3"
 fi
 
+role=gridlink_test
 db="gridlink_test_$$"
 cleanup() {
     say "dropping database $db"
-    psql_admin -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true
+    psql_admin postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true
 }
 trap cleanup EXIT
+psql_admin postgres -c "DO \$\$ BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$role') THEN
+        CREATE ROLE $role LOGIN PASSWORD '$role';
+    END IF; END \$\$"
 say "creating database $db with PostGIS"
-psql_admin -c "CREATE DATABASE $db"
-psql "${admin_url%/*}/$db" -X -q -v ON_ERROR_STOP=1 -c "CREATE EXTENSION postgis"
+psql_admin postgres -c "CREATE DATABASE $db OWNER $role"
+psql_admin "$db" -c "CREATE EXTENSION postgis"
 
-export GRIDLINK_TEST_DATABASE_URL="${admin_url%/*}/$db"
+export GRIDLINK_TEST_DATABASE_URL="postgres://$role:$role@127.0.0.1:5432/$db"
 say "GRIDLINK_TEST_DATABASE_URL=$GRIDLINK_TEST_DATABASE_URL"
 
 say "cargo test --all-targets $*"

@@ -108,18 +108,72 @@ async fn rejects_grids_whose_parent_or_code_does_not_fit(store: &dyn Store) {
     assert_eq!(grid_count(store).await, before);
 }
 
-async fn imports_a_good_file_whole(store: &dyn Store) {
-    import::import_dataset(store, Path::new("geodata/taihua"))
+/// A town square over the SQUARE's area, with no villages yet.
+async fn empty_town(store: &dyn Store) {
+    store
+        .put_levels(&common::taihua_levels())
         .await
-        .expect("demo dataset");
-    let before = grid_count(store).await;
-    let text = collection(&[feature("320282102290", SQUARE)]);
+        .expect("levels");
+    let town = common::new_grid("320282102", "town", common::square(119.60, 31.10, 0.01));
+    store.insert_grids(&[town]).await.expect("town");
+}
+
+fn half(code: &str, west: f64) -> String {
+    let east = west + 0.005;
+    feature(
+        code,
+        &format!("[[{west},31.10],[{east},31.10],[{east},31.11],[{west},31.11],[{west},31.10]]"),
+    )
+}
+
+async fn imports_a_good_file_whole(store: &dyn Store) {
+    empty_town(store).await;
+    let text = collection(&[half("320282102200", 119.60), half("320282102201", 119.605)]);
     let stored = import::import_grids(store, &text, 2, &GridProperties::default(), NO_PROGRESS)
         .await
-        .expect("a valid file imports");
-    assert_eq!(stored.len(), 1);
-    assert!(stored[0].parent_id.is_some());
-    assert_eq!(grid_count(store).await, before + 1);
+        .expect("two villages that tile their town import");
+    assert_eq!(stored.len(), 2);
+    assert!(stored.iter().all(|g| g.parent_id.is_some()));
+    assert_eq!(grid_count(store).await, 3);
+}
+
+async fn rejects_grids_that_overlap_a_sibling_or_leave_their_parent(store: &dyn Store) {
+    empty_town(store).await;
+    let first = collection(&[half("320282102200", 119.60)]);
+    import::import_grids(store, &first, 2, &GridProperties::default(), NO_PROGRESS)
+        .await
+        .expect("the western half fits");
+    let text = collection(&[
+        half("320282102201", 119.604), // overlaps the stored western half by 0.001°
+        half("320282102202", 119.609), // hangs 0.004° out of the town to the east
+    ]);
+
+    let result =
+        import::import_grids(store, &text, 2, &GridProperties::default(), NO_PROGRESS).await;
+
+    let Err(ImportError::Features(problems)) = result else {
+        panic!("expected a per-feature rejection, got {result:?}");
+    };
+    let found: Vec<(usize, bool)> = problems
+        .iter()
+        .map(|p| (p.feature, p.location.is_some()))
+        .collect();
+    assert_eq!(found, vec![(0, true), (1, true)], "{problems:#?}");
+    assert!(
+        problems[0]
+            .reason
+            .starts_with("overlap: 320282102200 / 320282102201"),
+        "{}",
+        problems[0].reason
+    );
+    assert!(
+        problems[1]
+            .reason
+            .starts_with("outside parent: 320282102202"),
+        "{}",
+        problems[1].reason
+    );
+    assert_eq!(grid_count(store).await, 2, "nothing of the file was stored");
 }
 
 /// A change to the features of one file.
@@ -274,6 +328,7 @@ macro_rules! on_both_stores {
 }
 
 on_both_stores!(
+    rejects_grids_that_overlap_a_sibling_or_leave_their_parent,
     rejects_a_file_with_one_bad_feature_and_stores_nothing,
     rejects_grids_whose_parent_or_code_does_not_fit,
     imports_a_good_file_whole,

@@ -35,7 +35,7 @@ async fn list(
     let cameras = match q.grid {
         Some(grid) => {
             if index.get(grid).is_none() {
-                return Err(ApiError::NotFound(format!("grid {grid} not found")));
+                return Err(ApiError::NotFound(format!("grid {grid}")));
             }
             let mut within = cameras_within(&state, &index, grid).await?;
             within.retain(|c| bbox.is_none_or(|b| b.contains(c.location)));
@@ -60,7 +60,7 @@ async fn one(
     let camera = state.store.camera(id).await?;
     let index = state.index.grids();
     if !ctx.may_see(index.chain_at(camera.location.into()).iter().map(|l| l.id)) {
-        return Err(ApiError::NotFound(format!("camera {id} not found")));
+        return Err(ApiError::NotFound(format!("camera {id}")));
     }
     Ok(GeoJson(camera_feature(&camera, &index)))
 }

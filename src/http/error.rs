@@ -1,6 +1,7 @@
 //! One error type for the API, mapped to a status and the fixed JSON shape in one place:
 //! `{"error":{"code":"…","message":"…"}}`.
 
+use crate::domain::CoordError;
 use crate::import::{FeatureProblem, ImportError};
 use crate::store::StoreError;
 use axum::Json;
@@ -20,8 +21,8 @@ pub enum ApiError {
         /// What is wrong, for a person.
         message: String,
     },
-    /// A path or resource that does not exist.
-    #[error("{0}")]
+    /// A path or resource that does not exist; holds what, e.g. `grid 42`.
+    #[error("{0} not found")]
     NotFound(String),
     /// The request conflicts with stored data.
     #[error("{0}")]
@@ -81,7 +82,7 @@ impl IntoResponse for ApiError {
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::NotFound(what) => Self::NotFound(format!("{what} not found")),
+            StoreError::NotFound(what) => Self::NotFound(what),
             StoreError::Conflict(message) => Self::Conflict(message),
             StoreError::Invalid(message) => Self::Status {
                 status: StatusCode::UNPROCESSABLE_ENTITY,
@@ -90,6 +91,12 @@ impl From<StoreError> for ApiError {
             },
             other => Self::Internal(other.to_string()),
         }
+    }
+}
+
+impl From<CoordError> for ApiError {
+    fn from(e: CoordError) -> Self {
+        ApiError::bad_request("invalid_coordinate", e.to_string())
     }
 }
 

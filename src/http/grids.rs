@@ -61,9 +61,9 @@ async fn one(
     let index = state.index.grids();
     let indexed = index
         .get(id)
-        .ok_or_else(|| ApiError::NotFound(format!("grid {id} not found")))?;
+        .ok_or_else(|| ApiError::NotFound(format!("grid {id}")))?;
     if !ctx.may_see(index.ancestors_and_self(indexed).map(|g| g.id)) {
-        return Err(ApiError::NotFound(format!("grid {id} not found")));
+        return Err(ApiError::NotFound(format!("grid {id}")));
     }
     let children: Vec<_> = index
         .children(indexed)
@@ -98,11 +98,15 @@ async fn one(
 
 async fn cameras(
     State(state): State<AppState>,
+    ctx: RequestContext,
     Path(id): Path<GridId>,
 ) -> Result<GeoJson<FeatureCollection>, ApiError> {
     let index = state.index.grids();
-    if index.get(id).is_none() {
-        return Err(ApiError::NotFound(format!("grid {id} not found")));
+    let visible = index
+        .get(id)
+        .is_some_and(|g| ctx.may_see(index.ancestors_and_self(g).map(|a| a.id)));
+    if !visible {
+        return Err(ApiError::NotFound(format!("grid {id}")));
     }
     let cameras = cameras_within(&state, &index, id).await?;
     Ok(collection(

@@ -32,12 +32,6 @@ impl TryFrom<PointQuery> for LonLat {
     }
 }
 
-impl From<CoordError> for ApiError {
-    fn from(e: CoordError) -> Self {
-        ApiError::bad_request("invalid_coordinate", e.to_string())
-    }
-}
-
 #[derive(Serialize)]
 struct Located<'a> {
     lon: f64,
@@ -60,6 +54,11 @@ async fn locate_one(
     let p = LonLat::try_from(q)?;
     let grids = state.index.grids();
     Ok(axum::Json(located(&grids, p)).into_response())
+}
+
+#[derive(Serialize)]
+struct Batched<'a> {
+    results: Vec<Located<'a>>,
 }
 
 #[derive(Deserialize)]
@@ -107,7 +106,7 @@ async fn locate_batch(
                 chain: found.map(|g| grids.chain(g)).unwrap_or_default(),
             })
             .collect();
-        serde_json::to_vec(&serde_json::json!({ "results": results }))
+        serde_json::to_vec(&Batched { results })
     })
     .await
     .map_err(|e| ApiError::Internal(e.to_string()))?

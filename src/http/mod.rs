@@ -19,13 +19,15 @@ use crate::config::ServeConfig;
 use crate::spatial::SpatialIndex;
 use crate::store::Store;
 use axum::Router;
+use axum::body::Body;
+use axum::error_handling::HandleErrorLayer;
+use axum::http::Request;
 use axum::http::{HeaderName, StatusCode};
 use std::sync::Arc;
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 /// What every handler can reach: the store, the index and the limits. Cheap to clone.
@@ -73,7 +75,9 @@ pub fn router(state: AppState, config: &ServeConfig) -> Router {
     Router::new()
         .nest("/api", api)
         .route("/healthz", axum::routing::get(|| async { "ok" }))
-        .fallback(|| async { ApiError::NotFound("no such path".into()) })
+        .fallback(|uri: axum::http::Uri| async move {
+            ApiError::NotFound(format!("path {}", uri.path()))
+        })
         .method_not_allowed_fallback(|| async {
             ApiError::Status {
                 status: StatusCode::METHOD_NOT_ALLOWED,
@@ -85,16 +89,37 @@ pub fn router(state: AppState, config: &ServeConfig) -> Router {
         .layer(CompressionLayer::new())
         // Bodies are read only by extractors, which enforce this and answer 413 in JSON.
         .layer(axum::extract::DefaultBodyLimit::max(config.max_body_bytes))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::SERVICE_UNAVAILABLE,
-            Duration::from_secs(config.request_timeout_secs),
-        ))
+        // A request that runs too long gets a 503 in the usual JSON error shape.
+        .layer(
+            tower::ServiceBuilder::new()
+                .layer(HandleErrorLayer::new(|_: tower::BoxError| async {
+                    ApiError::Status {
+                        status: StatusCode::SERVICE_UNAVAILABLE,
+                        code: "timeout",
+                        message: "the request took too long".into(),
+                    }
+                }))
+                .timeout(Duration::from_secs(config.request_timeout_secs)),
+        )
         .layer(CatchPanicLayer::custom(|_| {
             axum::response::IntoResponse::into_response(ApiError::Internal(
                 "handler panicked".into(),
             ))
         }))
-        .layer(TraceLayer::new_for_http())
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {
+                let id = request
+                    .headers()
+                    .get(REQUEST_ID)
+                    .and_then(|v| v.to_str().ok());
+                tracing::info_span!(
+                    "request",
+                    method = %request.method(),
+                    uri = %request.uri(),
+                    request_id = id.unwrap_or("-"),
+                )
+            }),
+        )
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
 }

@@ -71,7 +71,7 @@ async fn list(
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let index = state.index.grids();
     if let Some(grid) = q.grid.filter(|&g| index.get(g).is_none()) {
-        return Err(ApiError::NotFound(format!("grid {grid} not found")));
+        return Err(ApiError::NotFound(format!("grid {grid}")));
     }
     let answers_for = |w: &Worker, root: GridId| {
         w.grid_ids
@@ -109,7 +109,7 @@ async fn visible_worker(
     if visible(ctx, &state.index.grids(), &worker) {
         Ok(worker)
     } else {
-        Err(ApiError::NotFound(format!("worker {id} not found")))
+        Err(ApiError::NotFound(format!("worker {id}")))
     }
 }
 

@@ -5,9 +5,10 @@
 
 use super::features::{Fault, grid_code, parse_camera, parse_grid, parse_worker, plain};
 use super::{FeatureProblem, GridProperties, Progress};
-use crate::domain::{GridCode, LevelNo, NewCamera, NewGrid, NewWorker};
+use crate::domain::{Grid, GridCode, GridId, LevelNo, NewCamera, NewGrid, NewWorker};
+use crate::spatial::topology::{Coverage, Member, check_family};
 use geojson::Feature;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Every item of a file, or every problem with it.
 pub(super) type Checked<T> = Result<Vec<T>, Vec<FeatureProblem>>;
@@ -108,5 +109,93 @@ fn check_all<T>(
         Ok(parsed)
     } else {
         Err(problems)
+    }
+}
+
+/// Overlaps or overhangs below this many square metres are rounding noise.
+const FIT_TOLERANCE_M2: f64 = 1.0;
+
+/// Grids already stored, as the fit check needs them: by level, with their parent's code.
+pub(super) struct StoredGrids<'a> {
+    grids: &'a [Grid],
+    codes: HashMap<GridId, &'a GridCode>,
+}
+
+impl<'a> StoredGrids<'a> {
+    /// Indexes the stored grids.
+    pub fn new(grids: &'a [Grid]) -> Self {
+        let codes = grids.iter().map(|g| (g.id, &g.code)).collect();
+        Self { grids, codes }
+    }
+
+    /// Stored grids of one level, each with its parent's code.
+    fn at(&self, level: LevelNo) -> impl Iterator<Item = (Option<&'a GridCode>, Member<'a>)> {
+        self.grids
+            .iter()
+            .filter(move |g| g.level == level)
+            .map(|g| {
+                (
+                    g.parent_id.and_then(|p| self.codes.get(&p).copied()),
+                    g.into(),
+                )
+            })
+    }
+}
+
+/// Checks that new grids fit the grids around them: each lies within its parent (stored,
+/// or among `new_parents`) and overlaps none of its siblings, stored or new. Gaps are not
+/// faults here: a parent's children may arrive in several files.
+pub(super) fn check_fit(
+    grids: &[NewGrid],
+    new_parents: &[&NewGrid],
+    stored: &StoredGrids<'_>,
+) -> Vec<FeatureProblem> {
+    let Some(level) = grids.first().map(|g| g.level) else {
+        return Vec::new();
+    };
+    let feature_of: HashMap<&GridCode, usize> = grids
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (&g.code, i))
+        .collect();
+    let parents: HashMap<&GridCode, Member<'_>> = stored
+        .at(level - 1)
+        .map(|(_, m)| m)
+        .chain(new_parents.iter().map(|g| new_member(g)))
+        .map(|m| (m.code, m))
+        .collect();
+    let mut families: BTreeMap<Option<&GridCode>, Vec<Member<'_>>> = BTreeMap::new();
+    let new = grids
+        .iter()
+        .map(|g| (g.parent_code.as_ref(), new_member(g)));
+    for (parent, member) in stored.at(level).chain(new) {
+        families.entry(parent).or_default().push(member);
+    }
+    let mut problems = Vec::new();
+    for (parent, children) in &families {
+        if !children.iter().any(|c| feature_of.contains_key(c.code)) {
+            continue;
+        }
+        let parent = parent.and_then(|code| parents.get(code)).copied();
+        for finding in check_family(parent, children, Coverage::Partial, FIT_TOLERANCE_M2) {
+            // A finding names the new grid to blame; one between stored grids is not ours.
+            if let Some(&feature) = finding.codes.iter().find_map(|c| feature_of.get(c)) {
+                problems.push(FeatureProblem {
+                    file: None,
+                    feature,
+                    reason: finding.to_string(),
+                    location: finding.location,
+                });
+            }
+        }
+    }
+    problems.sort_by_key(|p| p.feature);
+    problems
+}
+
+fn new_member(grid: &NewGrid) -> Member<'_> {
+    Member {
+        code: &grid.code,
+        geometry: &grid.geometry,
     }
 }

@@ -2,13 +2,15 @@
 //! the store and against the other files, then everything is stored in one transaction.
 //! A first start therefore seeds the database completely or leaves it empty.
 
-use super::checks::{Checked, GridRules, check_cameras, check_grids, check_workers};
-use super::{
-    FeatureProblem, GridProperties, ImportError, Progress, parse_collection, parse_levels,
-    stored_camera_codes, stored_grid_codes,
+use super::checks::{
+    Checked, GridRules, StoredGrids, check_cameras, check_fit, check_grids, check_workers,
 };
-use crate::domain::{GridCode, LevelNo};
-use crate::store::{Dataset, DatasetCounts, Store};
+use super::{
+    FeatureProblem, GridProperties, ImportError, Progress, codes_by_level, parse_collection,
+    parse_levels, stored_camera_codes,
+};
+use crate::domain::{GridCode, LevelNo, NewGrid};
+use crate::store::{Dataset, DatasetCounts, GridFilter, Store};
 use std::collections::HashSet;
 use std::path::Path;
 
@@ -82,7 +84,9 @@ async fn check(store: &dyn Store, files: &DatasetFiles) -> Result<Dataset, Impor
         .chain(&dataset.levels)
         .map(|l| l.level)
         .collect();
-    let mut codes = stored_grid_codes(store).await?;
+    let stored_grids = store.grids(GridFilter::default()).await?;
+    let stored = StoredGrids::new(&stored_grids);
+    let mut codes = codes_by_level(&stored_grids);
     let mut taken: HashSet<GridCode> = codes.values().flatten().cloned().collect();
     let mut problems = Vec::new();
     let no_grids = HashSet::new();
@@ -101,7 +105,20 @@ async fn check(store: &dyn Store, files: &DatasetFiles) -> Result<Dataset, Impor
             taken: &taken,
         };
         let checked = check_grids(&collection.features, &rules, QUIET);
-        gather(checked.grids, name, &mut dataset.grids, &mut problems);
+        let fitted = checked.grids.and_then(|grids| {
+            let above: Vec<&NewGrid> = dataset
+                .grids
+                .iter()
+                .filter(|g| g.level == level - 1)
+                .collect();
+            let misfits = check_fit(&grids, &above, &stored);
+            if misfits.is_empty() {
+                Ok(grids)
+            } else {
+                Err(misfits)
+            }
+        });
+        gather(fitted, name, &mut dataset.grids, &mut problems);
         taken.extend(checked.codes.iter().cloned());
         codes.entry(*level).or_default().extend(checked.codes);
     }

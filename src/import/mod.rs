@@ -11,7 +11,7 @@ pub use dataset::import_dataset;
 
 use crate::domain::{Camera, Grid, GridCode, Level, LevelNo, Worker};
 use crate::store::{GridFilter, Store, StoreError};
-use checks::{GridRules, check_cameras, check_grids, check_workers};
+use checks::{GridRules, StoredGrids, check_cameras, check_fit, check_grids, check_workers};
 use geojson::FeatureCollection;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -96,7 +96,8 @@ pub async fn import_grids(
     if !levels.contains(&level) {
         return Err(ImportError::Format(format!("level {level} does not exist")));
     }
-    let stored = stored_grid_codes(store).await?;
+    let stored_grids = store.grids(GridFilter::default()).await?;
+    let stored = codes_by_level(&stored_grids);
     let taken = stored.values().flatten().cloned().collect();
     let no_grids = HashSet::new();
     let rules = GridRules {
@@ -110,6 +111,10 @@ pub async fn import_grids(
     let grids = check_grids(&collection.features, &rules, progress)
         .grids
         .map_err(ImportError::Features)?;
+    let misfits = check_fit(&grids, &[], &StoredGrids::new(&stored_grids));
+    if !misfits.is_empty() {
+        return Err(ImportError::Features(misfits));
+    }
     Ok(store.insert_grids(&grids).await?)
 }
 
@@ -133,8 +138,7 @@ pub async fn import_workers(
     progress: Progress<'_>,
 ) -> Result<Vec<Worker>, ImportError> {
     let collection = parse_collection(text)?;
-    let known = stored_grid_codes(store)
-        .await?
+    let known = codes_by_level(&store.grids(GridFilter::default()).await?)
         .into_values()
         .flatten()
         .collect();
@@ -152,15 +156,16 @@ fn parse_collection(text: &str) -> Result<FeatureCollection, ImportError> {
         .map_err(|e| ImportError::Format(e.to_string()))
 }
 
-/// Codes of the stored grids, by level.
-async fn stored_grid_codes(
-    store: &dyn Store,
-) -> Result<HashMap<LevelNo, HashSet<GridCode>>, StoreError> {
+/// Codes of the grids, by level.
+fn codes_by_level(grids: &[Grid]) -> HashMap<LevelNo, HashSet<GridCode>> {
     let mut codes: HashMap<LevelNo, HashSet<GridCode>> = HashMap::new();
-    for grid in store.grids(GridFilter::default()).await? {
-        codes.entry(grid.level).or_default().insert(grid.code);
+    for grid in grids {
+        codes
+            .entry(grid.level)
+            .or_default()
+            .insert(grid.code.clone());
     }
-    Ok(codes)
+    codes
 }
 
 async fn stored_camera_codes(store: &dyn Store) -> Result<HashSet<String>, StoreError> {

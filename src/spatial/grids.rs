@@ -1,9 +1,9 @@
 //! Point-to-grid lookup: one R-tree per level, exact containment, parent links for chains.
 
 use super::Shape;
-use crate::domain::{Bbox, Grid, GridCode, GridId, LevelNo};
+use crate::domain::{Grid, GridCode, GridId, LevelNo};
 use geo::Coord;
-use rstar::{AABB, RTree, primitives::GeomWithData, primitives::Rectangle};
+use rstar::{RTree, primitives::GeomWithData, primitives::Rectangle};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::ops::ControlFlow;
@@ -202,7 +202,9 @@ impl GridIndex {
         &'a self,
         grid: &'a IndexedGrid,
     ) -> impl Iterator<Item = &'a IndexedGrid> + 'a {
+        // Bounded, so that even corrupt data with a parent cycle cannot hang a request.
         std::iter::successors(Some(grid), |g| g.parent.map(|p| &self.grids[p]))
+            .take(self.grids.len())
     }
 
     /// A grid by id.
@@ -220,19 +222,6 @@ impl GridIndex {
     #[must_use]
     pub fn is_within(&self, grid: &IndexedGrid, ancestor: GridId) -> bool {
         self.ancestors_and_self(grid).any(|g| g.id == ancestor)
-    }
-
-    /// Grids of one level whose bounding box meets `bbox`.
-    pub fn in_bbox(&self, level: LevelNo, bbox: Bbox) -> impl Iterator<Item = &IndexedGrid> {
-        let envelope = AABB::from_corners(
-            [bbox.min().lon(), bbox.min().lat()],
-            [bbox.max().lon(), bbox.max().lat()],
-        );
-        self.levels
-            .iter()
-            .filter(move |l| l.level == level)
-            .flat_map(move |l| l.tree.locate_in_envelope_intersecting(&envelope))
-            .map(|e| &self.grids[e.data])
     }
 }
 

@@ -59,12 +59,39 @@ impl fmt::Display for Finding {
     }
 }
 
+/// A grid as the checks see it: its code and its boundary.
+#[derive(Debug, Clone, Copy)]
+pub struct Member<'a> {
+    /// The grid's code, to name it in findings.
+    pub code: &'a GridCode,
+    /// The grid's boundary.
+    pub geometry: &'a MultiPolygon<f64>,
+}
+
+impl<'a> From<&'a Grid> for Member<'a> {
+    fn from(grid: &'a Grid) -> Self {
+        Self {
+            code: &grid.code,
+            geometry: &grid.geometry,
+        }
+    }
+}
+
+/// Whether the children must cover their parent whole, or may still be being added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Coverage {
+    /// Report any part of the parent no child covers.
+    Whole,
+    /// Do not report gaps (an import adding some of a parent's children).
+    Partial,
+}
+
 /// Checks every grid and every family of siblings; areas at or below `tolerance_m2` are
 /// floating-point noise and not reported.
 #[must_use]
 pub fn check(grids: &[Grid], tolerance_m2: f64) -> Vec<Finding> {
     let mut findings = Vec::new();
-    let mut families: HashMap<Option<GridId>, Vec<&Grid>> = HashMap::new();
+    let mut families: HashMap<Option<GridId>, Vec<Member<'_>>> = HashMap::new();
     for grid in grids {
         if let Err(problem) = check_boundary(&grid.geometry) {
             findings.push(Finding {
@@ -75,63 +102,87 @@ pub fn check(grids: &[Grid], tolerance_m2: f64) -> Vec<Finding> {
                 detail: problem.message,
             });
         }
-        families.entry(grid.parent_id).or_default().push(grid);
+        families
+            .entry(grid.parent_id)
+            .or_default()
+            .push(grid.into());
     }
     let by_id: HashMap<GridId, &Grid> = grids.iter().map(|g| (g.id, g)).collect();
     let mut family_keys: Vec<_> = families.keys().copied().collect();
     family_keys.sort_unstable();
     for key in family_keys {
-        let children = &families[&key];
-        let mut report = |kind, codes: Vec<GridCode>, area: MultiPolygon<f64>| {
-            let area_m2 = area.chamberlain_duquette_unsigned_area();
-            if area_m2 > tolerance_m2 {
-                let location = area.interior_point().map(|p| [p.x(), p.y()]);
-                findings.push(Finding {
-                    kind,
-                    codes,
-                    area_m2,
-                    location,
-                    detail: String::new(),
-                });
-            }
-        };
-        for (i, a) in children.iter().enumerate() {
-            for b in &children[i + 1..] {
-                if bbox_meets(a, b) {
-                    let shared = a.geometry.intersection(&b.geometry);
-                    report(
-                        FindingKind::Overlap,
-                        vec![a.code.clone(), b.code.clone()],
-                        shared,
-                    );
-                }
+        let parent = key.and_then(|id| by_id.get(&id)).map(|g| Member::from(*g));
+        findings.extend(check_family(
+            parent,
+            &families[&key],
+            Coverage::Whole,
+            tolerance_m2,
+        ));
+    }
+    findings
+}
+
+/// Checks one family: siblings do not overlap, each lies within the parent and, with
+/// [`Coverage::Whole`], together they cover it.
+#[must_use]
+pub fn check_family(
+    parent: Option<Member<'_>>,
+    children: &[Member<'_>],
+    coverage: Coverage,
+    tolerance_m2: f64,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let mut report = |kind, codes: Vec<GridCode>, area: MultiPolygon<f64>| {
+        let area_m2 = area.chamberlain_duquette_unsigned_area();
+        if area_m2 > tolerance_m2 {
+            let location = area.interior_point().map(|p| [p.x(), p.y()]);
+            findings.push(Finding {
+                kind,
+                codes,
+                area_m2,
+                location,
+                detail: String::new(),
+            });
+        }
+    };
+    for (i, a) in children.iter().enumerate() {
+        for b in &children[i + 1..] {
+            if bbox_meets(a.geometry, b.geometry) {
+                let shared = a.geometry.intersection(b.geometry);
+                report(
+                    FindingKind::Overlap,
+                    vec![a.code.clone(), b.code.clone()],
+                    shared,
+                );
             }
         }
-        let Some(parent) = key.and_then(|id| by_id.get(&id)) else {
-            continue;
-        };
+    }
+    let Some(parent) = parent else {
+        return findings;
+    };
+    if coverage == Coverage::Whole {
         let union = children
             .iter()
-            .fold(MultiPolygon::new(vec![]), |acc, c| acc.union(&c.geometry));
+            .fold(MultiPolygon::new(vec![]), |acc, c| acc.union(c.geometry));
         report(
             FindingKind::Gap,
             vec![parent.code.clone()],
             parent.geometry.difference(&union),
         );
-        for child in children {
-            let outside = child.geometry.difference(&parent.geometry);
-            report(
-                FindingKind::OutsideParent,
-                vec![child.code.clone(), parent.code.clone()],
-                outside,
-            );
-        }
+    }
+    for child in children {
+        let outside = child.geometry.difference(parent.geometry);
+        report(
+            FindingKind::OutsideParent,
+            vec![child.code.clone(), parent.code.clone()],
+            outside,
+        );
     }
     findings
 }
 
-fn bbox_meets(a: &Grid, b: &Grid) -> bool {
-    match (a.geometry.bounding_rect(), b.geometry.bounding_rect()) {
+fn bbox_meets(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> bool {
+    match (a.bounding_rect(), b.bounding_rect()) {
         (Some(ra), Some(rb)) => ra.intersects(&rb),
         _ => false,
     }
