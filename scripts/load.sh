@@ -24,7 +24,9 @@ for _ in $(seq 1 100); do
 done
 
 rps() {
-    wrk -t2 -c"$connections" -d"${duration}s" "$1" | tee /dev/stderr | awk '/Requests\/sec/ {print $2}'
+    wrk -t2 -c"$connections" -d"${duration}s" "$1" > "$data/wrk.txt"
+    cat "$data/wrk.txt" >&2
+    awk '/Requests\/sec/ {print $2}' "$data/wrk.txt"
 }
 echo "== trivial handler: GET /healthz"
 trivial=$(rps "http://127.0.0.1:$port/healthz")

@@ -1,6 +1,7 @@
 //! The `gridlink` binary: parse the command line, set up logging, run.
 
 use clap::Parser;
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 #[tokio::main]
@@ -11,6 +12,7 @@ async fn main() -> anyhow::Result<ExitCode> {
                 .unwrap_or_else(|_| "gridlink=info,tower_http=warn".into()),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     gridlink::cli::Cli::parse().run().await
 }

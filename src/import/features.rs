@@ -113,10 +113,11 @@ pub(super) fn parse_worker(feature: &Feature) -> Result<NewWorker, Fault> {
         department: optional_text(feature, "department")?,
         phone: optional_text(feature, "phone")?.unwrap_or_default(),
         grid_codes,
-        on_duty: feature
-            .property("on_duty")
-            .and_then(JsonValue::as_bool)
-            .unwrap_or(false),
+        on_duty: match feature.property("on_duty") {
+            None | Some(JsonValue::Null) => false,
+            Some(JsonValue::Bool(on_duty)) => *on_duty,
+            Some(_) => return Err(plain("property \"on_duty\" must be true or false".into())),
+        },
         position: point(feature)?,
         position_at,
     })
