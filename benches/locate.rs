@@ -2,7 +2,10 @@
 //! 1,000,000 random points. Run with `cargo bench --bench locate`; figures go in
 //! BENCHMARKS.md.
 
-#![allow(missing_docs, reason = "criterion's macros generate undocumented items")]
+#![allow(
+    missing_docs,
+    reason = "criterion's macros generate undocumented items"
+)]
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use geo::Coord;

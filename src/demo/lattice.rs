@@ -144,16 +144,21 @@ pub(crate) fn to_km((lon, lat): (f64, f64)) -> (f64, f64) {
 
 /// The town's outline: a star-shaped blob around [`CENTRE`] whose radius (km) is a short
 /// Fourier series in the bearing, between about 4.3 and 7.3 km (about 120 km²).
+///
+/// The trigonometry comes from `libm`, pure Rust, rather than the platform's C library,
+/// whose last-bit rounding may differ: the outline, and so the files, are the same on
+/// every machine.
 pub(crate) fn in_outline(p: (f64, f64)) -> bool {
+    use libm::{atan2, cos, hypot};
     let (east, north) = to_km(p);
-    let t = north.atan2(east);
+    let t = atan2(north, east);
     let radius = 6.1
         * (1.0
-            + 0.10 * (t - 0.7).cos()
-            + 0.15 * (2.0 * t + 1.9).cos()
-            + 0.10 * (3.0 * t - 0.4).cos()
-            + 0.05 * (5.0 * t + 2.3).cos());
-    east.hypot(north) <= radius
+            + 0.10 * cos(t - 0.7)
+            + 0.15 * cos(2.0 * t + 1.9)
+            + 0.10 * cos(3.0 * t - 0.4)
+            + 0.05 * cos(5.0 * t + 2.3));
+    hypot(east, north) <= radius
 }
 
 /// Makes a cell mask one clean blob: keeps the largest edge-connected part, fills holes
