@@ -3,6 +3,11 @@
 //! real socket, writes through a second connection of its own, and polls the API until
 //! the write shows (or a deadline passes), on SQLite and on PostGIS.
 
+#![allow(
+    clippy::panic,
+    reason = "helpers outside #[test] functions fail the test on purpose"
+)]
+
 mod common;
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -18,6 +23,9 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 const TOWN: &str = "320282102";
+
+/// A point in the town square that the tests import.
+const LOCATE: &str = "/api/locate?lon=119.65&lat=31.17";
 
 /// How often the service under test looks for changes.
 const REFRESH_MS: u64 = 50;
@@ -50,6 +58,19 @@ impl Service {
             client: reqwest::Client::new(),
             other,
         }
+    }
+
+    /// Imports a town square through the other writer, and waits for the service to
+    /// locate a point in it, naming the import `what` if it does not.
+    async fn import_town_and_locate_it(&self, what: &str) {
+        self.other
+            .put_levels(&taihua_levels())
+            .await
+            .expect("levels");
+        let town = new_grid(TOWN, "太华镇", square(119.6, 31.1, 0.2));
+        self.other.insert_grids(&[town]).await.expect("the town");
+        self.eventually(LOCATE, what, |answer| answer["chain"][0]["code"] == TOWN)
+            .await;
     }
 
     async fn get(&self, path: &str) -> Value {
@@ -102,24 +123,11 @@ fn nearest_is(answer: &Value, id: WorkerId) -> bool {
 /// Grids imported and a worker stored and moved by the other writer all reach the index.
 async fn the_index_follows_grids_and_workers_written_elsewhere(url: &str) {
     let service = Service::start(url).await;
-    let locate = "/api/locate?lon=119.65&lat=31.17";
-    assert_eq!(
-        service.get(locate).await["chain"],
-        serde_json::json!([]),
-        "empty at first"
-    );
+    let empty = service.get(LOCATE).await;
+    assert_eq!(empty["chain"], serde_json::json!([]), "empty at first");
 
     service
-        .other
-        .put_levels(&taihua_levels())
-        .await
-        .expect("levels");
-    let town = new_grid(TOWN, "太华镇", square(119.6, 31.1, 0.2));
-    service.other.insert_grids(&[town]).await.expect("the town");
-    service
-        .eventually(locate, "the town imported elsewhere", |answer| {
-            answer["chain"][0]["code"] == TOWN
-        })
+        .import_town_and_locate_it("the town imported elsewhere")
         .await;
 
     let start = lonlat(119.65, 31.17);
@@ -193,16 +201,6 @@ async fn a_failed_refresh_is_tried_again_at_the_next_tick() {
         .expect("restore the versions");
 
     service
-        .other
-        .put_levels(&taihua_levels())
-        .await
-        .expect("levels");
-    let town = new_grid(TOWN, "太华镇", square(119.6, 31.1, 0.2));
-    service.other.insert_grids(&[town]).await.expect("the town");
-    let locate = "/api/locate?lon=119.65&lat=31.17";
-    service
-        .eventually(locate, "the town imported after the failures", |answer| {
-            answer["chain"][0]["code"] == TOWN
-        })
+        .import_town_and_locate_it("the town imported after the failures")
         .await;
 }

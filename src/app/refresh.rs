@@ -2,6 +2,10 @@
 //! the service, or another replica on the same PostGIS. A background task polls the store's
 //! [`DataVersions`] and reloads whatever part moved; the service's own writes move them
 //! too, which costs a reload but keeps one rule for every writer.
+//!
+//! A reload that read the workers just before this service recorded a position (and moved
+//! the worker in the index in place) puts back the older position; that write's own
+//! version bump makes the next tick reload it, so the lapse lasts at most one period.
 
 use crate::domain::Worker;
 use crate::spatial::{GridIndex, SpatialIndex, WorkerIndex};
@@ -13,7 +17,7 @@ use tokio::time::MissedTickBehavior;
 
 /// Why one refresh failed; the next tick tries again.
 #[derive(Debug, thiserror::Error)]
-pub(crate) enum RefreshError {
+enum RefreshError {
     /// The store could not be read.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -63,7 +67,7 @@ async fn poll(
 /// Reloads each part of `index` whose version has moved since `loaded`, and records in
 /// `loaded` the version each reloaded part now reflects. The version is read before the
 /// data, so a write committed in between is loaded now and again next time, never missed.
-pub(crate) async fn refresh(
+async fn refresh(
     store: &dyn Store,
     index: &SpatialIndex,
     loaded: &mut DataVersions,
@@ -100,9 +104,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite:{}", dir.path().join("refresh.db").display());
         let store = crate::store::connect(&url).await.expect("store");
-        let (index, versions) = super::super::load_index(store.as_ref())
-            .await
-            .expect("index");
+        let (index, versions) = crate::app::load_index(store.as_ref()).await.expect("index");
         let index = Arc::new(index);
         let task = spawn(
             store,

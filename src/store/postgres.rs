@@ -7,7 +7,7 @@
 //! boundaries itself (`CHECK (ST_IsValid(geom))`), which surfaces as [`StoreError::Invalid`].
 
 use super::queries::{GridInsert, Queries, Writes};
-use super::rows::{CameraRow, GridRow};
+use super::rows::{CameraRow, GridRow, found};
 use super::{DataVersions, Dataset, DatasetCounts, GridFilter, Store, StoreError, versions, wkb};
 use crate::domain::{
     Bbox, Camera, CameraId, Grid, GridCode, GridId, Level, LonLat, NewCamera, NewGrid, NewWorker,
@@ -98,6 +98,14 @@ impl PostgresStore {
             .pool
             .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             .await?)
+    }
+
+    /// All workers, or those with these ids, in one snapshot (see `Queries::workers`).
+    async fn read_workers(&self, ids: Option<&[WorkerId]>) -> Result<Vec<Worker>, StoreError> {
+        let mut tx = self.read().await?;
+        let workers = Q::workers(&mut tx, WORKERS, ids).await?;
+        tx.commit().await?;
+        Ok(workers)
     }
 }
 
@@ -205,24 +213,17 @@ impl Store for PostgresStore {
     }
 
     async fn workers(&self) -> Result<Vec<Worker>, StoreError> {
-        let mut tx = self.read().await?;
-        let workers = Q::workers(&mut tx, WORKERS).await?;
-        tx.commit().await?;
-        Ok(workers)
+        self.read_workers(None).await
     }
 
     async fn workers_by_ids(&self, ids: &[WorkerId]) -> Result<Vec<Worker>, StoreError> {
-        let mut tx = self.read().await?;
-        let workers = Q::workers_by_ids(&mut tx, WORKERS, ids).await?;
-        tx.commit().await?;
-        Ok(workers)
+        self.read_workers(Some(ids)).await
     }
 
     async fn worker(&self, id: WorkerId) -> Result<Worker, StoreError> {
-        let mut tx = self.read().await?;
-        let worker = Q::worker(&mut tx, WORKERS, id).await?;
-        tx.commit().await?;
-        Ok(worker)
+        found(self.read_workers(Some(&[id])).await?.pop(), || {
+            format!("worker {id}")
+        })
     }
 
     async fn insert_workers(&self, workers: &[NewWorker]) -> Result<Vec<Worker>, StoreError> {

@@ -329,22 +329,17 @@ where
         Ok(())
     }
 
-    /// Every worker `select` (a `SELECT … FROM workers`) reads, by id, with their grids.
-    /// Run it in a read transaction, so the workers and their grids are one snapshot.
+    /// The workers `select` (a `SELECT … FROM workers`) reads, all of them or those with
+    /// the given ids (see `Store::workers_by_ids`), by id, with their grids. Run it in a
+    /// read transaction, so the workers and their grids are one snapshot.
     pub async fn workers(
         conn: &mut DB::Connection,
         select: &str,
+        ids: Option<&[WorkerId]>,
     ) -> Result<Vec<Worker>, StoreError> {
-        Self::read_workers(conn, select, None).await
-    }
-
-    /// The workers with these ids, by id, with their grids (see `Store::workers_by_ids`);
-    /// as [`Queries::workers`], run it in a read transaction.
-    pub async fn workers_by_ids(
-        conn: &mut DB::Connection,
-        select: &str,
-        ids: &[WorkerId],
-    ) -> Result<Vec<Worker>, StoreError> {
+        let Some(ids) = ids else {
+            return Self::read_workers(conn, select, None).await;
+        };
         let mut ids = ids.to_vec();
         ids.sort_unstable();
         ids.dedup();

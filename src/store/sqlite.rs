@@ -5,7 +5,7 @@
 //! exact). Validity of boundaries is the importer's job here; PostGIS checks it again.
 
 use super::queries::{GridInsert, Queries, Writes};
-use super::rows::{CameraRow, GridRow};
+use super::rows::{CameraRow, GridRow, found};
 use super::{
     DataVersions, Dataset, DatasetCounts, GridFilter, Store, StoreError, geometry, versions,
 };
@@ -108,6 +108,14 @@ impl SqliteStore {
     async fn read(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
         Ok(self.pool.begin().await?)
     }
+
+    /// All workers, or those with these ids, in one snapshot (see `Queries::workers`).
+    async fn read_workers(&self, ids: Option<&[WorkerId]>) -> Result<Vec<Worker>, StoreError> {
+        let mut tx = self.read().await?;
+        let workers = Q::workers(&mut tx, WORKERS, ids).await?;
+        tx.commit().await?;
+        Ok(workers)
+    }
 }
 
 fn grid_from(row: GridRow<String>) -> Result<Grid, StoreError> {
@@ -195,24 +203,17 @@ impl Store for SqliteStore {
     }
 
     async fn workers(&self) -> Result<Vec<Worker>, StoreError> {
-        let mut tx = self.read().await?;
-        let workers = Q::workers(&mut tx, WORKERS).await?;
-        tx.commit().await?;
-        Ok(workers)
+        self.read_workers(None).await
     }
 
     async fn workers_by_ids(&self, ids: &[WorkerId]) -> Result<Vec<Worker>, StoreError> {
-        let mut tx = self.read().await?;
-        let workers = Q::workers_by_ids(&mut tx, WORKERS, ids).await?;
-        tx.commit().await?;
-        Ok(workers)
+        self.read_workers(Some(ids)).await
     }
 
     async fn worker(&self, id: WorkerId) -> Result<Worker, StoreError> {
-        let mut tx = self.read().await?;
-        let worker = Q::worker(&mut tx, WORKERS, id).await?;
-        tx.commit().await?;
-        Ok(worker)
+        found(self.read_workers(Some(&[id])).await?.pop(), || {
+            format!("worker {id}")
+        })
     }
 
     async fn insert_workers(&self, workers: &[NewWorker]) -> Result<Vec<Worker>, StoreError> {
