@@ -1,12 +1,16 @@
 //! Start-up and shutdown: open the store, load the demo town into an empty one, build the
-//! index from committed data, bind the listener and serve until Ctrl-C or SIGTERM.
+//! index from committed data, keep it in step with other writers ([`refresh`]), bind the
+//! listener and serve until Ctrl-C or SIGTERM.
+
+mod refresh;
 
 use crate::config::ServeConfig;
 use crate::import::{self, ImportError};
-use crate::spatial::{GridIndex, SpatialIndex, WorkerIndex};
-use crate::store::{self, GridFilter, Store, StoreError};
+use crate::spatial::{GridIndex, SpatialIndex};
+use crate::store::{self, DataVersions, GridFilter, Store, StoreError};
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::net::TcpListener;
 
 /// Why the service could not start.
@@ -33,18 +37,22 @@ pub enum StartError {
 pub struct Application {
     listener: TcpListener,
     router: axum::Router,
+    /// Reloads the index when other processes commit; stops when this is dropped.
+    refresh: refresh::RefreshTask,
 }
 
 impl Application {
-    /// Opens the store, seeds it when empty, builds the index and binds the listener.
+    /// Opens the store, seeds it when empty, builds the index, binds the listener and
+    /// starts refreshing the index every `index_refresh_ms`.
     pub async fn build(config: &ServeConfig) -> Result<Self, StartError> {
         let store = store::connect(&config.database.database_url).await?;
         if !config.no_seed && store.levels().await?.is_empty() {
             let counts = import::import_dataset(store.as_ref(), &config.seed_dir).await?;
             tracing::info!(?counts, dir = %config.seed_dir.display(), "seeded an empty database");
         }
-        let index = load_index(store.as_ref()).await?;
-        let state = crate::http::AppState::new(store, Arc::new(index), config);
+        let (index, versions) = load_index(store.as_ref()).await?;
+        let index = Arc::new(index);
+        let state = crate::http::AppState::new(Arc::clone(&store), Arc::clone(&index), config);
         let router = crate::http::router(state, config);
         let listener = TcpListener::bind(config.bind)
             .await
@@ -52,7 +60,13 @@ impl Application {
                 addr: config.bind,
                 source,
             })?;
-        Ok(Self { listener, router })
+        let period = Duration::from_millis(config.index_refresh_ms);
+        let refresh = refresh::spawn(store, index, versions, period);
+        Ok(Self {
+            listener,
+            router,
+            refresh,
+        })
     }
 
     /// The address actually bound.
@@ -60,25 +74,30 @@ impl Application {
         self.listener.local_addr()
     }
 
-    /// Serves until Ctrl-C or SIGTERM, then lets requests in flight finish.
+    /// Serves until Ctrl-C or SIGTERM, then lets requests in flight finish and stops
+    /// refreshing the index.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router)
+        let Self {
+            listener,
+            router,
+            refresh,
+        } = self;
+        let served = axum::serve(listener, router)
             .with_graceful_shutdown(shutdown_signal())
-            .await
+            .await;
+        drop(refresh);
+        served
     }
 }
 
-/// Builds the spatial index from what the store holds.
-pub async fn load_index(store: &dyn Store) -> Result<SpatialIndex, StoreError> {
+/// Builds the spatial index from what the store holds, with the [`DataVersions`] it
+/// reflects. The versions are read first: a write committed while the data is being read
+/// then shows in a later version, so the next refresh reloads it rather than missing it.
+pub async fn load_index(store: &dyn Store) -> Result<(SpatialIndex, DataVersions), StoreError> {
+    let versions = store.data_versions().await?;
     let grids = GridIndex::new(store.grids(GridFilter::default()).await?);
-    let workers = WorkerIndex::new(
-        store
-            .workers()
-            .await?
-            .into_iter()
-            .map(|w| (w.id, w.on_duty, w.position)),
-    );
-    Ok(SpatialIndex::new(grids, workers))
+    let workers = refresh::worker_index(&store.workers().await?);
+    Ok((SpatialIndex::new(grids, workers), versions))
 }
 
 async fn shutdown_signal() {

@@ -49,6 +49,17 @@ pub struct ServeConfig {
     /// Seconds a request may take before it is answered with 503.
     #[arg(long, env = "GRIDLINK_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
     pub request_timeout_secs: u64,
+
+    /// Milliseconds between checks for data committed by other processes or replicas (an
+    /// import, another service on the same database); what changed is reloaded into the
+    /// index, so a change shows within about this long.
+    #[arg(
+        long,
+        env = "GRIDLINK_INDEX_REFRESH_MS",
+        default_value_t = 1000,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub index_refresh_ms: u64,
 }
 
 impl ServeConfig {
@@ -65,6 +76,7 @@ impl ServeConfig {
             max_body_bytes: 8 * 1024 * 1024,
             max_batch_points: 100_000,
             request_timeout_secs: 30,
+            index_refresh_ms: 1000,
         }
     }
 }

@@ -12,6 +12,9 @@ mod common;
 // The worker cases, in a file of their own to keep each file short.
 #[path = "store_contract/workers.rs"]
 mod workers;
+// The data-version cases.
+#[path = "store_contract/versions.rs"]
+mod versions;
 
 use common::{bits, new_grid, next_up, random_star, square, taihua_levels};
 use geo::{LineString, MultiPolygon, Polygon};
@@ -30,6 +33,7 @@ macro_rules! contract {
             unknown_ids_are_not_found,
             cameras_round_trip_and_filter_by_bbox,
             workers_round_trip_with_their_grid_assignments,
+            workers_by_ids_are_those_known_once_each_in_id_order,
             a_worker_with_an_unknown_grid_is_a_conflict_and_stores_nothing,
             a_later_position_is_recorded_and_an_earlier_or_equal_one_is_a_conflict,
             a_first_position_is_recorded_for_a_worker_without_one,
@@ -37,6 +41,8 @@ macro_rules! contract {
             position_times_are_kept_to_the_microsecond,
             concurrent_reports_leave_the_latest_position_and_fail_only_as_conflicts,
             a_whole_dataset_is_stored_in_one_transaction,
+            each_write_bumps_the_versions_of_what_it_changed,
+            a_refused_write_bumps_nothing,
         );
     };
     (@cases $backend:ident, $make:path; $($case:ident),+ $(,)?) => {
@@ -347,6 +353,7 @@ mod cases {
         assert_eq!(store.cameras(None).await.unwrap().len(), 2);
     }
 
+    pub use super::versions::*;
     pub use super::workers::*;
 }
 
@@ -370,7 +377,13 @@ async fn postgis_refuses_a_bow_tie_as_invalid_and_stores_nothing() {
         .await;
 
     match result {
-        Err(StoreError::Invalid(message)) => assert!(message.contains(TOWN), "{message:?}"),
+        Err(StoreError::Invalid(message)) => {
+            assert!(message.contains(TOWN), "{message:?}");
+            assert!(
+                !message.contains("grids_geom_valid"),
+                "{message:?} names a constraint"
+            );
+        }
         other => panic!("expected Invalid, got {other:?}"),
     }
     assert_eq!(grid_count(store).await, 0);

@@ -214,9 +214,10 @@ async fn nearest(
         ));
     }
     let nearby = state.index.nearest_workers(p, k);
+    let ids: Vec<WorkerId> = nearby.iter().map(|n| n.worker_id).collect();
     let workers: HashMap<WorkerId, Worker> = state
         .store
-        .workers()
+        .workers_by_ids(&ids)
         .await?
         .into_iter()
         .map(|w| (w.id, w))

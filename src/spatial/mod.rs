@@ -65,6 +65,15 @@ impl SpatialIndex {
         workers.nearest(p, k)
     }
 
+    /// Swaps in a worker index built from newly committed workers. The old index is freed
+    /// after the lock is released, so readers wait only for the swap.
+    pub fn replace_workers(&self, workers: WorkerIndex) {
+        let mut current = self.workers.write().unwrap_or_else(PoisonError::into_inner);
+        let old = std::mem::replace(&mut *current, workers);
+        drop(current);
+        drop(old);
+    }
+
     /// Records a committed change of a worker's duty or position.
     pub fn update_worker(&self, id: WorkerId, on_duty: bool, position: Option<LonLat>) {
         let mut workers = self.workers.write().unwrap_or_else(PoisonError::into_inner);

@@ -9,6 +9,7 @@ mod postgres;
 mod queries;
 mod rows;
 mod sqlite;
+mod versions;
 mod wkb;
 
 pub use postgres::PostgresStore;
@@ -81,7 +82,21 @@ pub struct DatasetCounts {
     pub workers: usize,
 }
 
-/// The storage contract. Every write is one transaction: it is stored whole or not at all.
+/// How far each part of the data mirrored by the in-memory index has moved: every
+/// committed write that changes grids bumps `grids`, every one that changes workers (their
+/// rows, grids, duty or positions) bumps `workers`, in the same transaction. A reader that
+/// remembers the versions it loaded at knows what to reload when they move.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DataVersions {
+    /// Version of the grids.
+    pub grids: i64,
+    /// Version of the workers.
+    pub workers: i64,
+}
+
+/// The storage contract. Every write is one transaction: it is stored whole or not at all,
+/// and bumps the [`DataVersions`] of what it changed. Reads of workers see one snapshot, so
+/// a worker never comes without the grids committed with them.
 #[async_trait]
 pub trait Store: Send + Sync {
     /// Applies pending migrations.
@@ -119,6 +134,10 @@ pub trait Store: Send + Sync {
     /// Workers, ordered by id.
     async fn workers(&self) -> Result<Vec<Worker>, StoreError>;
 
+    /// The workers with these ids, ordered by id; unknown ids are left out and repeated
+    /// ones count once.
+    async fn workers_by_ids(&self, ids: &[WorkerId]) -> Result<Vec<Worker>, StoreError>;
+
     /// One worker.
     async fn worker(&self, id: WorkerId) -> Result<Worker, StoreError>;
 
@@ -142,6 +161,9 @@ pub trait Store: Send + Sync {
         position: LonLat,
         at: DateTime<Utc>,
     ) -> Result<Worker, StoreError>;
+
+    /// The current [`DataVersions`], as committed.
+    async fn data_versions(&self) -> Result<DataVersions, StoreError>;
 }
 
 /// Opens the store a URL names: `sqlite:` for the embedded store, `postgres:` or

@@ -7,8 +7,8 @@
 //! boundaries itself (`CHECK (ST_IsValid(geom))`), which surfaces as [`StoreError::Invalid`].
 
 use super::queries::{GridInsert, Queries, Writes};
-use super::rows::{CameraRow, GridRow};
-use super::{Dataset, DatasetCounts, GridFilter, Store, StoreError, wkb};
+use super::rows::{CameraRow, GridRow, found};
+use super::{DataVersions, Dataset, DatasetCounts, GridFilter, Store, StoreError, versions, wkb};
 use crate::domain::{
     Bbox, Camera, CameraId, Grid, GridCode, GridId, Level, LonLat, NewCamera, NewGrid, NewWorker,
     Worker, WorkerId,
@@ -33,9 +33,7 @@ const CAMERAS: &str = "SELECT id, code, name, ST_X(point) AS lon, ST_Y(point) AS
 const CAMERA_BY_ID: &str = "SELECT id, code, name, ST_X(point) AS lon, ST_Y(point) AS lat, \
      kind, stream_url, status FROM cameras WHERE id = $1";
 const WORKERS: &str = "SELECT id, name, role, department, phone, on_duty, ST_X(position) AS lon, \
-     ST_Y(position) AS lat, position_at FROM workers ORDER BY id";
-const WORKER_BY_ID: &str = "SELECT id, name, role, department, phone, on_duty, \
-     ST_X(position) AS lon, ST_Y(position) AS lat, position_at FROM workers WHERE id = $1";
+     ST_Y(position) AS lat, position_at FROM workers";
 
 /// The writes, with parameters as `Writes` documents them.
 const WRITES: Writes<Postgres> = Writes {
@@ -50,7 +48,7 @@ const WRITES: Writes<Postgres> = Writes {
     lock_position: "SELECT position_at FROM workers WHERE id = $1 FOR UPDATE",
     update_position: "UPDATE workers SET position = ST_SetSRID(ST_MakePoint($2, $3), 4326), \
          position_at = $4 WHERE id = $1",
-    worker_by_id: WORKER_BY_ID,
+    workers: WORKERS,
 };
 
 /// Binds a boundary as WKB, which carries its doubles bit for bit.
@@ -91,6 +89,23 @@ impl PostgresStore {
     /// Starts a write transaction (read committed: inserts see their own earlier rows).
     async fn write(&self) -> Result<Transaction<'static, Postgres>, StoreError> {
         Ok(self.pool.begin().await?)
+    }
+
+    /// Starts a read transaction whose statements all see one snapshot (read committed
+    /// would give each statement its own).
+    async fn read(&self) -> Result<Transaction<'static, Postgres>, StoreError> {
+        Ok(self
+            .pool
+            .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            .await?)
+    }
+
+    /// All workers, or those with these ids, in one snapshot (see `Queries::workers`).
+    async fn read_workers(&self, ids: Option<&[WorkerId]>) -> Result<Vec<Worker>, StoreError> {
+        let mut tx = self.read().await?;
+        let workers = Q::workers(&mut tx, WORKERS, ids).await?;
+        tx.commit().await?;
+        Ok(workers)
     }
 }
 
@@ -198,11 +213,17 @@ impl Store for PostgresStore {
     }
 
     async fn workers(&self) -> Result<Vec<Worker>, StoreError> {
-        Q::workers(&mut *self.conn().await?, WORKERS).await
+        self.read_workers(None).await
+    }
+
+    async fn workers_by_ids(&self, ids: &[WorkerId]) -> Result<Vec<Worker>, StoreError> {
+        self.read_workers(Some(ids)).await
     }
 
     async fn worker(&self, id: WorkerId) -> Result<Worker, StoreError> {
-        Q::worker(&mut *self.conn().await?, WORKER_BY_ID, id).await
+        found(self.read_workers(Some(&[id])).await?.pop(), || {
+            format!("worker {id}")
+        })
     }
 
     async fn insert_workers(&self, workers: &[NewWorker]) -> Result<Vec<Worker>, StoreError> {
@@ -229,6 +250,10 @@ impl Store for PostgresStore {
         let worker = Q::record_position(&mut tx, &WRITES, id, position, at).await?;
         tx.commit().await?;
         Ok(worker)
+    }
+
+    async fn data_versions(&self) -> Result<DataVersions, StoreError> {
+        versions::read::<Postgres>(&mut *self.conn().await?).await
     }
 }
 

@@ -6,6 +6,7 @@ use super::rows::{
     PositionTime, WorkerRow, assemble_workers, found, stored_camera, stored_grid, stored_worker,
     write_error,
 };
+use super::versions::{self, Topic};
 use super::{Dataset, DatasetCounts, StoreError};
 use crate::domain::{
     Camera, CameraId, Grid, GridCode, GridId, Level, LevelNo, LonLat, NewCamera, NewGrid,
@@ -44,8 +45,9 @@ pub(crate) struct Writes<DB: Database> {
     pub lock_position: &'static str,
     /// Sets the position of worker `$1` to lon `$2`, lat `$3`, reported at `$4`.
     pub update_position: &'static str,
-    /// Reads one worker, ending in `WHERE id = $1`.
-    pub worker_by_id: &'static str,
+    /// Reads workers: `SELECT` id, name, role, department, phone, on duty, lon, lat and
+    /// position time `FROM workers`, to which the shared reads add a filter and an order.
+    pub workers: &'static str,
 }
 
 /// The shared queries for database `DB`; the bounds below are what they ask of it, and
@@ -164,7 +166,8 @@ where
         id.ok_or_else(|| StoreError::Conflict(format!("{what}: unknown grid {code}")))
     }
 
-    /// Stores grids in order, resolving each parent by code (see `Store::insert_grids`).
+    /// Stores grids in order, resolving each parent by code (see `Store::insert_grids`),
+    /// and bumps the grids' version unless there were none.
     pub async fn insert_grids(
         conn: &mut DB::Connection,
         writes: &Writes<DB>,
@@ -186,6 +189,9 @@ where
                 .await
                 .map_err(|e| write_error(e, &what))?;
             stored.push(stored_grid(id, parent_id, grid));
+        }
+        if !grids.is_empty() {
+            versions::bump(conn, Topic::Grids).await?;
         }
         Ok(stored)
     }
@@ -210,8 +216,8 @@ where
     }
 
     /// Records a worker's position reported at `at` if it is later than the stored one
-    /// (see `Store::record_position`); run it in a write transaction, so that nothing
-    /// comes between the comparison and the update.
+    /// (see `Store::record_position`), bumping the workers' version; run it in a write
+    /// transaction, so that nothing comes between the comparison and the update.
     pub async fn record_position(
         conn: &mut DB::Connection,
         writes: &Writes<DB>,
@@ -240,7 +246,8 @@ where
             .execute(&mut *conn)
             .await
             .map_err(|e| write_error(e, &what()))?;
-        Self::worker(conn, writes.worker_by_id, id).await
+        versions::bump(&mut *conn, Topic::Workers).await?;
+        Self::worker(conn, writes.workers, id).await
     }
 
     /// Stores cameras with `insert`, which takes code, name, lon, lat, kind, stream URL and
@@ -269,7 +276,8 @@ where
     }
 
     /// Stores workers with `insert`, which takes name, role, department, phone, on duty,
-    /// lon, lat and position time as `$1`..`$8`, and assigns them to their grids by code.
+    /// lon, lat and position time as `$1`..`$8`, assigns them to their grids by code and
+    /// bumps the workers' version unless there were none.
     pub async fn insert_workers(
         conn: &mut DB::Connection,
         insert: &str,
@@ -298,6 +306,9 @@ where
             Self::assign(&mut *conn, &worker, &what).await?;
             stored.push(worker);
         }
+        if !workers.is_empty() {
+            versions::bump(conn, Topic::Workers).await?;
+        }
         Ok(stored)
     }
 
@@ -318,34 +329,80 @@ where
         Ok(())
     }
 
-    /// Every worker `select` lists, in its order, with their grids.
+    /// The workers `select` (a `SELECT … FROM workers`) reads, all of them or those with
+    /// the given ids (see `Store::workers_by_ids`), by id, with their grids. Run it in a
+    /// read transaction, so the workers and their grids are one snapshot.
     pub async fn workers(
         conn: &mut DB::Connection,
         select: &str,
+        ids: Option<&[WorkerId]>,
     ) -> Result<Vec<Worker>, StoreError> {
-        let rows: Vec<WorkerRow> = sqlx::query_as(select).fetch_all(&mut *conn).await?;
-        let assignments = sqlx::query_as(
-            "SELECT worker_id, grid_id FROM worker_grids ORDER BY worker_id, grid_id",
-        )
-        .fetch_all(conn)
-        .await?;
-        assemble_workers(rows, assignments)
+        let Some(ids) = ids else {
+            return Self::read_workers(conn, select, None).await;
+        };
+        let mut ids = ids.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut workers = Vec::with_capacity(ids.len());
+        // Bounded batches stay far below either database's limit on bound parameters.
+        for batch in ids.chunks(ID_BATCH) {
+            workers.extend(Self::read_workers(&mut *conn, select, Some(batch)).await?);
+        }
+        Ok(workers)
     }
 
-    /// The worker `select` (ending in `WHERE id = $1`) finds, with their grids.
+    /// The worker with `id`, with their grids; as [`Queries::workers`], run it in a
+    /// transaction.
     pub async fn worker(
         conn: &mut DB::Connection,
         select: &str,
         id: WorkerId,
     ) -> Result<Worker, StoreError> {
-        let what = || format!("worker {id}");
-        let row: WorkerRow = Self::one(&mut *conn, select, id, what).await?;
-        let assignments = sqlx::query_as(
-            "SELECT worker_id, grid_id FROM worker_grids WHERE worker_id = $1 ORDER BY grid_id",
-        )
-        .bind(id)
-        .fetch_all(conn)
-        .await?;
-        found(assemble_workers(vec![row], assignments)?.pop(), what)
+        let worker = Self::read_workers(conn, select, Some(&[id])).await?.pop();
+        found(worker, || format!("worker {id}"))
     }
+
+    /// The workers `select` reads, only those in `ids` when given (never empty), by id.
+    async fn read_workers(
+        conn: &mut DB::Connection,
+        select: &str,
+        ids: Option<&[WorkerId]>,
+    ) -> Result<Vec<Worker>, StoreError> {
+        // Only placeholders are spliced in, `$1, $2, …`; the ids themselves are bound.
+        let (rows_of, grids_of) = match ids {
+            None => (String::new(), String::new()),
+            Some(ids) => {
+                let list = placeholders(ids.len());
+                (
+                    format!(" WHERE id IN ({list})"),
+                    format!(" WHERE worker_id IN ({list})"),
+                )
+            }
+        };
+        let rows = format!("{select}{rows_of} ORDER BY id");
+        let assignments = format!(
+            "SELECT worker_id, grid_id FROM worker_grids{grids_of} ORDER BY worker_id, grid_id"
+        );
+        let ids = ids.unwrap_or_default();
+        let mut rows = sqlx::query_as::<DB, WorkerRow>(&rows);
+        let mut assignments = sqlx::query_as::<DB, (WorkerId, GridId)>(&assignments);
+        for &id in ids {
+            rows = rows.bind(id);
+            assignments = assignments.bind(id);
+        }
+        let rows = rows.fetch_all(&mut *conn).await?;
+        let assignments = assignments.fetch_all(conn).await?;
+        assemble_workers(rows, assignments)
+    }
+}
+
+/// Most ids bound in one statement.
+const ID_BATCH: usize = 1000;
+
+/// `$1, $2, …, $n`: the placeholders of `n` bound parameters.
+fn placeholders(n: usize) -> String {
+    (1..=n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -138,25 +138,24 @@ fn corrupt(what: &str, err: &dyn std::fmt::Display) -> StoreError {
 /// Maps a database error from writing `what` (e.g. `grid 320282102`) to a [`StoreError`]:
 /// broken uniqueness or references are conflicts, refused checks are invalid data, and
 /// the rest stays a database error. The messages are fixed text plus `what`, never the
-/// database's own wording, so they are safe to show a client.
+/// database's own wording nor its constraint names (those go to the debug log), so they
+/// are safe to show a client.
 pub(crate) fn write_error(err: sqlx::Error, what: &str) -> StoreError {
     let sqlx::Error::Database(db) = &err else {
         return StoreError::Db(err);
     };
-    let constraint = db
-        .constraint()
-        .map(|c| format!(" ({c})"))
-        .unwrap_or_default();
-    match db.kind() {
+    let refused = match db.kind() {
         ErrorKind::UniqueViolation => StoreError::Conflict(format!("{what} already exists")),
-        ErrorKind::ForeignKeyViolation => StoreError::Conflict(format!(
-            "{what} refers to a row that does not exist{constraint}"
-        )),
-        ErrorKind::CheckViolation | ErrorKind::NotNullViolation => StoreError::Invalid(format!(
-            "{what} was refused by a database check{constraint}"
-        )),
-        _ => StoreError::Db(err),
-    }
+        ErrorKind::ForeignKeyViolation => {
+            StoreError::Conflict(format!("{what} refers to a row that does not exist"))
+        }
+        ErrorKind::CheckViolation | ErrorKind::NotNullViolation => {
+            StoreError::Invalid(format!("{what} was refused by a database check"))
+        }
+        _ => return StoreError::Db(err),
+    };
+    tracing::debug!(what, constraint = db.constraint(), error = %db, "write refused");
+    refused
 }
 
 /// `NotFound` for a row that a lookup by id or code did not return.
@@ -205,5 +204,86 @@ pub(crate) fn stored_worker(id: WorkerId, mut grid_ids: Vec<GridId>, worker: &Ne
         on_duty: worker.on_duty,
         position: worker.position,
         position_at: worker.position_at,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sqlx::error::DatabaseError;
+
+    const CONSTRAINT: &str = "grids_secret_rule";
+
+    /// A refusal as a database reports it, naming its constraint.
+    #[derive(Debug)]
+    struct Refusal(ErrorKind, String);
+
+    fn refusal(kind: ErrorKind) -> sqlx::Error {
+        let message = format!("new row violates constraint \"{CONSTRAINT}\"");
+        sqlx::Error::Database(Box::new(Refusal(kind, message)))
+    }
+
+    impl std::fmt::Display for Refusal {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(&self.1)
+        }
+    }
+
+    impl std::error::Error for Refusal {}
+
+    impl DatabaseError for Refusal {
+        fn message(&self) -> &str {
+            &self.1
+        }
+        fn constraint(&self) -> Option<&str> {
+            self.1.contains(CONSTRAINT).then_some(CONSTRAINT)
+        }
+        fn kind(&self) -> ErrorKind {
+            match &self.0 {
+                ErrorKind::UniqueViolation => ErrorKind::UniqueViolation,
+                ErrorKind::ForeignKeyViolation => ErrorKind::ForeignKeyViolation,
+                ErrorKind::NotNullViolation => ErrorKind::NotNullViolation,
+                ErrorKind::CheckViolation => ErrorKind::CheckViolation,
+                _ => ErrorKind::Other,
+            }
+        }
+        fn as_error(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+            self
+        }
+        fn as_error_mut(&mut self) -> &mut (dyn std::error::Error + Send + Sync + 'static) {
+            self
+        }
+        fn into_error(self: Box<Self>) -> Box<dyn std::error::Error + Send + Sync + 'static> {
+            self
+        }
+    }
+
+    #[test]
+    fn refusals_name_the_row_but_never_the_constraint() {
+        let cases = [
+            (ErrorKind::UniqueViolation, "grid 320282102 already exists"),
+            (
+                ErrorKind::ForeignKeyViolation,
+                "grid 320282102 refers to a row that does not exist",
+            ),
+            (
+                ErrorKind::CheckViolation,
+                "grid 320282102 was refused by a database check",
+            ),
+            (
+                ErrorKind::NotNullViolation,
+                "grid 320282102 was refused by a database check",
+            ),
+        ];
+        for (kind, expected) in cases {
+            let label = format!("{kind:?}");
+            let message = match write_error(refusal(kind), "grid 320282102") {
+                StoreError::Conflict(m) | StoreError::Invalid(m) => m,
+                other => panic!("{label}: expected a conflict or invalid data, got {other:?}"),
+            };
+            assert_eq!(message, expected, "{label}");
+        }
+        let other = write_error(refusal(ErrorKind::Other), "grid 1");
+        assert!(matches!(other, StoreError::Db(_)), "{other:?}");
     }
 }

@@ -5,8 +5,10 @@
 //! exact). Validity of boundaries is the importer's job here; PostGIS checks it again.
 
 use super::queries::{GridInsert, Queries, Writes};
-use super::rows::{CameraRow, GridRow};
-use super::{Dataset, DatasetCounts, GridFilter, Store, StoreError, geometry};
+use super::rows::{CameraRow, GridRow, found};
+use super::{
+    DataVersions, Dataset, DatasetCounts, GridFilter, Store, StoreError, geometry, versions,
+};
 use crate::domain::{
     Bbox, Camera, CameraId, Grid, GridCode, GridId, Level, LonLat, NewCamera, NewGrid, NewWorker,
     Worker, WorkerId,
@@ -31,9 +33,7 @@ const CAMERAS: &str = "SELECT id, code, name, lon, lat, kind, stream_url, status
 const CAMERA_BY_ID: &str =
     "SELECT id, code, name, lon, lat, kind, stream_url, status FROM cameras WHERE id = $1";
 const WORKERS: &str = "SELECT id, name, role, department, phone, on_duty, lon, lat, \
-     position_at FROM workers ORDER BY id";
-const WORKER_BY_ID: &str = "SELECT id, name, role, department, phone, on_duty, lon, lat, \
-     position_at FROM workers WHERE id = $1";
+     position_at FROM workers";
 
 /// The writes, with parameters as `Writes` documents them.
 const WRITES: Writes<Sqlite> = Writes {
@@ -48,7 +48,7 @@ const WRITES: Writes<Sqlite> = Writes {
     // Writes run in `BEGIN IMMEDIATE`, which already holds the database's write lock.
     lock_position: "SELECT position_at FROM workers WHERE id = $1",
     update_position: "UPDATE workers SET lon = $2, lat = $3, position_at = $4 WHERE id = $1",
-    worker_by_id: WORKER_BY_ID,
+    workers: WORKERS,
 };
 
 /// Binds a boundary as GeoJSON text and its bounding box as four indexed columns.
@@ -101,6 +101,20 @@ impl SqliteStore {
     /// help, as waiting could deadlock. `BEGIN IMMEDIATE` waits for the lock instead.
     async fn write(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
+    /// Starts a read transaction: in WAL mode its first read fixes a snapshot that later
+    /// reads in it share, whatever commits meanwhile.
+    async fn read(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
+        Ok(self.pool.begin().await?)
+    }
+
+    /// All workers, or those with these ids, in one snapshot (see `Queries::workers`).
+    async fn read_workers(&self, ids: Option<&[WorkerId]>) -> Result<Vec<Worker>, StoreError> {
+        let mut tx = self.read().await?;
+        let workers = Q::workers(&mut tx, WORKERS, ids).await?;
+        tx.commit().await?;
+        Ok(workers)
     }
 }
 
@@ -189,11 +203,17 @@ impl Store for SqliteStore {
     }
 
     async fn workers(&self) -> Result<Vec<Worker>, StoreError> {
-        Q::workers(&mut *self.conn().await?, WORKERS).await
+        self.read_workers(None).await
+    }
+
+    async fn workers_by_ids(&self, ids: &[WorkerId]) -> Result<Vec<Worker>, StoreError> {
+        self.read_workers(Some(ids)).await
     }
 
     async fn worker(&self, id: WorkerId) -> Result<Worker, StoreError> {
-        Q::worker(&mut *self.conn().await?, WORKER_BY_ID, id).await
+        found(self.read_workers(Some(&[id])).await?.pop(), || {
+            format!("worker {id}")
+        })
     }
 
     async fn insert_workers(&self, workers: &[NewWorker]) -> Result<Vec<Worker>, StoreError> {
@@ -220,5 +240,9 @@ impl Store for SqliteStore {
         let worker = Q::record_position(&mut tx, &WRITES, id, position, at).await?;
         tx.commit().await?;
         Ok(worker)
+    }
+
+    async fn data_versions(&self) -> Result<DataVersions, StoreError> {
+        versions::read::<Sqlite>(&mut *self.conn().await?).await
     }
 }

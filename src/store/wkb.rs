@@ -28,6 +28,18 @@ pub(crate) enum WkbError {
     /// Bytes left over after the geometry.
     #[error("WKB has {0} bytes after the geometry")]
     Trailing(usize),
+    /// A polygon without even an exterior ring.
+    #[error("WKB polygon has no rings")]
+    NoRings,
+    /// A ring too short to enclose an area (a closed ring needs four points).
+    #[error("WKB ring has {0} points, fewer than the 4 of a closed ring")]
+    ShortRing(u32),
+    /// A ring whose last point is not its first.
+    #[error("WKB ring is not closed: its last point differs from its first")]
+    OpenRing,
+    /// A coordinate that is NaN or infinite.
+    #[error("WKB coordinate is not a finite number")]
+    NonFinite,
 }
 
 /// Writes a multipolygon as little-endian (NDR) WKB.
@@ -58,7 +70,9 @@ fn count(out: &mut Vec<u8>, n: usize) {
     out.extend_from_slice(&(n as u32).to_le_bytes());
 }
 
-/// Reads WKB (either byte order) of a polygon or multipolygon, as a multipolygon.
+/// Reads WKB (either byte order) of a polygon or multipolygon, as a multipolygon. Rings
+/// must be closed, of at least four points, with finite coordinates: anything else is
+/// refused rather than repaired, as it means the stored boundary is not what was written.
 pub(crate) fn decode(bytes: &[u8]) -> Result<MultiPolygon<f64>, WkbError> {
     let mut reader = Reader {
         bytes,
@@ -128,24 +142,48 @@ impl Reader<'_> {
         })
     }
 
+    /// A coordinate, which must be finite.
+    fn coord(&mut self) -> Result<Coord<f64>, WkbError> {
+        let c = Coord {
+            x: self.f64()?,
+            y: self.f64()?,
+        };
+        if c.x.is_finite() && c.y.is_finite() {
+            Ok(c)
+        } else {
+            Err(WkbError::NonFinite)
+        }
+    }
+
+    /// A closed ring of at least four points.
+    fn ring(&mut self) -> Result<LineString<f64>, WkbError> {
+        let points = self.u32()?;
+        if points < 4 {
+            return Err(WkbError::ShortRing(points));
+        }
+        // Never trust a count for an allocation: a corrupt one would ask for gigabytes.
+        let mut ring = Vec::new();
+        for _ in 0..points {
+            ring.push(self.coord()?);
+        }
+        if ring.first() == ring.last() {
+            Ok(LineString::new(ring))
+        } else {
+            Err(WkbError::OpenRing)
+        }
+    }
+
     fn polygon(&mut self) -> Result<Polygon<f64>, WkbError> {
         let rings = self.u32()?;
-        let mut parsed = Vec::new();
-        for _ in 0..rings {
-            let points = self.u32()?;
-            // Never trust a count for an allocation: a corrupt one would ask for gigabytes.
-            let mut ring = Vec::new();
-            for _ in 0..points {
-                ring.push(Coord {
-                    x: self.f64()?,
-                    y: self.f64()?,
-                });
-            }
-            parsed.push(LineString::new(ring));
+        if rings == 0 {
+            return Err(WkbError::NoRings);
         }
-        let mut rings = parsed.into_iter();
-        let exterior = rings.next().unwrap_or_else(|| LineString::new(vec![]));
-        Ok(Polygon::new(exterior, rings.collect()))
+        let exterior = self.ring()?;
+        let mut interiors = Vec::new();
+        for _ in 1..rings {
+            interiors.push(self.ring()?);
+        }
+        Ok(Polygon::new(exterior, interiors))
     }
 }
 
@@ -199,19 +237,82 @@ mod tests {
         assert_eq!(decode(&bytes), Ok(expected));
     }
 
+    /// The little-endian WKB of one polygon with one ring of these points, as given.
+    fn polygon_wkb(ring: &[(f64, f64)]) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        header(&mut bytes, POLYGON, 1);
+        count(&mut bytes, ring.len());
+        for (x, y) in ring {
+            bytes.extend_from_slice(&x.to_le_bytes());
+            bytes.extend_from_slice(&y.to_le_bytes());
+        }
+        bytes
+    }
+
     #[test]
     fn malformed_bytes_are_refused_with_the_reason() {
         let good = encode(&with_hole());
         let point = [&[LITTLE_ENDIAN][..], &1u32.to_le_bytes(), &[0; 16]].concat();
-        let cases: [(&[u8], WkbError); 5] = [
-            (&good[..good.len() - 1], WkbError::Truncated),
-            (&[], WkbError::Truncated),
-            (&[7, 6, 0, 0, 0], WkbError::ByteOrder(7)),
-            (&point, WkbError::Type(1)),
-            (&[&good[..], &[0]].concat(), WkbError::Trailing(1)),
+        let no_rings = [
+            &[LITTLE_ENDIAN][..],
+            &POLYGON.to_le_bytes(),
+            &0u32.to_le_bytes(),
+        ]
+        .concat();
+        let square = [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0), (0.0, 0.0)];
+        let open = polygon_wkb(&square[..4]);
+        let triangle_unclosed = polygon_wkb(&square[..3]);
+        let line = polygon_wkb(&[(0.0, 0.0), (1.0, 0.0), (0.0, 0.0)]);
+        let with = |i: usize, c: (f64, f64)| {
+            let mut ring = square;
+            ring[i] = c;
+            polygon_wkb(&ring)
+        };
+        let cases: [(&str, &[u8], WkbError); 13] = [
+            ("cut short", &good[..good.len() - 1], WkbError::Truncated),
+            ("empty", &[], WkbError::Truncated),
+            ("bad byte order", &[7, 6, 0, 0, 0], WkbError::ByteOrder(7)),
+            ("a point", &point, WkbError::Type(1)),
+            (
+                "a byte too many",
+                &[&good[..], &[0]].concat(),
+                WkbError::Trailing(1),
+            ),
+            ("a polygon without rings", &no_rings, WkbError::NoRings),
+            ("an unclosed ring", &open, WkbError::OpenRing),
+            ("three points", &triangle_unclosed, WkbError::ShortRing(3)),
+            (
+                "a closed ring of three points",
+                &line,
+                WkbError::ShortRing(3),
+            ),
+            ("NaN", &with(2, (f64::NAN, 1.0)), WkbError::NonFinite),
+            (
+                "infinity",
+                &with(1, (1.0, f64::INFINITY)),
+                WkbError::NonFinite,
+            ),
+            (
+                "minus infinity",
+                &with(3, (f64::NEG_INFINITY, 1.0)),
+                WkbError::NonFinite,
+            ),
+            (
+                "NaN closing the ring",
+                &with(4, (f64::NAN, f64::NAN)),
+                WkbError::NonFinite,
+            ),
         ];
-        for (bytes, expected) in cases {
-            assert_eq!(decode(bytes), Err(expected.clone()), "expected {expected}");
+        for (label, bytes, expected) in cases {
+            assert_eq!(
+                decode(bytes),
+                Err(expected.clone()),
+                "{label}: expected {expected}"
+            );
         }
+        assert!(
+            decode(&polygon_wkb(&square)).is_ok(),
+            "the closed square itself"
+        );
     }
 }

@@ -50,13 +50,13 @@ pub async fn sqlite_store() -> TestStore {
     }
 }
 
-/// Connection options for a new, empty schema inside the database named by
-/// `GRIDLINK_TEST_DATABASE_URL`, with `public` (PostGIS) on the search path. Panics, never
-/// skips, when that database is missing, unreachable or lacks PostGIS: a silently skipped
-/// backend is an untested backend.
+/// The URL of a new, empty schema inside the database named by
+/// `GRIDLINK_TEST_DATABASE_URL`, with `public` (PostGIS) on the search path: for code that
+/// takes a URL, such as `Application::build`. Panics, never skips, when that database is
+/// missing, unreachable or lacks PostGIS: a silently skipped backend is an untested backend.
 ///
 /// The schemas are left behind: `scripts/test.sh` drops the whole database afterwards.
-pub async fn postgres_schema() -> PgConnectOptions {
+pub async fn postgres_schema_url() -> String {
     let url = std::env::var(TEST_DATABASE_URL)
         .unwrap_or_else(|_| panic!("{TEST_DATABASE_URL} is not set: {HOW_TO}"));
     let admin = PgPool::connect(&url)
@@ -81,9 +81,14 @@ pub async fn postgres_schema() -> PgConnectOptions {
     admin.close().await;
 
     // `public` stays on the path so the PostGIS types and functions resolve.
-    PgConnectOptions::from_str(&url)
-        .unwrap_or_else(|e| panic!("parse {TEST_DATABASE_URL}: {e}"))
-        .options([("search_path", format!("{schema},public"))])
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{separator}options%5Bsearch_path%5D={schema},public")
+}
+
+/// Connection options for a new, empty schema (see [`postgres_schema_url`]).
+pub async fn postgres_schema() -> PgConnectOptions {
+    let url = postgres_schema_url().await;
+    PgConnectOptions::from_str(&url).unwrap_or_else(|e| panic!("parse {url}: {e}"))
 }
 
 /// A migrated PostgreSQL store in a schema of its own (see [`postgres_schema`]).

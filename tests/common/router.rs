@@ -18,7 +18,7 @@ pub async fn demo_router() -> (Router, tempfile::TempDir) {
     gridlink::import::import_dataset(store.as_ref(), Path::new("geodata/taihua"))
         .await
         .expect("demo dataset");
-    let index = gridlink::app::load_index(store.as_ref())
+    let (index, _) = gridlink::app::load_index(store.as_ref())
         .await
         .expect("index");
     let config = ServeConfig::for_tests(&url);

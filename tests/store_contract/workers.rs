@@ -9,7 +9,7 @@ use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 use gridlink::domain::{NewWorker, WorkerId, WorkerRole};
 use gridlink::store::{Dataset, DatasetCounts, GridFilter, Store, StoreError};
 
-fn worker(name: &str, grids: &[&str]) -> NewWorker {
+pub(crate) fn worker(name: &str, grids: &[&str]) -> NewWorker {
     NewWorker {
         name: name.to_owned(),
         role: WorkerRole::FullTime,
@@ -41,6 +41,42 @@ pub async fn workers_round_trip_with_their_grid_assignments(store: &dyn Store) {
     assert_eq!(store.workers().await.unwrap(), stored);
 }
 
+pub async fn workers_by_ids_are_those_known_once_each_in_id_order(store: &dyn Store) {
+    let [_, village, grid] = <[_; 3]>::try_from(seed_town(store).await).unwrap();
+    let stored = store
+        .insert_workers(&[
+            worker("李明", &[GRID]),
+            worker("王芳", &[GRID, VILLAGE]),
+            worker("张伟", &[]),
+        ])
+        .await
+        .unwrap();
+    let [li, wang, zhang] = <[_; 3]>::try_from(stored).unwrap();
+    // Past a thousand ids, so more than one batch of bound parameters.
+    let many: Vec<WorkerId> = (1..=2500).rev().collect();
+    let unknown = zhang.id + 1000;
+
+    let cases: [(&str, Vec<WorkerId>, Vec<_>); 5] = [
+        ("none asked", vec![], vec![]),
+        ("one", vec![wang.id], vec![wang.clone()]),
+        (
+            "out of order, repeated, with an unknown id",
+            vec![zhang.id, unknown, li.id, zhang.id],
+            vec![li.clone(), zhang.clone()],
+        ),
+        ("only unknown ids", vec![unknown, -1], vec![]),
+        ("many", many, vec![li.clone(), wang.clone(), zhang.clone()]),
+    ];
+    for (label, ids, expected) in cases {
+        assert_eq!(
+            store.workers_by_ids(&ids).await.unwrap(),
+            expected,
+            "{label}"
+        );
+    }
+    assert_eq!(wang.grid_ids, [village.id, grid.id], "with their grids");
+}
+
 pub async fn a_worker_with_an_unknown_grid_is_a_conflict_and_stores_nothing(store: &dyn Store) {
     seed_town(store).await;
     let result = store
@@ -56,7 +92,7 @@ async fn seeded_worker(store: &dyn Store, new: NewWorker) -> WorkerId {
     store.insert_workers(&[new]).await.unwrap()[0].id
 }
 
-fn time(seconds: i64, nanos: u32) -> DateTime<Utc> {
+pub(crate) fn time(seconds: i64, nanos: u32) -> DateTime<Utc> {
     DateTime::from_timestamp(seconds, nanos).unwrap()
 }
 
@@ -157,6 +193,7 @@ pub async fn concurrent_reports_leave_the_latest_position_and_fail_only_as_confl
     store: &dyn Store,
 ) {
     let id = seeded_worker(store, worker("李明", &[GRID])).await;
+    let before = store.data_versions().await.unwrap().workers;
     let report = |k: i32| {
         let at = time(1_790_000_000 + i64::from(k), 0);
         store.record_position(id, lonlat(119.6 + f64::from(k) * 0.01, 31.15), at)
@@ -164,12 +201,19 @@ pub async fn concurrent_reports_leave_the_latest_position_and_fail_only_as_confl
 
     let results = tokio::join!(report(3), report(1), report(4), report(2));
 
-    for result in [results.0, results.1, results.2, results.3] {
+    let results = [results.0, results.1, results.2, results.3];
+    for result in &results {
         assert!(
             matches!(result, Ok(_) | Err(StoreError::Conflict(_))),
             "{result:?}"
         );
     }
+    let recorded = results.iter().filter(|r| r.is_ok()).count() as i64;
+    assert_eq!(
+        store.data_versions().await.unwrap().workers - before,
+        recorded,
+        "each recorded report bumps the workers' version once, none is lost"
+    );
     let last = store.worker(id).await.unwrap();
     assert_eq!(last.position_at, Some(time(1_790_000_004, 0)));
     assert_eq!(last.position, Some(lonlat(119.6 + 4.0 * 0.01, 31.15)));

@@ -1,0 +1,132 @@
+//! Keeps the index in step with data other processes commit: `gridlink import` run beside
+//! the service, or another replica on the same PostGIS. A background task polls the store's
+//! [`DataVersions`] and reloads whatever part moved; the service's own writes move them
+//! too, which costs a reload but keeps one rule for every writer.
+//!
+//! A reload that read the workers just before this service recorded a position (and moved
+//! the worker in the index in place) puts back the older position; that write's own
+//! version bump makes the next tick reload it, so the lapse lasts at most one period.
+
+use crate::domain::Worker;
+use crate::spatial::{GridIndex, SpatialIndex, WorkerIndex};
+use crate::store::{DataVersions, GridFilter, Store, StoreError};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::task::{JoinError, JoinHandle};
+use tokio::time::MissedTickBehavior;
+
+/// Why one refresh failed; the next tick tries again.
+#[derive(Debug, thiserror::Error)]
+enum RefreshError {
+    /// The store could not be read.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Building an index failed (it panicked).
+    #[error("building the index failed: {0}")]
+    Build(#[from] JoinError),
+}
+
+/// The running refresh task; dropping it stops the task.
+pub(crate) struct RefreshTask(JoinHandle<()>);
+
+impl Drop for RefreshTask {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Starts polling `store` every `period`, from the versions `index` was `loaded` at.
+pub(crate) fn spawn(
+    store: Arc<dyn Store>,
+    index: Arc<SpatialIndex>,
+    loaded: DataVersions,
+    period: Duration,
+) -> RefreshTask {
+    RefreshTask(tokio::spawn(poll(store, index, loaded, period)))
+}
+
+async fn poll(
+    store: Arc<dyn Store>,
+    index: Arc<SpatialIndex>,
+    mut loaded: DataVersions,
+    period: Duration,
+) {
+    // `interval` panics on a zero period; the command line refuses one, code might not.
+    let mut ticks = tokio::time::interval(period.max(Duration::from_millis(1)));
+    ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    // The first tick is immediate, and the index has just been loaded.
+    ticks.tick().await;
+    loop {
+        ticks.tick().await;
+        if let Err(error) = refresh(store.as_ref(), &index, &mut loaded).await {
+            tracing::warn!(%error, "refreshing the index failed; trying again at the next tick");
+        }
+    }
+}
+
+/// Reloads each part of `index` whose version has moved since `loaded`, and records in
+/// `loaded` the version each reloaded part now reflects. The version is read before the
+/// data, so a write committed in between is loaded now and again next time, never missed.
+async fn refresh(
+    store: &dyn Store,
+    index: &SpatialIndex,
+    loaded: &mut DataVersions,
+) -> Result<(), RefreshError> {
+    let current = store.data_versions().await?;
+    if current.grids != loaded.grids {
+        let grids = store.grids(GridFilter::default()).await?;
+        let count = grids.len();
+        index.replace_grids(tokio::task::spawn_blocking(move || GridIndex::new(grids)).await?);
+        loaded.grids = current.grids;
+        tracing::info!(version = current.grids, count, "reloaded the grids");
+    }
+    if current.workers != loaded.workers {
+        let workers = store.workers().await?;
+        let count = workers.len();
+        index.replace_workers(tokio::task::spawn_blocking(move || worker_index(&workers)).await?);
+        loaded.workers = current.workers;
+        tracing::debug!(version = current.workers, count, "reloaded the workers");
+    }
+    Ok(())
+}
+
+/// The nearest-worker index of these workers.
+pub(crate) fn worker_index(workers: &[Worker]) -> WorkerIndex {
+    WorkerIndex::new(workers.iter().map(|w| (w.id, w.on_duty, w.position)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn dropping_the_task_stops_it_and_lets_go_of_the_index() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite:{}", dir.path().join("refresh.db").display());
+        let store = crate::store::connect(&url).await.expect("store");
+        let (index, versions) = crate::app::load_index(store.as_ref()).await.expect("index");
+        let index = Arc::new(index);
+        let task = spawn(
+            store,
+            Arc::clone(&index),
+            versions,
+            Duration::from_millis(1),
+        );
+        tokio::task::yield_now().await;
+        assert_eq!(Arc::strong_count(&index), 2, "the task holds the index");
+
+        drop(task);
+        // The abort takes effect the next time the runtime polls the task.
+        for _ in 0..100 {
+            if Arc::strong_count(&index) == 1 {
+                break;
+            }
+            tokio::task::yield_now().await;
+        }
+        assert_eq!(
+            Arc::strong_count(&index),
+            1,
+            "the task still holds the index"
+        );
+    }
+}
