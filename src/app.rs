@@ -46,9 +46,8 @@ impl Application {
     /// starts refreshing the index every `index_refresh_ms`.
     pub async fn build(config: &ServeConfig) -> Result<Self, StartError> {
         let store = store::connect(&config.database.database_url).await?;
-        if !config.no_seed && store.levels().await?.is_empty() {
-            let counts = import::import_dataset(store.as_ref(), &config.seed_dir).await?;
-            tracing::info!(?counts, dir = %config.seed_dir.display(), "seeded an empty database");
+        if !config.no_seed {
+            seed_if_empty(store.as_ref(), &config.seed_dir).await?;
         }
         let (index, versions) = load_index(store.as_ref()).await?;
         let index = Arc::new(index);
@@ -87,6 +86,28 @@ impl Application {
             .await;
         drop(refresh);
         served
+    }
+}
+
+/// Loads the dataset in `dir` into an empty store. Replicas starting together on one empty
+/// database race to seed it; the dataset goes in as one transaction, so exactly one wins
+/// and the others, refused with a conflict, find it seeded and carry on.
+async fn seed_if_empty(store: &dyn Store, dir: &std::path::Path) -> Result<(), StartError> {
+    if !store.levels().await?.is_empty() {
+        return Ok(());
+    }
+    match import::import_dataset(store, dir).await {
+        Ok(counts) => {
+            tracing::info!(?counts, dir = %dir.display(), "seeded an empty database");
+            Ok(())
+        }
+        Err(ImportError::Store(StoreError::Conflict(_)) | ImportError::Features(_))
+            if !store.levels().await?.is_empty() =>
+        {
+            tracing::info!("another replica seeded the database first");
+            Ok(())
+        }
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -6,6 +6,7 @@ use super::extract::{self, Path, Query};
 use super::{ApiError, AppState, RequestContext};
 use crate::domain::{GridId, LonLat, Worker, WorkerId, WorkerRole};
 use axum::extract::State;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, TimeDelta, Utc};
@@ -68,7 +69,7 @@ async fn list(
     State(state): State<AppState>,
     ctx: RequestContext,
     Query(q): Query<ListQuery>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let index = state.index.grids();
     if let Some(grid) = q.grid.filter(|&g| index.get(g).is_none()) {
         return Err(ApiError::NotFound(format!("grid {grid}")));
@@ -87,7 +88,7 @@ async fn list(
         .filter(|w| visible(&ctx, &index, w))
         .map(WorkerView::from)
         .collect();
-    Ok(Json(serde_json::json!(views)))
+    Ok(Json(views).into_response())
 }
 
 fn visible(ctx: &RequestContext, index: &crate::spatial::GridIndex, w: &Worker) -> bool {
@@ -117,9 +118,9 @@ async fn one(
     State(state): State<AppState>,
     ctx: RequestContext,
     Path(id): Path<WorkerId>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let worker = visible_worker(&state, &ctx, id).await?;
-    Ok(Json(serde_json::json!(WorkerView::from(&worker))))
+    Ok(Json(WorkerView::from(&worker)).into_response())
 }
 
 /// A position report as posted.
@@ -172,7 +173,7 @@ async fn record_position(
     ctx: RequestContext,
     Path(id): Path<WorkerId>,
     extract::Json(body): extract::Json<PositionBody>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let report = body.check(Utc::now())?;
     visible_worker(&state, &ctx, id).await?;
     let worker = state
@@ -183,7 +184,7 @@ async fn record_position(
     state
         .index
         .update_worker(worker.id, worker.on_duty, worker.position);
-    Ok(Json(serde_json::json!(WorkerView::from(&worker))))
+    Ok(Json(WorkerView::from(&worker)).into_response())
 }
 
 #[derive(Deserialize)]
@@ -191,6 +192,13 @@ struct NearestQuery {
     lon: f64,
     lat: f64,
     k: Option<usize>,
+}
+
+#[derive(Serialize)]
+struct NearestView<'a> {
+    lon: f64,
+    lat: f64,
+    workers: Vec<NearbyView<'a>>,
 }
 
 #[derive(Serialize)]
@@ -204,7 +212,7 @@ async fn nearest(
     State(state): State<AppState>,
     ctx: RequestContext,
     Query(q): Query<NearestQuery>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let p = LonLat::new(q.lon, q.lat)?;
     let k = q.k.unwrap_or(5);
     if !(1..=MAX_K).contains(&k) {
@@ -233,9 +241,12 @@ async fn nearest(
             })
         })
         .collect();
-    Ok(Json(
-        serde_json::json!({ "lon": p.lon(), "lat": p.lat(), "workers": views }),
-    ))
+    Ok(Json(NearestView {
+        lon: p.lon(),
+        lat: p.lat(),
+        workers: views,
+    })
+    .into_response())
 }
 
 #[cfg(test)]
