@@ -5,7 +5,7 @@ mod common;
 
 use gridlink::app::Application;
 use gridlink::config::ServeConfig;
-use gridlink::store::{GridFilter, Store};
+use gridlink::store::GridFilter;
 
 async fn replicas_starting_together_seed_the_database_once(url: &str) {
     let config = ServeConfig {
