@@ -9,6 +9,7 @@
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use geo::Coord;
+use gridlink::demo::SplitMix64;
 use gridlink::spatial::GridIndex;
 use gridlink::store::GridFilter;
 use std::hint::black_box;
@@ -28,7 +29,7 @@ fn demo_index() -> GridIndex {
     })
 }
 
-/// Deterministic points spread over the town's bounding box (SplitMix64).
+/// Reproducible points spread over the town's bounding box.
 fn random_points(index: &GridIndex, n: usize) -> Vec<Coord<f64>> {
     let town = index
         .locate_at_level(
@@ -40,18 +41,11 @@ fn random_points(index: &GridIndex, n: usize) -> Vec<Coord<f64>> {
         )
         .and_then(gridlink::spatial::IndexedGrid::bbox)
         .expect("the demo town contains 119.65, 31.17");
-    let mut state: u64 = 0x5EED;
-    let mut unit = move || {
-        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
-    };
+    let mut rng = SplitMix64::new(0x5EED, 0);
     (0..n)
         .map(|_| Coord {
-            x: town.min().x + unit() * town.width(),
-            y: town.min().y + unit() * town.height(),
+            x: rng.range(town.min().x, town.max().x),
+            y: rng.range(town.min().y, town.max().y),
         })
         .collect()
 }

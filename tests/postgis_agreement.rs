@@ -5,6 +5,7 @@
 
 mod common;
 
+use gridlink::demo::SplitMix64;
 use gridlink::spatial::GridIndex;
 use gridlink::store::{GridFilter, PostgresStore, Store};
 use sqlx::postgres::PgPool;
@@ -34,23 +35,11 @@ async fn postgis_micro_grids(pool: &PgPool, points: &[(f64, f64)]) -> Vec<Vec<i6
         .collect()
 }
 
-/// SplitMix64 points over the bounding box of the town, reproducible run to run.
+/// Reproducible points over the bounding box of the town.
 fn random_points(min: (f64, f64), max: (f64, f64), n: usize) -> Vec<(f64, f64)> {
-    let mut state: u64 = 2026;
-    let mut unit = move || {
-        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
-    };
+    let mut rng = SplitMix64::new(2026, 0);
     (0..n)
-        .map(|_| {
-            (
-                min.0 + unit() * (max.0 - min.0),
-                min.1 + unit() * (max.1 - min.1),
-            )
-        })
+        .map(|_| (rng.range(min.0, max.0), rng.range(min.1, max.1)))
         .collect()
 }
 

@@ -17,6 +17,9 @@ mod partition;
 mod people;
 mod regions;
 mod rng;
+
+/// The demo's random generator, also used by tests and benchmarks to draw reproducible points.
+pub use rng::SplitMix64;
 #[cfg(test)]
 mod tests;
 

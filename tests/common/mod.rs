@@ -185,15 +185,10 @@ pub fn bits(geometry: &geo::MultiPolygon<f64>) -> Vec<[u64; 2]> {
 }
 
 /// A star-shaped (so always valid) ring of `n` vertices whose coordinates use the full
-/// mantissa, from a fixed-seed xorshift generator.
+/// mantissa, from the demo's fixed-seed generator.
 pub fn random_star(seed: u64, center: (f64, f64), radius: f64, n: usize) -> geo::Polygon<f64> {
-    let mut state = seed;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state >> 11) as f64 / (1u64 << 53) as f64
-    };
+    let mut draws = gridlink::demo::SplitMix64::new(seed, 0);
+    let mut next = move || draws.unit();
     let ring: Vec<(f64, f64)> = (0..n)
         .map(|i| {
             let angle = (i as f64 + 0.1 + 0.8 * next()) * std::f64::consts::TAU / n as f64;
