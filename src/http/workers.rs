@@ -3,7 +3,7 @@
 //! `POST /api/workers/{id}/positions` (a phone reporting where its worker is).
 
 use super::extract::{self, Path, Query};
-use super::{ApiError, AppState, RequestContext};
+use super::{ApiError, AppState, GridScope, RequestContext};
 use crate::domain::{GridId, LonLat, Worker, WorkerId, WorkerRole};
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
@@ -91,8 +91,10 @@ async fn list(
     Ok(Json(views).into_response())
 }
 
+/// Whether the request may see a worker: one assigned to a grid in its scope. A worker
+/// with no grid is seen only by a request whose scope is everything.
 fn visible(ctx: &RequestContext, index: &crate::spatial::GridIndex, w: &Worker) -> bool {
-    w.grid_ids.is_empty()
+    (w.grid_ids.is_empty() && ctx.scope == GridScope::All)
         || w.grid_ids.iter().any(|&g| {
             index
                 .get(g)
