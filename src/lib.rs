@@ -20,3 +20,4 @@ pub mod http;
 pub mod import;
 pub mod spatial;
 pub mod store;
+pub mod tiles;

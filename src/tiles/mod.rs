@@ -1,0 +1,11 @@
+//! Map tiles: XYZ addressing in Web Mercator (EPSG:3857), a projected [`Scene`] of the
+//! committed grids and cameras, raster tiles (PNG) and vector tiles (MVT).
+//!
+//! Pure: nothing here knows about HTTP or SQL. The service builds a scene from committed
+//! data, renders from it, and caches by the scene's data version.
+
+mod coord;
+mod scene;
+
+pub use coord::{TileCoord, TileError, TileFormat, TileRequest, mercator};
+pub use scene::{Scene, SceneCamera, SceneGrid};
