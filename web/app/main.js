@@ -1,0 +1,166 @@
+// main.js — starts the page: reads `/api/map`, builds the map, its layers and the views
+// (layer panel, details panel, search), and wires clicks, search and the language switch.
+
+import * as api from './api.js';
+import { cameraLayer } from './cameras.js';
+import { applyToDocument, currentLang, formatCount, levelName, onLangChange, setLang, t } from './i18n.js';
+import { LayerPanel } from './layers.js';
+import { Selection, basemapTiles, createMap, serviceTiles, townBackground } from './map.js';
+import { DetailsPanel } from './panel.js';
+import { SearchBox } from './search.js';
+import {
+  DENSITY_RAMP, ROLES, STATUSES, cameraSvg, fillSvg, levelLineSvg, rampSvg, workerSvg,
+} from './symbols.js';
+import { workerLayer } from './workers.js';
+
+const L = window.L;
+
+async function start() {
+  applyToDocument();
+  wireLanguageSwitch();
+  let settings;
+  try {
+    settings = await api.mapSettings();
+  } catch (error) {
+    document.getElementById('panel').replaceChildren(
+      Object.assign(document.createElement('p'), {
+        className: 'panel-error',
+        textContent: t('app.loadFailed', { msg: error.message }),
+      }));
+    return;
+  }
+
+  const map = createMap(document.getElementById('map'), settings);
+  const selection = new Selection(map);
+  const panel = new DetailsPanel(document.getElementById('panel'), selection, settings.levels);
+  map.on('click', (event) => panel.showPoint(event.latlng));
+
+  const [towns, cameras, workers] = await Promise.all([
+    api.gridsOfLevel(settings.levels[0] ? settings.levels[0].level : 1).catch(() => null),
+    api.cameras().catch(() => ({ features: [] })),
+    api.workers().catch(() => []),
+  ]);
+  if (towns) {
+    showTownName(towns);
+    if (!settings.basemap) townBackground(map, towns);
+  }
+  const cameraOverlay = cameraLayer(cameras, (feature) => panel.showCamera(feature));
+  const workerOverlay = workerLayer(workers, (worker) => panel.showWorker(worker));
+
+  const layerPanel = new LayerPanel(document.getElementById('layers'), map,
+    layerGroups(map, settings, cameraOverlay.group, workerOverlay));
+  window.gridlinkLayers = layerPanel;
+
+  new SearchBox(document.getElementById('search-input'), document.getElementById('search-results'), {
+    onGrid: (grid) => {
+      const [minLon, minLat, maxLon, maxLat] = grid.bbox;
+      map.fitBounds([[minLat, minLon], [maxLat, maxLon]], { padding: [40, 40], maxZoom: 17 });
+      panel.showGrid(grid.id);
+    },
+    onCamera: (camera) => {
+      map.setView([camera.lat, camera.lon], Math.max(map.getZoom(), 17));
+      const feature = cameraOverlay.byId.get(camera.id);
+      if (feature) panel.showCamera(feature);
+      else api.camera(camera.id).then((f) => panel.showCamera(f), () => panel.showPoint(L.latLng(camera.lat, camera.lon)));
+    },
+  });
+
+  onLangChange(() => {
+    layerPanel.render();
+    panel.render();
+    if (towns) showTownName(towns);
+  });
+  document.body.dataset.ready = 'true';
+}
+
+function layerGroups(map, settings, cameras, workers) {
+  const levels = settings.levels;
+  const groups = [
+    {
+      title: () => t('layers.grids'),
+      entries: levels.map((level) => ({
+        id: `grids-${level.level}`,
+        label: () => levelName(level),
+        swatch: levelLineSvg(level.level),
+        layer: serviceTiles(map, `grids-${level.level}`, 10 + level.level),
+        on: true,
+      })),
+    },
+    {
+      title: () => t('layers.thematic'),
+      entries: [{
+        id: 'density',
+        label: () => t('layers.density'),
+        layer: serviceTiles(map, 'density', 5),
+        on: false,
+        legend: () => densityLegend(settings.density_breaks),
+      }],
+    },
+    {
+      title: () => t('layers.points'),
+      entries: [
+        {
+          id: 'cameras',
+          label: () => t('layers.cameras'),
+          layer: cameras,
+          on: true,
+          legend: () => STATUSES.map((s) => ({ swatch: cameraSvg(s), label: t(`status.${s}`) })),
+        },
+        {
+          id: 'workers',
+          label: () => t('layers.workers'),
+          layer: workers,
+          on: false,
+          legend: () => [
+            ...ROLES.map((r) => ({ swatch: workerSvg(r, true), label: t(`role.${r}`) })),
+            { swatch: workerSvg('full_time', false), label: t('layers.offDuty') },
+          ],
+        },
+      ],
+    },
+  ];
+  if (settings.basemap) {
+    groups.push({
+      title: () => t('layers.basemap'),
+      entries: [{
+        id: 'basemap',
+        label: () => t('layers.basemapLayer'),
+        layer: basemapTiles(settings.basemap),
+        on: false,
+      }],
+    });
+  }
+  return groups;
+}
+
+// One row per density class when the service gives its class breaks (households/km²,
+// ascending), else the ramp from sparse to dense.
+function densityLegend(breaks) {
+  if (!Array.isArray(breaks) || !breaks.length) {
+    return [{ swatch: rampSvg(), label: t('layers.sparseDense') }];
+  }
+  const n = (x) => formatCount(x);
+  return DENSITY_RAMP.slice(0, breaks.length + 1).map((color, i) => ({
+    swatch: fillSvg(color),
+    label: i === 0 ? `< ${n(breaks[0])}`
+      : i === breaks.length ? `≥ ${n(breaks[i - 1])}` : `${n(breaks[i - 1])} – ${n(breaks[i])}`,
+  }));
+}
+
+function showTownName(towns) {
+  const names = towns.features.map((f) => f.properties.name);
+  document.getElementById('town-name').textContent = names.join('、');
+}
+
+function wireLanguageSwitch() {
+  const button = document.getElementById('lang-switch');
+  const label = () => {
+    button.textContent = t('lang.switch');
+    button.lang = currentLang() === 'en' ? 'zh-CN' : 'en';
+  };
+  label();
+  button.addEventListener('click', () => setLang(currentLang() === 'en' ? 'zh' : 'en'));
+  onLangChange(label);
+}
+
+start();

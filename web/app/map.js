@@ -1,0 +1,87 @@
+// map.js — the Leaflet map: view and limits from `/api/map`, the service's raster tile
+// layers, the town's own background, the scale bar, and the highlight of a selection.
+
+import { HIGHLIGHT_STYLE } from './symbols.js';
+
+const L = window.L;
+
+/** Creates the map in `element` from the `/api/map` settings; exposed as `window.gridlinkMap`. */
+export function createMap(element, settings) {
+  const [minLon, minLat, maxLon, maxLat] = settings.bounds;
+  const bounds = L.latLngBounds([minLat, minLon], [maxLat, maxLon]);
+  const map = L.map(element, {
+    minZoom: Math.max(settings.zoom - 3, 0),
+    maxZoom: 19,
+    maxBounds: bounds.pad(1),
+    maxBoundsViscosity: 0.8,
+    attributionControl: true,
+  });
+  map.attributionControl.setPrefix(false);
+  map.setView([settings.center[1], settings.center[0]], settings.zoom);
+  L.control.scale({ imperial: false, maxWidth: 140 }).addTo(map);
+  // Panes: the town's background under the tiles, the highlight above them.
+  map.createPane('town').style.zIndex = 150;
+  map.createPane('selection').style.zIndex = 450;
+  map.gridlinkBounds = bounds;
+  window.gridlinkMap = map;
+  return map;
+}
+
+/** A raster layer of the service (`grids`, `grids-3`, `density`…), 512 px on dense screens. */
+export function serviceTiles(map, layer, zIndex) {
+  return L.tileLayer(`/tiles/${layer}/{z}/{x}/{y}{r}.png`, {
+    bounds: map.gridlinkBounds,
+    maxZoom: 19,
+    zIndex,
+    className: `tiles-${layer}`,
+  });
+}
+
+/** The optional external basemap (`{"url","attribution"}` from `/api/map`). */
+export function basemapTiles(basemap) {
+  return L.tileLayer(basemap.url, {
+    maxZoom: 19,
+    zIndex: 0,
+    attribution: basemap.attribution || '',
+    className: 'tiles-basemap',
+  });
+}
+
+/** Paints the town's area light on the darker map background (for use without a basemap). */
+export function townBackground(map, towns) {
+  return L.geoJSON(towns, {
+    pane: 'town',
+    interactive: false,
+    style: { stroke: false, fillColor: '#fbfbf8', fillOpacity: 1 },
+  }).addTo(map);
+}
+
+/** The selection: one grid outline and one marked point, replaced on every new selection. */
+export class Selection {
+  constructor(map) {
+    this.map = map;
+    this.layer = L.layerGroup().addTo(map);
+  }
+
+  clear() {
+    this.layer.clearLayers();
+  }
+
+  /** Outlines a grid (a GeoJSON Feature). */
+  grid(feature) {
+    L.geoJSON(feature, { pane: 'selection', interactive: false, style: HIGHLIGHT_STYLE })
+      .addTo(this.layer);
+  }
+
+  /** Marks a point (a click, a camera). */
+  point(latlng) {
+    L.circleMarker(latlng, {
+      pane: 'selection',
+      interactive: false,
+      radius: 11,
+      color: HIGHLIGHT_STYLE.color,
+      weight: 2.5,
+      fill: false,
+    }).addTo(this.layer);
+  }
+}
