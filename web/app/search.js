@@ -18,6 +18,8 @@ export class SearchBox {
     this.active = -1;
     this.seq = 0;
     this.timer = null;
+    this.pending = Promise.resolve();
+    this.release = null;
     input.addEventListener('input', () => this.schedule());
     input.addEventListener('keydown', (event) => this.key(event));
     input.addEventListener('focus', () => this.items.length && this.open());
@@ -28,7 +30,23 @@ export class SearchBox {
 
   schedule() {
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.run(), DEBOUNCE_MS);
+    if (this.release) this.release(); // the superseded wait ends; settled() moves on
+    this.pending = new Promise((resolve) => {
+      this.release = resolve;
+      this.timer = setTimeout(() => {
+        this.release = null;
+        resolve(this.run());
+      }, DEBOUNCE_MS);
+    });
+  }
+
+  // Waits for the search of what is in the box now, however often the user typed meanwhile.
+  async settled() {
+    let pending;
+    do {
+      pending = this.pending;
+      await pending;
+    } while (pending !== this.pending);
   }
 
   async run() {
@@ -100,7 +118,7 @@ export class SearchBox {
     this.input.removeAttribute('aria-activedescendant');
   }
 
-  key(event) {
+  async key(event) {
     if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
       if (!this.items.length) return;
       event.preventDefault();
@@ -109,6 +127,7 @@ export class SearchBox {
       this.render();
     } else if (event.key === 'Enter') {
       event.preventDefault();
+      await this.settled();
       if (this.active >= 0) this.choose(this.active);
     } else if (event.key === 'Escape') {
       this.close();

@@ -1,0 +1,130 @@
+// helpers.mjs — what the browser tests share: start the real service on a free port with a
+// fresh SQLite database, launch Debian's Chromium through playwright-core, open the map and
+// collect console errors, and wait for conditions instead of sleeping.
+
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+const CHROMIUM = process.env.GRIDLINK_CHROMIUM || '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+const START_TIMEOUT_MS = 120_000;
+
+function binary() {
+  if (process.env.GRIDLINK_BIN) return process.env.GRIDLINK_BIN;
+  const target = process.env.CARGO_TARGET_DIR || path.join(REPO, 'target');
+  return path.join(target, 'debug', 'gridlink');
+}
+
+/**
+ * Starts `gridlink serve` on 127.0.0.1:0 with a new SQLite database (seeded with the demo
+ * town) and resolves once it logs the address it listens on.
+ * @returns {Promise<{url: string, stop: () => Promise<void>}>}
+ */
+export async function startService() {
+  const dir = await mkdtemp(path.join(tmpdir(), 'gridlink-browser-'));
+  const child = spawn(binary(), [
+    'serve', '--bind', '127.0.0.1:0', '--database-url', `sqlite:${path.join(dir, 'db')}`,
+  ], { cwd: REPO, env: { ...process.env, RUST_LOG: 'gridlink=info' }, stdio: ['ignore', 'ignore', 'pipe'] });
+
+  let log = '';
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`service did not start in time:\n${log}`)), START_TIMEOUT_MS);
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(new Error(`cannot run ${binary()} (build it with cargo build, or set GRIDLINK_BIN): ${err.message}`));
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`service exited with ${code} before listening:\n${log}`));
+    });
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk) => {
+      log += chunk;
+      // eslint-disable-next-line no-control-regex
+      const match = log.replace(/\x1b\[[0-9;]*m/g, '').match(/gridlink listening addr=(\S+)/);
+      if (match) {
+        clearTimeout(timer);
+        resolve(`http://${match[1]}`);
+      }
+    });
+  });
+  child.removeAllListeners('exit');
+
+  return {
+    url,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Launches headless Chromium from Debian's package (never a downloaded browser). */
+export function launchBrowser() {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/**
+ * Opens the map in a fresh context and waits until it is ready; `errors` collects console
+ * errors and uncaught page errors from the start.
+ */
+export async function openMap(browser, url, { locale = 'zh-CN' } = {}) {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
+  await page.goto(url);
+  await page.waitForFunction(() => document.body.dataset.ready === 'true' && window.gridlinkMap);
+  return { context, page, errors };
+}
+
+/** Waits until the element matching `selector` contains every one of `texts`. */
+export async function waitForTexts(page, selector, texts, timeout = 15_000) {
+  try {
+    await page.waitForFunction(({ selector: s, texts: want }) => {
+      const el = document.querySelector(s);
+      return el && want.every((text) => el.textContent.includes(text));
+    }, { selector, texts }, { timeout });
+  } catch (err) {
+    const actual = await page.locator(selector).first().textContent().catch(() => '(missing)');
+    throw new Error(`${selector} never showed ${JSON.stringify(texts)}; it shows: ${actual}`, { cause: err });
+  }
+}
+
+/** The page coordinates of a lon/lat on the map, via the map exposed as `window.gridlinkMap`. */
+export function pagePoint(page, lon, lat) {
+  return page.evaluate(([x, y]) => {
+    const map = window.gridlinkMap;
+    const point = map.latLngToContainerPoint([y, x]);
+    const box = map.getContainer().getBoundingClientRect();
+    return { x: box.left + point.x, y: box.top + point.y };
+  }, [lon, lat]);
+}
+
+/** Centres the map on a lon/lat without animation, so that it is on screen. */
+export function centreOn(page, { lon, lat }) {
+  return page.evaluate(([x, y]) => window.gridlinkMap.setView([y, x], window.gridlinkMap.getZoom(), { animate: false }), [lon, lat]);
+}
+
+/** GETs JSON from the service. */
+export async function getJson(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return response.json();
+}

@@ -1,0 +1,108 @@
+// map.test.mjs — the web map in headless Chromium against the real service: it loads
+// cleanly, shows the service's tiles, and a click shows the grid chain of the point.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import {
+  centreOn, getJson, launchBrowser, openMap, pagePoint, startService, waitForTexts,
+} from './helpers.mjs';
+
+// 119.65, 31.17 lies in micro-grid 茂花村第1网格第4微网格 of the demo town.
+const MAOHUA_POINT = { lon: 119.65, lat: 31.17 };
+const MAOHUA_CHAIN = [
+  ['太华镇', '320282102'],
+  ['茂花村', '320282102202'],
+  ['茂花村第1网格', '320282102202001'],
+  ['茂花村第1网格第4微网格', '320282102202001004'],
+];
+// South-west of the town, inside its bounding box but outside every grid.
+const OUTSIDE_POINT = { lon: 119.627, lat: 31.098 };
+
+describe('the web map', () => {
+  let service;
+  let browser;
+  before(async () => {
+    service = await startService();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await service?.stop();
+  });
+
+  test('loads with no console errors', async () => {
+    const { context, page, errors } = await openMap(browser, service.url);
+    try {
+      // Let the first tiles and the camera layer arrive before judging.
+      await page.waitForFunction(() => document.querySelectorAll('.leaflet-tile-loaded').length > 0);
+      await page.waitForFunction(() => document.querySelector('.camera-cluster, .camera-marker'));
+      assert.equal(await page.locator('#town-name').textContent(), '太华镇');
+      assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
+      assert.deepEqual(errors, [], `the page logged errors:\n${errors.join('\n')}`);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('shows the service\'s raster tiles', async () => {
+    const { context, page, errors } = await openMap(browser, service.url);
+    try {
+      const tileResponses = [];
+      page.on('response', (r) => {
+        if (/\/tiles\/[^?]+\.png$/.test(new URL(r.url()).pathname)) tileResponses.push(r.status());
+      });
+      // Zoom in one step so that tiles load while we listen.
+      await page.evaluate(() => window.gridlinkMap.zoomIn());
+      await page.waitForFunction(() => [...document.querySelectorAll('.leaflet-tile-container img')]
+        .some((img) => /\/tiles\/.+\.png$/.test(new URL(img.src).pathname)
+          && img.complete && [256, 512].includes(img.naturalWidth)));
+      assert.ok(tileResponses.includes(200), `tile responses: ${tileResponses.join(', ')}`);
+      assert.deepEqual(errors, [], errors.join('\n'));
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a click inside a micro-grid shows its chain, ledger and workers and outlines it', async () => {
+    const { context, page, errors } = await openMap(browser, service.url);
+    try {
+      // Cameras off, so the click lands on the map rather than on a camera cluster.
+      await page.locator('#layer-cameras').uncheck();
+      await centreOn(page, MAOHUA_POINT);
+      const at = await pagePoint(page, MAOHUA_POINT.lon, MAOHUA_POINT.lat);
+      await page.mouse.click(at.x, at.y);
+
+      await waitForTexts(page, '#panel .chain', MAOHUA_CHAIN.flat());
+      const rows = await page.locator('#panel .chain li').allTextContents();
+      assert.equal(rows.length, 4, rows.join(' | '));
+      MAOHUA_CHAIN.forEach(([name, code], i) => {
+        assert.ok(rows[i].includes(name) && rows[i].includes(code), `row ${i}: ${rows[i]}`);
+      });
+      const grid = await getJson(`${service.url}/api/grids/61`);
+      await waitForTexts(page, '#panel', ['户数', String(grid.properties.households), String(grid.properties.residents)]);
+      await waitForTexts(page, '#panel', ['责任人员', '最近在岗人员']);
+      assert.ok(await page.locator('#panel .nearest .distance').count() > 0, 'no nearest workers listed');
+      assert.match(await page.locator('#panel .nearest .distance').first().textContent(), /^\d+ 米$|^[\d.]+ 公里$/);
+      assert.ok(await page.locator('.leaflet-selection-pane path').count() > 0, 'the micro-grid is not outlined');
+      assert.deepEqual(errors, [], errors.join('\n'));
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a click outside the town says it is in no grid', async () => {
+    const located = await getJson(`${service.url}/api/locate?lon=${OUTSIDE_POINT.lon}&lat=${OUTSIDE_POINT.lat}`);
+    assert.deepEqual(located.chain, [], 'the chosen point should lie outside every grid');
+    const { context, page, errors } = await openMap(browser, service.url);
+    try {
+      await centreOn(page, OUTSIDE_POINT);
+      const at = await pagePoint(page, OUTSIDE_POINT.lon, OUTSIDE_POINT.lat);
+      await page.mouse.click(at.x, at.y);
+      await waitForTexts(page, '#panel', ['该位置不在任何网格内']);
+      assert.equal(await page.locator('#panel .chain').count(), 0);
+      assert.deepEqual(errors, [], errors.join('\n'));
+    } finally {
+      await context.close();
+    }
+  });
+});
