@@ -113,7 +113,8 @@ export function t(key, params = {}) {
 export function levelName(level) {
   if (!level) return '';
   const name = lang === 'en' ? level.name_en : level.name_zh;
-  return name || t('level.fallback', { n: level.level });
+  if (!name) return t('level.fallback', { n: level.level });
+  return lang === 'en' ? name.charAt(0).toUpperCase() + name.slice(1) : name;
 }
 
 /** A distance in metres as "850 米" or "1.24 公里". */

@@ -51,7 +51,9 @@ async function start() {
     layerGroups(map, settings, cameraOverlay.group, workerOverlay));
   window.gridlinkLayers = layerPanel;
 
-  new SearchBox(document.getElementById('search-input'), document.getElementById('search-results'), {
+  const levels = new Map(settings.levels.map((level) => [level.level, level]));
+  const search = new SearchBox(document.getElementById('search-input'), document.getElementById('search-results'), {
+    levelLabel: (n) => levelName(levels.get(n)) || String(n),
     onGrid: (grid) => {
       const [minLon, minLat, maxLon, maxLat] = grid.bbox;
       map.fitBounds([[minLat, minLon], [maxLat, maxLon]], { padding: [40, 40], maxZoom: 17 });
@@ -68,6 +70,7 @@ async function start() {
   onLangChange(() => {
     layerPanel.render();
     panel.render();
+    search.render();
     if (towns) showTownName(towns);
   });
   document.body.dataset.ready = 'true';

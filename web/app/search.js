@@ -7,9 +7,13 @@ import { t } from './i18n.js';
 
 const DEBOUNCE_MS = 200;
 
-/** Wires the search box; `onGrid(grid)` and `onCamera(camera)` receive the chosen result. */
+/**
+ * Wires the search box; `onGrid(grid)` and `onCamera(camera)` receive the chosen result,
+ * `levelLabel(level)` names a grid's level.
+ */
 export class SearchBox {
-  constructor(input, list, { onGrid, onCamera }) {
+  constructor(input, list, { onGrid, onCamera, levelLabel }) {
+    this.levelLabel = levelLabel;
     this.input = input;
     this.list = list;
     this.onGrid = onGrid;
@@ -96,7 +100,10 @@ export class SearchBox {
         'data-code': item.value.code,
         onmousedown: (event) => event.preventDefault(),
         onclick: () => this.choose(i),
-      }, h('span', { class: 'search-name' }, item.value.name), h('span', { class: 'code' }, item.value.code)));
+      },
+      item.kind === 'grid' ? h('span', { class: 'level-tag' }, this.levelLabel(item.value.level)) : null,
+      h('span', { class: 'search-name' }, item.value.name),
+      h('span', { class: 'code' }, item.value.code)));
     });
     if (!this.items.length) {
       rows.push(h('li', { class: 'search-empty', role: 'presentation' }, this.message || t('search.none')));
