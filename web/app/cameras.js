@@ -11,7 +11,7 @@ export function cameraLayer(collection, onSelect) {
   const group = L.markerClusterGroup({
     showCoverageOnHover: false,
     spiderfyOnMaxZoom: true,
-    disableClusteringAtZoom: 17,
+    disableClusteringAtZoom: 16,
     maxClusterRadius: (zoom) => (zoom <= 14 ? 80 : 50),
     iconCreateFunction: clusterIcon,
   });

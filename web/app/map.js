@@ -7,17 +7,20 @@ const L = window.L;
 
 /** Creates the map in `element` from the `/api/map` settings; exposed as `window.gridlinkMap`. */
 export function createMap(element, settings) {
-  const [minLon, minLat, maxLon, maxLat] = settings.bounds;
-  const bounds = L.latLngBounds([minLat, minLon], [maxLat, maxLon]);
+  // With no grids yet the service sends no bounds: show China, unbounded.
+  const bounds = settings.bounds
+    ? L.latLngBounds([settings.bounds[1], settings.bounds[0]], [settings.bounds[3], settings.bounds[2]])
+    : null;
   const map = L.map(element, {
-    minZoom: Math.max(settings.zoom - 3, 0),
+    minZoom: bounds ? Math.max(settings.zoom - 3, 0) : 0,
     maxZoom: 19,
-    maxBounds: bounds.pad(1),
+    maxBounds: bounds ? bounds.pad(1) : null,
     maxBoundsViscosity: 0.8,
     attributionControl: true,
   });
   map.attributionControl.setPrefix(false);
-  map.setView([settings.center[1], settings.center[0]], settings.zoom);
+  const center = settings.center || [105, 35];
+  map.setView([center[1], center[0]], bounds ? settings.zoom : 4);
   L.control.scale({ imperial: false, maxWidth: 140 }).addTo(map);
   // Panes: the town's background under the tiles, the highlight above them.
   map.createPane('town').style.zIndex = 150;
@@ -30,7 +33,7 @@ export function createMap(element, settings) {
 /** A raster layer of the service (`grids`, `grids-3`, `density`…), 512 px on dense screens. */
 export function serviceTiles(map, layer, zIndex) {
   return L.tileLayer(`/tiles/${layer}/{z}/{x}/{y}{r}.png`, {
-    bounds: map.gridlinkBounds,
+    bounds: map.gridlinkBounds || undefined,
     maxZoom: 19,
     zIndex,
     className: `tiles-${layer}`,
