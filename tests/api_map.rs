@@ -24,7 +24,7 @@ async fn the_map_opens_on_the_town_with_its_levels() {
         "{bounds:?}"
     );
     let center: Vec<f64> = serde_json::from_value(map["center"].clone()).expect("center");
-    assert!((center[0] - (w + e) / 2.0).abs() < 1e-9);
+    assert!((center[0] - f64::midpoint(w, e)).abs() < 1e-9);
     let zoom = map["zoom"].as_u64().expect("zoom");
     assert!(
         (10..=14).contains(&zoom),
