@@ -8,6 +8,7 @@ use crate::config::ServeConfig;
 use crate::import::{self, ImportError};
 use crate::spatial::{GridIndex, SpatialIndex};
 use crate::store::{self, DataVersions, GridFilter, Store, StoreError};
+use crate::tiles::{Scene, Tiles};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -49,9 +50,8 @@ impl Application {
         if !config.no_seed {
             seed_if_empty(store.as_ref(), &config.seed_dir).await?;
         }
-        let (index, versions) = load_index(store.as_ref()).await?;
-        let index = Arc::new(index);
-        let state = crate::http::AppState::new(Arc::clone(&store), Arc::clone(&index), config);
+        let (mirrors, versions) = load_mirrors(store.as_ref(), config.tile_cache_bytes()).await?;
+        let state = crate::http::AppState::new(Arc::clone(&store), mirrors.clone(), config);
         let router = crate::http::router(state, config);
         let listener = TcpListener::bind(config.bind)
             .await
@@ -60,7 +60,7 @@ impl Application {
                 source,
             })?;
         let period = Duration::from_millis(config.index_refresh_ms);
-        let refresh = refresh::spawn(store, index, versions, period);
+        let refresh = refresh::spawn(store, mirrors, versions, period);
         Ok(Self {
             listener,
             router,
@@ -111,14 +111,39 @@ async fn seed_if_empty(store: &dyn Store, dir: &std::path::Path) -> Result<(), S
     }
 }
 
-/// Builds the spatial index from what the store holds, with the [`DataVersions`] it
-/// reflects. The versions are read first: a write committed while the data is being read
-/// then shows in a later version, so the next refresh reloads it rather than missing it.
-pub async fn load_index(store: &dyn Store) -> Result<(SpatialIndex, DataVersions), StoreError> {
+/// What the service keeps in memory of the committed data: the spatial index and the
+/// map tiles' scene. Cheap to clone.
+#[derive(Clone)]
+pub struct Mirrors {
+    /// Point location and nearest workers.
+    pub index: Arc<SpatialIndex>,
+    /// The projected scene and the rendered-tile cache.
+    pub tiles: Arc<Tiles>,
+}
+
+/// Builds the mirrors from what the store holds, with the [`DataVersions`] they reflect.
+/// The versions are read first: a write committed while the data is being read then shows
+/// in a later version, so the next refresh reloads it rather than missing it.
+pub async fn load_mirrors(
+    store: &dyn Store,
+    tile_cache_bytes: u64,
+) -> Result<(Mirrors, DataVersions), StoreError> {
     let versions = store.data_versions().await?;
-    let grids = GridIndex::new(store.grids(GridFilter::default()).await?);
+    let grids = store.grids(GridFilter::default()).await?;
+    let cameras = store.cameras(None).await?;
+    let scene = Scene::new(scene_version(&versions), &grids, &cameras);
     let workers = refresh::worker_index(&store.workers().await?);
-    Ok((SpatialIndex::new(grids, workers), versions))
+    let mirrors = Mirrors {
+        index: Arc::new(SpatialIndex::new(GridIndex::new(grids), workers)),
+        tiles: Arc::new(Tiles::new(scene, tile_cache_bytes)),
+    };
+    Ok((mirrors, versions))
+}
+
+/// The version of what the map tiles show: grids and cameras. It names cached tiles and
+/// their `ETag`s, so it must change whenever either does, and agree between replicas.
+fn scene_version(versions: &DataVersions) -> u64 {
+    ((versions.grids as u64) << 32) ^ (versions.cameras as u64)
 }
 
 async fn shutdown_signal() {

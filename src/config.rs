@@ -60,9 +60,32 @@ pub struct ServeConfig {
         value_parser = clap::value_parser!(u64).range(1..)
     )]
     pub index_refresh_ms: u64,
+
+    /// Memory for rendered map tiles, in MiB; the least used tiles go first.
+    #[arg(long, env = "GRIDLINK_TILE_CACHE_MB", default_value_t = 256)]
+    pub tile_cache_mb: u64,
+
+    /// Directory of the web map, served at `/`.
+    #[arg(long, env = "GRIDLINK_WEB_DIR", default_value = "web")]
+    pub web_dir: PathBuf,
+
+    /// An XYZ basemap for the web map, e.g. `https://tile.openstreetmap.org/{z}/{x}/{y}.png`
+    /// or a Tianditu URL; none by default, as command centres often have no internet.
+    #[arg(long, env = "GRIDLINK_BASEMAP_URL")]
+    pub basemap_url: Option<String>,
+
+    /// Attribution text shown for the basemap.
+    #[arg(long, env = "GRIDLINK_BASEMAP_ATTRIBUTION", default_value = "")]
+    pub basemap_attribution: String,
 }
 
 impl ServeConfig {
+    /// The tile cache's bound in bytes.
+    #[must_use]
+    pub fn tile_cache_bytes(&self) -> u64 {
+        self.tile_cache_mb.saturating_mul(1024 * 1024)
+    }
+
     /// Settings for tests: an ephemeral port, the given database, no seed.
     #[must_use]
     pub fn for_tests(database_url: &str) -> Self {
@@ -77,6 +100,10 @@ impl ServeConfig {
             max_batch_points: 100_000,
             request_timeout_secs: 30,
             index_refresh_ms: 1000,
+            tile_cache_mb: 64,
+            web_dir: PathBuf::from("web"),
+            basemap_url: None,
+            basemap_attribution: String::new(),
         }
     }
 }

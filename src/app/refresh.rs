@@ -7,9 +7,11 @@
 //! the worker in the index in place) puts back the older position; that write's own
 //! version bump makes the next tick reload it, so the lapse lasts at most one period.
 
+use super::Mirrors;
 use crate::domain::Worker;
-use crate::spatial::{GridIndex, SpatialIndex, WorkerIndex};
+use crate::spatial::{GridIndex, WorkerIndex};
 use crate::store::{DataVersions, GridFilter, Store, StoreError};
+use crate::tiles::Scene;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::task::{JoinError, JoinHandle};
@@ -38,19 +40,14 @@ impl Drop for RefreshTask {
 /// Starts polling `store` every `period`, from the versions `index` was `loaded` at.
 pub(crate) fn spawn(
     store: Arc<dyn Store>,
-    index: Arc<SpatialIndex>,
+    mirrors: Mirrors,
     loaded: DataVersions,
     period: Duration,
 ) -> RefreshTask {
-    RefreshTask(tokio::spawn(poll(store, index, loaded, period)))
+    RefreshTask(tokio::spawn(poll(store, mirrors, loaded, period)))
 }
 
-async fn poll(
-    store: Arc<dyn Store>,
-    index: Arc<SpatialIndex>,
-    mut loaded: DataVersions,
-    period: Duration,
-) {
+async fn poll(store: Arc<dyn Store>, mirrors: Mirrors, mut loaded: DataVersions, period: Duration) {
     // `interval` panics on a zero period; the command line refuses one, code might not.
     let mut ticks = tokio::time::interval(period.max(Duration::from_millis(1)));
     ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
@@ -58,7 +55,7 @@ async fn poll(
     ticks.tick().await;
     loop {
         ticks.tick().await;
-        if let Err(error) = refresh(store.as_ref(), &index, &mut loaded).await {
+        if let Err(error) = refresh(store.as_ref(), &mirrors, &mut loaded).await {
             tracing::warn!(%error, "refreshing the index failed; trying again at the next tick");
         }
     }
@@ -69,20 +66,36 @@ async fn poll(
 /// data, so a write committed in between is loaded now and again next time, never missed.
 async fn refresh(
     store: &dyn Store,
-    index: &SpatialIndex,
+    mirrors: &Mirrors,
     loaded: &mut DataVersions,
 ) -> Result<(), RefreshError> {
     let current = store.data_versions().await?;
-    if current.grids != loaded.grids {
+    let grids_moved = current.grids != loaded.grids;
+    if grids_moved || current.cameras != loaded.cameras {
         let grids = store.grids(GridFilter::default()).await?;
+        let cameras = store.cameras(None).await?;
         let count = grids.len();
-        index.replace_grids(tokio::task::spawn_blocking(move || GridIndex::new(grids)).await?);
-        loaded.grids = current.grids;
-        tracing::info!(version = current.grids, count, "reloaded the grids");
+        let version = super::scene_version(&current);
+        let (scene, grid_index) = tokio::task::spawn_blocking(move || {
+            let scene = Scene::new(version, &grids, &cameras);
+            (scene, grids_moved.then(|| GridIndex::new(grids)))
+        })
+        .await?;
+        mirrors.tiles.replace_scene(scene);
+        if let Some(grid_index) = grid_index {
+            mirrors.index.replace_grids(grid_index);
+        }
+        (loaded.grids, loaded.cameras) = (current.grids, current.cameras);
+        tracing::info!(
+            version = current.grids,
+            count,
+            "reloaded the grids and cameras"
+        );
     }
     if current.workers != loaded.workers {
         let workers = store.workers().await?;
         let count = workers.len();
+        let index = &mirrors.index;
         index.replace_workers(tokio::task::spawn_blocking(move || worker_index(&workers)).await?);
         loaded.workers = current.workers;
         tracing::debug!(version = current.workers, count, "reloaded the workers");
@@ -104,14 +117,11 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite:{}", dir.path().join("refresh.db").display());
         let store = crate::store::connect(&url).await.expect("store");
-        let (index, versions) = crate::app::load_index(store.as_ref()).await.expect("index");
-        let index = Arc::new(index);
-        let task = spawn(
-            store,
-            Arc::clone(&index),
-            versions,
-            Duration::from_millis(1),
-        );
+        let (mirrors, versions) = crate::app::load_mirrors(store.as_ref(), 1 << 20)
+            .await
+            .expect("index");
+        let index = Arc::clone(&mirrors.index);
+        let task = spawn(store, mirrors, versions, Duration::from_millis(1));
         tokio::task::yield_now().await;
         assert_eq!(Arc::strong_count(&index), 2, "the task holds the index");
 

@@ -10,17 +10,22 @@ mod geojson_out;
 mod grids;
 mod levels;
 mod locate;
+mod map;
+mod search;
 mod workers;
 
 pub use context::{GridScope, RequestContext};
 pub use error::ApiError;
 
+use crate::app::Mirrors;
 use crate::config::ServeConfig;
 use crate::spatial::SpatialIndex;
 use crate::store::Store;
+use crate::tiles::Tiles;
 use axum::Router;
 use axum::body::Body;
 use axum::error_handling::HandleErrorLayer;
+use axum::handler::HandlerWithoutStateExt;
 use axum::http::Request;
 use axum::http::{HeaderName, StatusCode};
 use std::sync::Arc;
@@ -28,6 +33,7 @@ use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
 
 /// What every handler can reach: the store, the index and the limits. Cheap to clone.
@@ -37,8 +43,21 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     /// The in-memory index of committed data.
     pub index: Arc<SpatialIndex>,
+    /// The map tiles' scene and cache.
+    pub tiles: Arc<Tiles>,
     /// Limits on what one request may ask.
     pub limits: Limits,
+    /// What the web map is told about its basemap.
+    pub basemap: Option<Arc<Basemap>>,
+}
+
+/// An XYZ basemap for the web map.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Basemap {
+    /// Tile URL template with `{z}`, `{x}`, `{y}`.
+    pub url: String,
+    /// Attribution text.
+    pub attribution: String,
 }
 
 /// Per-request limits taken from the configuration.
@@ -51,15 +70,26 @@ pub struct Limits {
 impl AppState {
     /// Bundles the parts the handlers need.
     #[must_use]
-    pub fn new(store: Arc<dyn Store>, index: Arc<SpatialIndex>, config: &ServeConfig) -> Self {
+    pub fn new(store: Arc<dyn Store>, mirrors: Mirrors, config: &ServeConfig) -> Self {
         Self {
             store,
-            index,
+            index: mirrors.index,
+            tiles: mirrors.tiles,
             limits: Limits {
                 max_batch_points: config.max_batch_points,
             },
+            basemap: config.basemap_url.as_ref().map(|url| {
+                Arc::new(Basemap {
+                    url: url.clone(),
+                    attribution: config.basemap_attribution.clone(),
+                })
+            }),
         }
     }
+}
+
+async fn not_found(uri: axum::http::Uri) -> ApiError {
+    ApiError::NotFound(format!("path {}", uri.path()))
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -71,13 +101,18 @@ pub fn router(state: AppState, config: &ServeConfig) -> Router {
         .merge(grids::router())
         .merge(locate::router())
         .merge(cameras::router())
-        .merge(workers::router());
+        .merge(workers::router())
+        .merge(map::router())
+        .merge(search::router())
+        .fallback(not_found);
+    // The web map's files; anything else is a JSON 404 like every other.
+    let web = ServeDir::new(&config.web_dir)
+        .append_index_html_on_directories(true)
+        .not_found_service(not_found.into_service());
     Router::new()
         .nest("/api", api)
         .route("/healthz", axum::routing::get(|| async { "ok" }))
-        .fallback(|uri: axum::http::Uri| async move {
-            ApiError::NotFound(format!("path {}", uri.path()))
-        })
+        .fallback_service(web)
         .method_not_allowed_fallback(|| async {
             ApiError::Status {
                 status: StatusCode::METHOD_NOT_ALLOWED,

@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/workers/nearest", get(nearest))
         .route("/workers/{id}", get(one))
         .route("/workers/{id}/positions", post(record_position))
+        .route("/grids/{id}/responsible", get(responsible))
 }
 
 /// A worker as the API shows it.
@@ -289,4 +290,49 @@ mod tests {
         }
         assert!(body(0.0, "2026-11-23T08:00:00Z").check(now()).is_ok());
     }
+}
+
+#[derive(Serialize)]
+struct ResponsibleView<'a> {
+    #[serde(flatten)]
+    worker: WorkerView<'a>,
+    /// The grid of the chain the worker answers for.
+    for_grid: crate::spatial::ChainLink<'a>,
+}
+
+/// The workers who answer for a grid: those assigned to it or to any grid above it, finest
+/// grid first (a micro-grid's liaison before the village's grid chief).
+async fn responsible(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    Path(id): Path<GridId>,
+) -> Result<Response, ApiError> {
+    let index = state.index.grids();
+    let grid = index
+        .get(id)
+        .filter(|g| ctx.may_see(index.ancestors_and_self(g).map(|a| a.id)))
+        .ok_or_else(|| ApiError::NotFound(format!("grid {id}")))?;
+    let chain = index.chain(grid);
+    let workers = state.store.workers().await?;
+    let mut views: Vec<ResponsibleView<'_>> = workers
+        .iter()
+        .filter_map(|w| {
+            let finest = chain
+                .iter()
+                .rev()
+                .find(|link| w.grid_ids.contains(&link.id))?;
+            Some(ResponsibleView {
+                worker: WorkerView::from(w),
+                for_grid: *finest,
+            })
+        })
+        .collect();
+    views.sort_by_key(|v| {
+        (
+            std::cmp::Reverse(v.for_grid.level),
+            v.worker.role,
+            v.worker.id,
+        )
+    });
+    Ok(Json(views).into_response())
 }

@@ -207,6 +207,16 @@ impl GridIndex {
             .take(self.grids.len())
     }
 
+    /// Every grid, ordered by code.
+    pub fn iter(&self) -> impl Iterator<Item = &IndexedGrid> {
+        self.grids.iter()
+    }
+
+    /// The grids with no parent: the top of the hierarchy.
+    pub fn roots(&self) -> impl Iterator<Item = &IndexedGrid> {
+        self.grids.iter().filter(|g| g.parent.is_none())
+    }
+
     /// A grid by id.
     #[must_use]
     pub fn get(&self, id: GridId) -> Option<&IndexedGrid> {

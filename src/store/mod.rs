@@ -92,6 +92,8 @@ pub struct DataVersions {
     pub grids: i64,
     /// Version of the workers.
     pub workers: i64,
+    /// Version of the cameras.
+    pub cameras: i64,
 }
 
 /// The storage contract. Every write is one transaction: it is stored whole or not at all,

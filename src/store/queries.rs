@@ -272,6 +272,9 @@ where
                 .map_err(|e| write_error(e, &format!("camera {}", camera.code)))?;
             stored.push(stored_camera(id, camera));
         }
+        if !cameras.is_empty() {
+            versions::bump(conn, Topic::Cameras).await?;
+        }
         Ok(stored)
     }
 

@@ -12,6 +12,8 @@ pub(crate) enum Topic {
     Grids,
     /// Workers: their rows, grid assignments, duty and positions.
     Workers,
+    /// Cameras: their rows and positions.
+    Cameras,
 }
 
 impl Topic {
@@ -19,6 +21,7 @@ impl Topic {
         match self {
             Self::Grids => "grids",
             Self::Workers => "workers",
+            Self::Cameras => "cameras",
         }
     }
 
@@ -68,5 +71,6 @@ where
     Ok(DataVersions {
         grids: version(Topic::Grids)?,
         workers: version(Topic::Workers)?,
+        cameras: version(Topic::Cameras)?,
     })
 }

@@ -4,8 +4,10 @@
 //! Pure: nothing here knows about HTTP or SQL. The service builds a scene from committed
 //! data, renders from it, and caches by the scene's data version.
 
+mod cache;
 mod coord;
 mod scene;
 
+pub use cache::{Layer, TileKey, Tiles};
 pub use coord::{TileCoord, TileError, TileFormat, TileRequest, mercator};
 pub use scene::{Scene, SceneCamera, SceneGrid};

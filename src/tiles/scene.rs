@@ -2,7 +2,7 @@
 //! ready for any tile to take what it shows.
 
 use super::mercator;
-use crate::domain::{Camera, CameraId, CameraKind, CameraStatus, Grid, GridId, LevelNo};
+use crate::domain::{Camera, CameraId, CameraKind, CameraStatus, Grid, GridId, LevelNo, LonLat};
 use geo::{BoundingRect, ChamberlainDuquetteArea, Coord, MapCoords, MultiPolygon, Rect};
 use rstar::{AABB, RTree, primitives::GeomWithData, primitives::Rectangle};
 
@@ -52,6 +52,8 @@ pub struct SceneCamera {
     pub kind: CameraKind,
     /// Online, offline or fault.
     pub status: CameraStatus,
+    /// Position in WGS84.
+    pub location: LonLat,
     /// Position in Web Mercator metres.
     pub at: Coord<f64>,
 }
@@ -109,6 +111,7 @@ impl Scene {
                 name: c.name.clone(),
                 kind: c.kind,
                 status: c.status,
+                location: c.location,
                 at: mercator(c.location.lon(), c.location.lat()),
             })
             .collect();
@@ -150,6 +153,12 @@ impl Scene {
             .collect();
         found.sort_unstable();
         found.into_iter().map(|i| &self.grids[i]).collect()
+    }
+
+    /// Every camera, in the store's order (by code).
+    #[must_use]
+    pub fn cameras(&self) -> &[SceneCamera] {
+        &self.cameras
     }
 
     /// Cameras inside `area` (Web Mercator), in code order.

@@ -18,11 +18,11 @@ pub async fn demo_router() -> (Router, tempfile::TempDir) {
     gridlink::import::import_dataset(store.as_ref(), Path::new("geodata/taihua"))
         .await
         .expect("demo dataset");
-    let (index, _) = gridlink::app::load_index(store.as_ref())
+    let (mirrors, _) = gridlink::app::load_mirrors(store.as_ref(), 1 << 24)
         .await
         .expect("index");
     let config = ServeConfig::for_tests(&url);
-    let state = gridlink::http::AppState::new(store, std::sync::Arc::new(index), &config);
+    let state = gridlink::http::AppState::new(store, mirrors, &config);
     (gridlink::http::router(state, &config), dir)
 }
 
