@@ -86,7 +86,7 @@ export async function openMap(browser, url, { locale = 'zh-CN' } = {}) {
   const page = await context.newPage();
   const errors = [];
   page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
+    if (msg.type() === 'error') errors.push(`console: ${msg.text()} ${msg.location().url || ''}`.trim());
   });
   page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
   await page.goto(url);
