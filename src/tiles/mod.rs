@@ -6,8 +6,15 @@
 
 mod cache;
 mod coord;
+mod mvt;
 mod scene;
+mod tilejson;
 
+pub use self::mvt::{BUFFER, EXTENT, FieldType, MvtError, VectorLayer, clip_area, render_mvt};
 pub use cache::{Layer, TileKey, Tiles};
-pub use coord::{TileCoord, TileError, TileFormat, TileRequest, mercator};
+pub use coord::{MAX_ZOOM, TileCoord, TileError, TileFormat, TileRequest, mercator};
 pub use scene::{Scene, SceneCamera, SceneGrid};
+pub use tilejson::{
+    RASTER_MAX_ZOOM, TileJson, TileJsonError, TileJsonKind, VECTOR_MAX_ZOOM, VectorLayerJson,
+    WORLD_BOUNDS, tilejson, tilejson_among,
+};
