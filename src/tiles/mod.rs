@@ -6,12 +6,14 @@
 
 mod cache;
 mod coord;
+mod layer;
 mod mvt;
 mod scene;
 mod tilejson;
 
 pub use self::mvt::{BUFFER, EXTENT, FieldType, MvtError, VectorLayer, clip_area, render_mvt};
-pub use cache::{Layer, TileKey, Tiles};
+pub use cache::{TileKey, Tiles};
+pub use layer::{Layer, RenderError, layer_tilejson, render};
 pub use coord::{MAX_ZOOM, TileCoord, TileError, TileFormat, TileRequest, mercator};
 pub use scene::{Scene, SceneCamera, SceneGrid};
 pub use tilejson::{
