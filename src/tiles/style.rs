@@ -15,10 +15,10 @@
 //! Density (`households / km²` of the finest level present) fills with ColorBrewer's
 //! six-class YlGnBu ramp at 0.6 opacity, so a basemap shows through; a 0.5 px outline
 //! appears from zoom [`DENSITY_OUTLINE_MIN_ZOOM`]. Breaks are equal-count (quantile)
-//! classes over the whole scene, rounded down to two significant figures: household density
-//! differs by orders of magnitude between rural and urban towns, so fixed breaks would
-//! paint a town in one colour, while quantiles spread any town across the ramp (the demo's
-//! micro-grids, 36–89 households/km², get breaks near 49, 54, 58, 63, 70). They come from
+//! classes over the whole scene, rounded down to two significant figures. Household
+//! density differs by orders of magnitude between rural and urban towns, so fixed breaks
+//! would paint a town in one colour, while quantiles spread any town across the ramp (the
+//! demo's micro-grids, 36–89 households/km², get 47, 52, 57, 63 and 70). They come from
 //! the whole scene, never one tile, so neighbouring tiles and the legend agree.
 //!
 //! No dashes anywhere: a dash pattern restarts wherever a tile clips a line, which would
@@ -164,6 +164,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[expect(clippy::float_cmp, reason = "table values, copied, not computed")]
     fn deeper_levels_than_the_table_use_the_finest_style() {
         assert_eq!(level_style(1).width_px, 3.0);
         assert_eq!(level_style(7), level_style(4));
@@ -192,6 +193,7 @@ mod tests {
     }
 
     #[test]
+    #[expect(clippy::float_cmp, reason = "the rounding must give these exact values")]
     fn breaks_are_rounded_and_strictly_increasing_even_for_repeated_values() {
         assert_eq!(nice(4817.3), 4800.0);
         assert_eq!(nice(0.0347), 0.034);
