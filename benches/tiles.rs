@@ -7,46 +7,23 @@
     reason = "criterion's macros generate undocumented items"
 )]
 
+mod common;
+
 use criterion::{Criterion, criterion_group, criterion_main};
-use gridlink::store::GridFilter;
 use gridlink::tiles::{RasterLayer, Scene, TileCoord, render_png};
 use std::hint::black_box;
-use std::path::Path;
-
-/// The demo town, loaded the way the service loads it: through the importer and a store.
-fn demo_scene() -> Scene {
-    let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
-    runtime.block_on(async {
-        let store = gridlink::store::connect("sqlite::memory:")
-            .await
-            .expect("in-memory store");
-        gridlink::import::import_dataset(store.as_ref(), Path::new("geodata/taihua"))
-            .await
-            .expect("demo dataset");
-        let grids = store.grids(GridFilter::default()).await.expect("grids");
-        let cameras = store.cameras(None).await.expect("cameras");
-        Scene::new(1, &grids, &cameras)
-    })
-}
-
-/// The tile holding 119.65° E, 31.17° N (inside the town, on several boundaries).
-fn tile_in_town(z: u32) -> TileCoord {
-    let (lon, lat) = (119.65_f64, 31.17_f64);
-    let n = f64::from(1u32 << z);
-    let x = ((lon + 180.0) / 360.0 * n).floor() as u32;
-    let y = ((1.0 - lat.to_radians().tan().asinh() / std::f64::consts::PI) / 2.0 * n).floor();
-    TileCoord::new(z, x, y as u32).expect("a tile in the town")
-}
 
 fn raster(c: &mut Criterion) {
-    let scene = demo_scene();
+    let (grids, cameras) = common::demo_town();
+    let scene = Scene::new(1, &grids, &cameras);
     let mut group = c.benchmark_group("raster_cold");
     let layers = [
         ("grids", RasterLayer::Grids { level: None }),
         ("density", RasterLayer::Density),
     ];
     for z in [14, 16] {
-        let tile = tile_in_town(z);
+        // On several boundaries, well inside the town.
+        let tile = TileCoord::containing(119.65, 31.17, z).expect("zoom in range");
         for (name, layer) in layers {
             for scale in [1, 2] {
                 let id = format!("{name}_z{z}_{}px", 256 * u32::from(scale));

@@ -130,7 +130,10 @@ mod tests {
     }
 
     #[test]
-    #[expect(clippy::float_cmp, reason = "clipping to a whole-number window is exact")]
+    #[expect(
+        clippy::float_cmp,
+        reason = "clipping to a whole-number window is exact"
+    )]
     fn a_ring_larger_than_the_window_becomes_the_window() {
         let ring = [c(-5.0, -5.0), c(15.0, -5.0), c(15.0, 15.0), c(-5.0, 15.0)];
         let clipped = W.clip_ring(&ring);

@@ -193,7 +193,10 @@ mod tests {
     }
 
     #[test]
-    #[expect(clippy::float_cmp, reason = "the rounding must give these exact values")]
+    #[expect(
+        clippy::float_cmp,
+        reason = "the rounding must give these exact values"
+    )]
     fn breaks_are_rounded_and_strictly_increasing_even_for_repeated_values() {
         assert_eq!(nice(4817.3), 4800.0);
         assert_eq!(nice(0.0347), 0.034);

@@ -41,39 +41,20 @@ fn square_with(
 /// Town, two villages and four micro-grids with the given households (NW, SW, NE, SE).
 fn town_with(households: [i64; 4]) -> Scene {
     let (w, s, e, n) = (119.60, 31.12, 119.70, 31.22);
-    let grids = vec![
+    let mut grids = vec![
         square(1, "320282102", 1, (w, s, e, n)),
         square(2, "320282102200", 2, (w, s, SPLIT_LON, n)),
         square(3, "320282102201", 2, (SPLIT_LON, s, e, n)),
-        square_with(
-            4,
-            "320282102200001001",
-            4,
-            (w, SPLIT_LAT, SPLIT_LON, n),
-            households[0],
-        ),
-        square_with(
-            5,
-            "320282102200001002",
-            4,
-            (w, s, SPLIT_LON, SPLIT_LAT),
-            households[1],
-        ),
-        square_with(
-            6,
-            "320282102201001001",
-            4,
-            (SPLIT_LON, SPLIT_LAT, e, n),
-            households[2],
-        ),
-        square_with(
-            7,
-            "320282102201001002",
-            4,
-            (SPLIT_LON, s, e, SPLIT_LAT),
-            households[3],
-        ),
     ];
+    let micro = [
+        ("320282102200001001", (w, SPLIT_LAT, SPLIT_LON, n)),
+        ("320282102200001002", (w, s, SPLIT_LON, SPLIT_LAT)),
+        ("320282102201001001", (SPLIT_LON, SPLIT_LAT, e, n)),
+        ("320282102201001002", (SPLIT_LON, s, e, SPLIT_LAT)),
+    ];
+    for ((id, (code, bounds)), households) in (4..).zip(micro).zip(households) {
+        grids.push(square_with(id, code, 4, bounds, households));
+    }
     Scene::new(1, &grids, &[])
 }
 
@@ -81,12 +62,8 @@ fn town() -> Scene {
     town_with([100, 100, 100, 100])
 }
 
-/// The tile containing a point, by the usual slippy-map formula.
 fn tile_at(lon: f64, lat: f64, z: u32) -> TileCoord {
-    let n = f64::from(1u32 << z);
-    let x = ((lon + 180.0) / 360.0 * n).floor() as u32;
-    let y = ((1.0 - lat.to_radians().tan().asinh() / std::f64::consts::PI) / 2.0 * n).floor();
-    TileCoord::new(z, x, y as u32).unwrap()
+    TileCoord::containing(lon, lat, z).unwrap()
 }
 
 /// Where a point falls on a tile of `side` pixels, as a pixel index.
