@@ -1,8 +1,8 @@
 //! Tile layers as URLs name them, and rendering a tile of any of them.
 
 use super::{
-    MvtError, RasterError, RasterLayer, Scene, TileFormat, TileJson, TileJsonError,
-    TileJsonKind, TileRequest, VectorLayer, render_mvt, render_png,
+    MvtError, RasterError, RasterLayer, Scene, TileFormat, TileJson, TileJsonError, TileJsonKind,
+    TileRequest, VectorLayer, render_mvt, render_png,
 };
 use crate::domain::LevelNo;
 use std::fmt;
@@ -107,7 +107,11 @@ pub fn render(scene: &Scene, layer: Layer, request: TileRequest) -> Result<Vec<u
 
 /// The TileJSON of `layer`: its vector tiles where it has them (for MapLibre or QGIS),
 /// else its PNG tiles; `bounds` is the data's extent.
-pub fn layer_tilejson(layer: Layer, base_url: &str, bounds: [f64; 4]) -> Result<TileJson, TileJsonError> {
+pub fn layer_tilejson(
+    layer: Layer,
+    base_url: &str,
+    bounds: [f64; 4],
+) -> Result<TileJson, TileJsonError> {
     let kind = if layer.vector().is_some() {
         TileJsonKind::Vector
     } else {
@@ -132,5 +136,4 @@ mod tests {
             assert_eq!(Layer::parse(bad), None, "{bad}");
         }
     }
-
 }
