@@ -7,26 +7,17 @@
     reason = "criterion's macros generate undocumented items"
 )]
 
+mod common;
+
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use geo::Coord;
 use gridlink::demo::SplitMix64;
 use gridlink::spatial::GridIndex;
-use gridlink::store::GridFilter;
 use std::hint::black_box;
-use std::path::Path;
 
-/// The demo town, loaded the way the service loads it: through the importer and a store.
+/// The demo town's grids, indexed.
 fn demo_index() -> GridIndex {
-    let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
-    runtime.block_on(async {
-        let store = gridlink::store::connect("sqlite::memory:")
-            .await
-            .expect("in-memory store");
-        gridlink::import::import_dataset(store.as_ref(), Path::new("geodata/taihua"))
-            .await
-            .expect("demo dataset");
-        GridIndex::new(store.grids(GridFilter::default()).await.expect("grids"))
-    })
+    GridIndex::new(common::demo_town().0)
 }
 
 /// Reproducible points spread over the town's bounding box.

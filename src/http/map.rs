@@ -26,16 +26,7 @@ struct MapView {
 }
 
 async fn map(State(state): State<AppState>) -> Result<Json<MapView>, ApiError> {
-    let index = state.index.grids();
-    let bounds = index
-        .roots()
-        .filter_map(crate::spatial::IndexedGrid::bbox)
-        .reduce(|a, b| {
-            geo::Rect::new(
-                geo::coord! { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
-                geo::coord! { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
-            )
-        });
+    let bounds = state.index.grids().extent();
     let zoom = bounds.map_or(3, |b| {
         // Tiles of 256 px span 360° / 2^z of longitude.
         let span = b.width().max(b.height()).max(1e-6);

@@ -12,6 +12,7 @@ mod levels;
 mod locate;
 mod map;
 mod search;
+mod tiles;
 mod workers;
 
 pub use context::{GridScope, RequestContext};
@@ -111,6 +112,7 @@ pub fn router(state: AppState, config: &ServeConfig) -> Router {
         .not_found_service(not_found.into_service());
     Router::new()
         .nest("/api", api)
+        .nest("/tiles", tiles::router())
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .fallback_service(web)
         .method_not_allowed_fallback(|| async {

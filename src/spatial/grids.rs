@@ -217,6 +217,17 @@ impl GridIndex {
         self.grids.iter().filter(|g| g.parent.is_none())
     }
 
+    /// The extent of the top-level grids, `None` without grids.
+    #[must_use]
+    pub fn extent(&self) -> Option<geo::Rect<f64>> {
+        self.roots().filter_map(IndexedGrid::bbox).reduce(|a, b| {
+            geo::Rect::new(
+                geo::coord! { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
+                geo::coord! { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
+            )
+        })
+    }
+
     /// A grid by id.
     #[must_use]
     pub fn get(&self, id: GridId) -> Option<&IndexedGrid> {

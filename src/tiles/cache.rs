@@ -4,66 +4,12 @@
 //! stale tile: the new version's keys miss, render afresh, and the old entries age out of
 //! the cache by its own eviction.
 
-use super::{Scene, TileRequest};
-use crate::domain::LevelNo;
+use super::{Layer, Scene, TileRequest};
 use arc_swap::ArcSwap;
 use bytes::Bytes;
 use quick_cache::Weighter;
 use quick_cache::sync::Cache;
-use std::fmt;
 use std::sync::Arc;
-
-/// A tile layer, as named in tile URLs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Layer {
-    /// Grid boundaries of every level (raster and vector).
-    Grids,
-    /// Grid boundaries of one level (raster).
-    GridsOf(LevelNo),
-    /// Finest grids filled by households per km² (raster).
-    Density,
-    /// Camera points (vector).
-    Cameras,
-}
-
-impl Layer {
-    /// Parses `grids`, `grids-N`, `density` or `cameras`.
-    #[must_use]
-    pub fn parse(name: &str) -> Option<Self> {
-        match name {
-            "grids" => Some(Self::Grids),
-            "density" => Some(Self::Density),
-            "cameras" => Some(Self::Cameras),
-            _ => {
-                let level = name.strip_prefix("grids-")?.parse().ok()?;
-                Some(Self::GridsOf(level))
-            }
-        }
-    }
-
-    /// Whether the layer has PNG tiles.
-    #[must_use]
-    pub fn has_raster(self) -> bool {
-        !matches!(self, Self::Cameras)
-    }
-
-    /// Whether the layer has vector tiles.
-    #[must_use]
-    pub fn has_vector(self) -> bool {
-        matches!(self, Self::Grids | Self::Cameras)
-    }
-}
-
-impl fmt::Display for Layer {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Grids => f.write_str("grids"),
-            Self::GridsOf(level) => write!(f, "grids-{level}"),
-            Self::Density => f.write_str("density"),
-            Self::Cameras => f.write_str("cameras"),
-        }
-    }
-}
 
 /// What identifies a rendered tile.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -130,19 +76,6 @@ impl Tiles {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn layer_names_round_trip_and_unknown_names_are_refused() {
-        for name in ["grids", "grids-3", "density", "cameras"] {
-            assert_eq!(
-                Layer::parse(name).map(|l| l.to_string()).as_deref(),
-                Some(name)
-            );
-        }
-        for bad in ["", "grid", "grids-", "grids-x", "roads"] {
-            assert_eq!(Layer::parse(bad), None, "{bad}");
-        }
-    }
 
     #[test]
     fn cached_tiles_are_found_by_key_and_version() {

@@ -56,6 +56,16 @@ impl TileCoord {
         Ok(Self { z, x, y })
     }
 
+    /// The tile at zoom `z` containing WGS84 `lon`, `lat` (a point on a border belongs to
+    /// the tile east or south of it; latitudes beyond ±85.05° to the edge row).
+    pub fn containing(lon: f64, lat: f64, z: u32) -> Result<Self, TileError> {
+        let edge = Self::new(z, 0, 0)?;
+        let p = mercator(lon, lat);
+        let max_index = f64::from((1u32 << edge.z) - 1);
+        let index = |metres: f64| (metres / edge.size_m()).floor().clamp(0.0, max_index) as u32;
+        Self::new(z, index(p.x + HALF_WORLD_M), index(HALF_WORLD_M - p.y))
+    }
+
     /// Zoom.
     #[must_use]
     pub fn z(self) -> u8 {
@@ -219,6 +229,7 @@ mod tests {
         let lat_r = lat.to_radians();
         let y = ((1.0 - lat_r.tan().asinh() / std::f64::consts::PI) / 2.0 * n).floor() as u32;
         let tile = TileCoord::new(z, x, y).unwrap();
+        assert_eq!(TileCoord::containing(lon, lat, z), Ok(tile));
         let on_tile = tile.to_tile(mercator(lon, lat), 256.0);
         assert!(
             (0.0..256.0).contains(&on_tile.x) && (0.0..256.0).contains(&on_tile.y),

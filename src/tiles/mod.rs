@@ -5,9 +5,22 @@
 //! data, renders from it, and caches by the scene's data version.
 
 mod cache;
+mod clip;
 mod coord;
+mod layer;
+mod mvt;
+mod raster;
 mod scene;
+pub mod style;
+mod tilejson;
 
-pub use cache::{Layer, TileKey, Tiles};
-pub use coord::{TileCoord, TileError, TileFormat, TileRequest, mercator};
+pub use self::mvt::{BUFFER, EXTENT, FieldType, MvtError, VectorLayer, clip_area, render_mvt};
+pub use cache::{TileKey, Tiles};
+pub use coord::{MAX_ZOOM, TileCoord, TileError, TileFormat, TileRequest, mercator};
+pub use layer::{Layer, RenderError, layer_tilejson, render};
+pub use raster::{RasterError, RasterLayer, TILE_PX, density_breaks, render_png};
 pub use scene::{Scene, SceneCamera, SceneGrid};
+pub use tilejson::{
+    RASTER_MAX_ZOOM, TileJson, TileJsonError, TileJsonKind, VECTOR_MAX_ZOOM, VectorLayerJson,
+    WORLD_BOUNDS, tilejson, tilejson_among,
+};

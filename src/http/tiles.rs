@@ -1,0 +1,153 @@
+//! Map tiles over HTTP: `GET /tiles/{layer}/{z}/{x}/{y}.png` (and `{y}@2x.png`, `{y}.mvt`)
+//! and the TileJSON of each layer at `GET /tiles/{layer}.json`.
+//!
+//! Tiles are rendered once per data version and kept in a bounded cache; each answer
+//! carries an `ETag` naming the data version, and a matching `If-None-Match` gets a 304.
+
+use super::extract::Path;
+use super::{ApiError, AppState};
+use crate::tiles::{Layer, Scene, TileFormat, TileKey, TileRequest};
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use bytes::Bytes;
+
+/// How long a browser may use a tile without asking again; after that it revalidates
+/// with its `ETag` and usually gets a 304.
+const CACHE_CONTROL: &str = "public, max-age=60";
+
+/// Routes of this resource, under `/tiles`.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/{layer}/{z}/{x}/{name}", get(tile))
+        .route("/{file}", get(tilejson))
+}
+
+async fn tile(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((layer, z, x, name)): Path<(String, u32, u32, String)>,
+) -> Result<Response, ApiError> {
+    let layer = known_layer(&state, &layer)?;
+    let request = TileRequest::parse(z, x, &name)
+        .map_err(|e| ApiError::bad_request("invalid_tile", e.to_string()))?;
+    if !layer.offers(request.format) {
+        return Err(ApiError::NotFound(format!("{name} in layer {layer}")));
+    }
+    let scene = state.tiles.scene();
+    let key = TileKey {
+        version: scene.version(),
+        layer,
+        request,
+    };
+    let etag = etag(&key);
+    if matches_etag(&headers, &etag) {
+        return Ok((StatusCode::NOT_MODIFIED, tile_headers(&etag)).into_response());
+    }
+    let body = if let Some(cached) = state.tiles.cached(&key) {
+        cached
+    } else {
+        // Rendering is CPU work: keep it off the async workers.
+        let rendered = tokio::task::spawn_blocking(move || render(&scene, key))
+            .await
+            .map_err(|e| ApiError::Internal(e.to_string()))??;
+        state.tiles.store(key, rendered.clone());
+        rendered
+    };
+    let content_type = match request.format {
+        TileFormat::Png { .. } => "image/png",
+        TileFormat::Mvt => "application/vnd.mapbox-vector-tile",
+    };
+    let mut response = (tile_headers(&etag), body).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    Ok(response)
+}
+
+fn render(scene: &Scene, key: TileKey) -> Result<Bytes, ApiError> {
+    crate::tiles::render(scene, key.layer, key.request)
+        .map(Bytes::from)
+        .map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+/// The layer a URL names, if it exists: `grids-N` only for a level N that has grids.
+fn known_layer(state: &AppState, name: &str) -> Result<Layer, ApiError> {
+    let exists = |layer: &Layer| match layer {
+        Layer::GridsOf(level) => state.index.grids().iter().any(|g| g.level == *level),
+        _ => true,
+    };
+    Layer::parse(name).filter(exists).ok_or_else(|| {
+        ApiError::NotFound(format!(
+            "tile layer {name:?} (layers: grids, grids-LEVEL, density, cameras)"
+        ))
+    })
+}
+
+/// The `ETag` of a tile: its data version and address, which fix its bytes.
+fn etag(key: &TileKey) -> String {
+    let c = key.request.coord;
+    let format = match key.request.format {
+        TileFormat::Png { scale } => format!("png{scale}"),
+        TileFormat::Mvt => "mvt".to_owned(),
+    };
+    format!(
+        "\"{:x}-{}-{}-{}-{}-{format}\"",
+        key.version,
+        key.layer,
+        c.z(),
+        c.x(),
+        c.y()
+    )
+}
+
+/// Whether `If-None-Match` names `etag` (weak or strong) or is `*`.
+fn matches_etag(headers: &HeaderMap, etag: &str) -> bool {
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|tag| tag.trim().trim_start_matches("W/"))
+        .any(|tag| tag == etag || tag == "*")
+}
+
+fn tile_headers(etag: &str) -> [(header::HeaderName, HeaderValue); 2] {
+    [
+        (
+            header::ETAG,
+            HeaderValue::from_str(etag).unwrap_or(HeaderValue::from_static("\"\"")),
+        ),
+        (
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(CACHE_CONTROL),
+        ),
+    ]
+}
+
+async fn tilejson(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(file): Path<String>,
+) -> Result<Response, ApiError> {
+    let name = file
+        .strip_suffix(".json")
+        .ok_or_else(|| ApiError::NotFound(format!("path /tiles/{file}")))?;
+    let layer = known_layer(&state, name)?;
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1:8080");
+    let bounds = state
+        .index
+        .grids()
+        .extent()
+        .map_or(crate::tiles::WORLD_BOUNDS, |b| {
+            [b.min().x, b.min().y, b.max().x, b.max().y]
+        });
+    let document = crate::tiles::layer_tilejson(layer, &format!("http://{host}"), bounds)
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(axum::Json(document).into_response())
+}
