@@ -36,6 +36,12 @@ async fn the_map_opens_on_the_town_with_its_levels() {
         Value::Null,
         "no basemap unless one is configured"
     );
+    let breaks: Vec<f64> =
+        serde_json::from_value(map["density_breaks"].clone()).expect("density_breaks");
+    assert!(
+        !breaks.is_empty() && breaks.windows(2).all(|w| w[0] < w[1]),
+        "the legend's density classes: {breaks:?}"
+    );
 }
 
 #[tokio::test]

@@ -1,5 +1,5 @@
-//! `GET /api/map`: what the web map needs to open: the area to show, the levels, and the
-//! optional basemap.
+//! `GET /api/map`: what the web map needs to open: the area to show, the levels, the
+//! optional basemap, and the density layer's class breaks for its legend.
 
 use super::{ApiError, AppState};
 use axum::Json;
@@ -23,6 +23,8 @@ struct MapView {
     zoom: u8,
     levels: Vec<crate::domain::Level>,
     basemap: Option<super::Basemap>,
+    /// The `density` tiles' class breaks in households per km², ascending, for the legend.
+    density_breaks: Vec<f64>,
 }
 
 async fn map(State(state): State<AppState>) -> Result<Json<MapView>, ApiError> {
@@ -41,5 +43,6 @@ async fn map(State(state): State<AppState>) -> Result<Json<MapView>, ApiError> {
         zoom,
         levels: state.store.levels().await?,
         basemap: state.basemap.as_deref().cloned(),
+        density_breaks: crate::tiles::density_breaks(&state.tiles.scene()),
     }))
 }
