@@ -62,7 +62,7 @@ describe('search and language', () => {
 
       await page.waitForFunction(() => document.documentElement.lang === 'en');
       await waitForTexts(page, '.topbar', ['Grid governance · command map', '中文']);
-      await waitForTexts(page, '#layers', ['Layers and legend', 'Cameras', 'online', 'micro-grid']);
+      await waitForTexts(page, '#layers', ['Layers and legend', 'Cameras', 'Online', 'Micro-grid']);
       await waitForTexts(page, '#panel', ['Click the map']);
       assert.equal(await page.locator('#search-input').getAttribute('placeholder'), 'Grid code or name, camera code');
 

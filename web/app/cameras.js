@@ -42,7 +42,7 @@ function clusterIcon(cluster) {
   const markers = cluster.getAllChildMarkers();
   const notOnline = markers.filter((m) => m.cameraStatus !== 'online').length;
   const faults = markers.filter((m) => m.cameraStatus === 'fault').length;
-  const size = markers.length >= 100 ? 40 : markers.length >= 20 ? 34 : 28;
+  const size = markers.length >= 100 ? 36 : markers.length >= 20 ? 30 : 26;
   const badge = notOnline
     ? `<span class="cluster-badge ${faults ? 'has-fault' : ''}" title="${t('status.offline')}/${t('status.fault')}">${notOnline}</span>`
     : '';

@@ -11,7 +11,7 @@ export function workerLayer(workers, onSelect) {
   const group = L.markerClusterGroup({
     showCoverageOnHover: false,
     disableClusteringAtZoom: 16,
-    maxClusterRadius: 40,
+    maxClusterRadius: (zoom) => (zoom <= 14 ? 70 : 40),
     iconCreateFunction: (cluster) => L.divIcon({
       className: 'worker-cluster',
       html: `<span>${cluster.getChildCount()}</span>`,
