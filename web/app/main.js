@@ -41,8 +41,9 @@ async function start() {
     api.workers().catch(() => []),
   ]);
   if (towns) {
+    // Under the tile pane: an opaque basemap, when switched on, covers it.
+    townBackground(map, towns);
     showTownName(towns);
-    if (!settings.basemap) townBackground(map, towns);
   }
   const cameraOverlay = cameraLayer(cameras, (feature) => panel.showCamera(feature));
   const workerOverlay = workerLayer(workers, (worker) => panel.showWorker(worker));
@@ -65,6 +66,11 @@ async function start() {
       if (feature) panel.showCamera(feature);
       else api.camera(camera.id).then((f) => panel.showCamera(f), () => panel.showPoint(L.latLng(camera.lat, camera.lon)));
     },
+  });
+
+  // Escape outside the search box closes the details panel.
+  document.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && event.target.id !== 'search-input') panel.close();
   });
 
   onLangChange(() => {

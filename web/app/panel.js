@@ -84,8 +84,12 @@ export class DetailsPanel {
   async load(kind, fetch, highlight) {
     const seq = ++this.seq;
     this.selection.clear();
-    this.view = { kind: 'loading' };
-    this.render();
+    // Keep what is shown, dimmed, until the answer comes: the panel does not jump.
+    if (['empty', 'error', 'loading'].includes(this.view.kind)) {
+      this.view = { kind: 'loading' };
+      this.render();
+    }
+    this.element.setAttribute('aria-busy', 'true');
     try {
       const data = await fetch();
       if (seq !== this.seq) return;
@@ -110,6 +114,7 @@ export class DetailsPanel {
       worker: () => this.workerView(data),
     }[kind]();
     this.element.dataset.view = kind;
+    if (kind !== 'loading') this.element.removeAttribute('aria-busy');
     this.element.replaceChildren(...body);
   }
 
