@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Load test over loopback: requests per second for GET /api/locate beside the trivial
-# handler GET /healthz, measured in the same run with wrk. Figures go in BENCHMARKS.md.
+# Load test over loopback, with wrk, all in one run: requests per second for GET /api/locate
+# beside the trivial handler GET /healthz, and cached map tiles per second (a z14 tile over
+# the demo town, rendered by the first request, then served from the tile cache).
+# Figures go in BENCHMARKS.md.
 #   DURATION  seconds per endpoint (default 10)   CONNECTIONS  open connections (default 64)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,5 +34,7 @@ echo "== trivial handler: GET /healthz"
 trivial=$(rps "http://127.0.0.1:$port/healthz")
 echo "== GET /api/locate"
 locate=$(rps "http://127.0.0.1:$port/api/locate?lon=119.65&lat=31.17")
-awk -v t="$trivial" -v l="$locate" \
-    'BEGIN { printf "healthz %.0f req/s, locate %.0f req/s, locate/healthz %.1f %%\n", t, l, 100 * l / t }'
+echo "== GET /tiles/grids/14/13637/6697.png (cached)"
+tiles=$(rps "http://127.0.0.1:$port/tiles/grids/14/13637/6697.png")
+awk -v t="$trivial" -v l="$locate" -v c="$tiles" \
+    'BEGIN { printf "healthz %.0f req/s, locate %.0f req/s, locate/healthz %.1f %%, cached tiles %.0f/s\n", t, l, 100 * l / t, c }'

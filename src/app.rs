@@ -1,5 +1,5 @@
 //! Start-up and shutdown: open the store, load the demo town into an empty one, build the
-//! index from committed data, keep it in step with other writers ([`refresh`]), bind the
+//! index from committed data, keep it in step with other writers (`refresh`), bind the
 //! listener and serve until Ctrl-C or SIGTERM.
 
 mod refresh;

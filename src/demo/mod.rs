@@ -3,13 +3,13 @@
 //!
 //! Only the town and village codes and names are real; every boundary, camera, person and
 //! phone number is made up. The same program always writes the same bytes: all randomness
-//! comes from [`rng::SplitMix64`] with fixed seeds, and nothing reads a clock.
+//! comes from [`SplitMix64`] with fixed seeds, and nothing reads a clock.
 //!
-//! How it is drawn: a jittered lattice of convex quadrilaterals ([`lattice`]), the town a
+//! How it is drawn: a jittered lattice of convex quadrilaterals (`lattice`), the town a
 //! blob of its cells, each level split into clean regions by balanced region growing
-//! ([`partition`]), outlines traced along the lattice edges so neighbours share vertices
-//! bit for bit ([`regions`]); then cameras and people ([`people`]) and the files
-//! ([`files`]).
+//! (`partition`), outlines traced along the lattice edges so neighbours share vertices
+//! bit for bit (`regions`); then cameras and people (`people`) and the files
+//! (`files`).
 
 mod files;
 mod lattice;

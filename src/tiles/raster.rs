@@ -42,7 +42,7 @@ pub enum RasterLayer {
         level: Option<LevelNo>,
     },
     /// The finest level's grids filled by households per km², in classes from
-    /// [`density_breaks`], with a thin outline.
+    /// [`Scene::density_breaks`], with a thin outline.
     Density,
 }
 
@@ -72,23 +72,6 @@ pub fn render_png(
     let pixmap =
         render(scene, &Frame::tile(tile, scale), layer).ok_or(RasterError::Scale(scale))?;
     encode(pixmap)
-}
-
-/// The density layer's class breaks in households per km², for a legend: class `i` (a
-/// colour of [`style::DENSITY_RAMP`]) holds values from break `i - 1` up to break `i`.
-/// Computed from the whole scene's finest level, so every tile agrees.
-#[must_use]
-pub fn density_breaks(scene: &Scene) -> Vec<f64> {
-    let Some(level) = finest_level(scene) else {
-        return Vec::new();
-    };
-    let values: Vec<f64> = scene
-        .grids()
-        .iter()
-        .filter(|g| g.level == level)
-        .map(SceneGrid::households_per_km2)
-        .collect();
-    style::quantile_breaks(&values)
 }
 
 fn finest_level(scene: &Scene) -> Option<LevelNo> {
@@ -271,10 +254,7 @@ fn draw_density(pixmap: &mut Pixmap, frame: &Frame, scene: &Scene, grids: &[&Sce
     let Some(level) = finest_level(scene) else {
         return;
     };
-    // Recomputed per tile rather than cached in the scene: a sort of the finest grids'
-    // densities, microseconds for the demo's 91; worth caching beside the scene only for
-    // towns of many thousands.
-    let breaks = density_breaks(scene);
+    let breaks = scene.density_breaks();
     let finest: Vec<&SceneGrid> = grids.iter().copied().filter(|g| g.level == level).collect();
     let window = frame.window();
     let mut classes: Vec<PathBuilder> = style::DENSITY_RAMP
@@ -282,7 +262,7 @@ fn draw_density(pixmap: &mut Pixmap, frame: &Frame, scene: &Scene, grids: &[&Sce
         .map(|_| PathBuilder::new())
         .collect();
     for grid in &finest {
-        let path = &mut classes[style::density_class(grid.households_per_km2(), &breaks)];
+        let path = &mut classes[style::density_class(grid.households_per_km2(), breaks)];
         for ring in rings(&grid.shape.0) {
             let px: Vec<Coord<f64>> = ring.coords().map(|c| frame.px(*c)).collect();
             if let [first, rest @ ..] = window.clip_ring(&px).as_slice() {

@@ -64,6 +64,8 @@ type Spot = GeomWithData<[f64; 2], usize>;
 /// Grids and cameras in Web Mercator, with R-trees over their extents.
 pub struct Scene {
     version: u64,
+    /// Class breaks of the finest level's households per km², for the density layer.
+    density_breaks: Vec<f64>,
     grids: Vec<SceneGrid>,
     grid_tree: RTree<Extent>,
     cameras: Vec<SceneCamera>,
@@ -90,6 +92,14 @@ impl Scene {
             .collect();
         // Coarse levels first: drawn first, so finer outlines are not painted over.
         grids.sort_by(|a, b| (a.level, &a.code).cmp(&(b.level, &b.code)));
+        // Once per scene, not per tile: every density tile and the legend share them.
+        let finest = grids.last().map(|g| g.level);
+        let densities: Vec<f64> = grids
+            .iter()
+            .filter(|g| Some(g.level) == finest)
+            .map(SceneGrid::households_per_km2)
+            .collect();
+        let density_breaks = super::style::quantile_breaks(&densities);
         let grid_tree = RTree::bulk_load(
             grids
                 .iter()
@@ -124,6 +134,7 @@ impl Scene {
         );
         Self {
             version,
+            density_breaks,
             grids,
             grid_tree,
             cameras,
@@ -135,6 +146,12 @@ impl Scene {
     #[must_use]
     pub fn version(&self) -> u64 {
         self.version
+    }
+
+    /// Class breaks of households per km² over the finest level's grids (quantiles).
+    #[must_use]
+    pub fn density_breaks(&self) -> &[f64] {
+        &self.density_breaks
     }
 
     /// Every grid, coarse levels first, then by code.

@@ -254,7 +254,7 @@ fn density_fills_differ_for_different_densities_and_let_the_basemap_through() {
             assert_ne!(a, b);
         }
     }
-    assert_eq!(density_breaks(&scene).len(), 3);
+    assert_eq!(scene.density_breaks().len(), 3);
 }
 
 #[test]
