@@ -43,6 +43,6 @@ async fn map(State(state): State<AppState>) -> Result<Json<MapView>, ApiError> {
         zoom,
         levels: state.store.levels().await?,
         basemap: state.basemap.as_deref().cloned(),
-        density_breaks: crate::tiles::density_breaks(&state.tiles.scene()),
+        density_breaks: state.tiles.scene().density_breaks().to_vec(),
     }))
 }
