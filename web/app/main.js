@@ -50,14 +50,15 @@ async function start() {
 
   const layerPanel = new LayerPanel(document.getElementById('layers'), map,
     layerGroups(map, settings, cameraOverlay.group, workerOverlay));
-  window.gridlinkLayers = layerPanel;
 
   const levels = new Map(settings.levels.map((level) => [level.level, level]));
   const search = new SearchBox(document.getElementById('search-input'), document.getElementById('search-results'), {
     levelLabel: (n) => levelName(levels.get(n)) || String(n),
     onGrid: (grid) => {
-      const [minLon, minLat, maxLon, maxLat] = grid.bbox;
-      map.fitBounds([[minLat, minLon], [maxLat, maxLon]], { padding: [40, 40], maxZoom: 17 });
+      if (grid.bbox) {
+        const [minLon, minLat, maxLon, maxLat] = grid.bbox;
+        map.fitBounds([[minLat, minLon], [maxLat, maxLon]], { padding: [40, 40], maxZoom: 17 });
+      }
       panel.showGrid(grid.id);
     },
     onCamera: (camera) => {
@@ -77,7 +78,6 @@ async function start() {
     layerPanel.render();
     panel.render();
     search.render();
-    if (towns) showTownName(towns);
   });
   document.body.dataset.ready = 'true';
 }
