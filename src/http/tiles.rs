@@ -86,7 +86,8 @@ fn known_layer(state: &AppState, name: &str) -> Result<Layer, ApiError> {
     })
 }
 
-/// The `ETag` of a tile: its data version and address, which fix its bytes.
+/// The `ETag` of a tile: its data version and address, which fix its content. It is weak
+/// (`W/`) because the compression layer may send the same tile gzipped or not.
 fn etag(key: &TileKey) -> String {
     let c = key.request.coord;
     let format = match key.request.format {
@@ -94,7 +95,7 @@ fn etag(key: &TileKey) -> String {
         TileFormat::Mvt => "mvt".to_owned(),
     };
     format!(
-        "\"{:x}-{}-{}-{}-{}-{format}\"",
+        "W/\"{:x}-{}-{}-{}-{}-{format}\"",
         key.version,
         key.layer,
         c.z(),
@@ -103,8 +104,10 @@ fn etag(key: &TileKey) -> String {
     )
 }
 
-/// Whether `If-None-Match` names `etag` (weak or strong) or is `*`.
+/// Whether `If-None-Match` names `etag` or is `*`, by the weak comparison RFC 9110 asks
+/// of `If-None-Match`.
 fn matches_etag(headers: &HeaderMap, etag: &str) -> bool {
+    let etag = etag.trim_start_matches("W/");
     headers
         .get_all(header::IF_NONE_MATCH)
         .iter()
