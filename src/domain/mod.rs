@@ -6,18 +6,25 @@
 #[macro_use]
 mod text_enum;
 mod camera;
+mod category;
 mod code;
 mod coord;
 mod geometry;
 mod grid;
+mod incident;
 mod level;
 mod worker;
 
 pub use camera::{Camera, CameraId, CameraKind, CameraStatus, NewCamera};
+pub use category::{Category, CategoryError, SubCategory, TimeLimit, parse_categories};
 pub use code::{CodeError, GridCode};
 pub use coord::{Bbox, CoordError, LonLat};
 pub use geometry::{GeometryProblem, check_boundary, first_self_intersection};
 pub use grid::{Grid, GridId, NewGrid};
+pub use incident::{
+    IncidentAction, IncidentState, IncidentStatus, StateError, Target, TransitionError,
+    allowed_actions, next,
+};
 pub use level::{Level, LevelNo};
 pub use text_enum::UnknownWord;
 pub use worker::{NewWorker, Worker, WorkerId, WorkerRole};
