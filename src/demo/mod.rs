@@ -20,6 +20,10 @@ mod rng;
 
 /// The demo's random generator, also used by tests and benchmarks to draw reproducible points.
 pub use rng::SplitMix64;
+
+/// The demo town's departments, which the categories' departments are checked against.
+#[cfg(test)]
+pub(crate) use people::DEPARTMENTS;
 #[cfg(test)]
 mod tests;
 
