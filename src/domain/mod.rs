@@ -5,6 +5,7 @@
 
 #[macro_use]
 mod text_enum;
+mod calendar;
 mod camera;
 mod code;
 mod coord;
@@ -13,6 +14,10 @@ mod grid;
 mod level;
 mod worker;
 
+pub use calendar::{
+    BusinessCalendar, CalendarError, DEFAULT_YELLOW_FRACTION, Limit, Urgency, WorkingPeriod,
+    china_standard_time, standard_periods,
+};
 pub use camera::{Camera, CameraId, CameraKind, CameraStatus, NewCamera};
 pub use code::{CodeError, GridCode};
 pub use coord::{Bbox, CoordError, LonLat};
