@@ -5,6 +5,7 @@
 
 #[macro_use]
 mod text_enum;
+mod calendar;
 mod camera;
 mod category;
 mod code;
@@ -15,6 +16,10 @@ mod incident;
 mod level;
 mod worker;
 
+pub use calendar::{
+    BusinessCalendar, CalendarError, DEFAULT_YELLOW_FRACTION, Limit, Urgency, WorkingPeriod,
+    china_standard_time, standard_periods,
+};
 pub use camera::{Camera, CameraId, CameraKind, CameraStatus, NewCamera};
 pub use category::{Category, CategoryError, SubCategory, TimeLimit, parse_categories};
 pub use code::{CodeError, GridCode};
