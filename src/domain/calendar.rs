@@ -22,6 +22,7 @@
 //! With these definitions `elapsed_working(start, deadline(start, limit))` is always exactly
 //! the limit's working time, which the tests check by property.
 
+use super::TimeLimit;
 use std::collections::BTreeSet;
 use std::fmt;
 
@@ -37,18 +38,6 @@ pub const DEFAULT_YELLOW_FRACTION: f64 = 0.25;
 #[must_use]
 pub fn china_standard_time() -> FixedOffset {
     FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| Utc.fix())
-}
-
-/// A time limit counted on the business calendar.
-///
-/// Named `Limit` so it does not clash with the category configuration's serde `TimeLimit`;
-/// that type should convert into this one (or become it) once both exist.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Limit {
-    /// This many hours of working time.
-    WorkingHours(u32),
-    /// This many whole working days, each worth one day's working time.
-    WorkingDays(u32),
 }
 
 /// A problem with a calendar's configuration.
@@ -244,10 +233,10 @@ impl BusinessCalendar {
 
     /// The working time a limit allows.
     #[must_use]
-    pub fn working_time(&self, limit: Limit) -> TimeDelta {
+    pub fn working_time(&self, limit: TimeLimit) -> TimeDelta {
         match limit {
-            Limit::WorkingHours(hours) => TimeDelta::hours(i64::from(hours)),
-            Limit::WorkingDays(days) => {
+            TimeLimit::WorkingHours(hours) => TimeDelta::hours(i64::from(hours)),
+            TimeLimit::WorkingDays(days) => {
                 // u32::MAX days of up to 24 hours fit in a TimeDelta; saturate just in case.
                 i32::try_from(days)
                     .ok()
@@ -262,7 +251,7 @@ impl BusinessCalendar {
     /// A deadline beyond chrono's range (hundreds of thousands of years) is given as the
     /// latest representable instant.
     #[must_use]
-    pub fn deadline(&self, start: DateTime<Utc>, limit: Limit) -> DateTime<Utc> {
+    pub fn deadline(&self, start: DateTime<Utc>, limit: TimeLimit) -> DateTime<Utc> {
         self.local(start)
             .and_then(|local| self.deadline_local(local, self.working_time(limit)))
             .map_or(DateTime::<Utc>::MAX_UTC, |local| self.utc(local))
@@ -576,7 +565,7 @@ mod tests {
     fn working_hours_deadlines_skip_nights_weekends_and_holidays() {
         let calendar = national_day();
         for &(case, start, hours, expected) in HOUR_CASES {
-            let got = calendar.deadline(cst(start), Limit::WorkingHours(hours));
+            let got = calendar.deadline(cst(start), TimeLimit::WorkingHours(hours));
             assert_eq!(got, cst(expected), "{case}: {start} + {hours} h");
         }
     }
@@ -585,7 +574,7 @@ mod tests {
     fn working_days_deadlines_keep_the_time_of_day_or_end_at_the_close() {
         let calendar = national_day();
         for &(case, start, days, expected) in DAY_CASES {
-            let got = calendar.deadline(cst(start), Limit::WorkingDays(days));
+            let got = calendar.deadline(cst(start), TimeLimit::WorkingDays(days));
             assert_eq!(got, cst(expected), "{case}: {start} + {days} d");
         }
     }
@@ -594,13 +583,13 @@ mod tests {
     fn elapsed_working_time_is_symmetric_with_the_deadline() {
         let calendar = national_day();
         for &(case, start, hours, _) in HOUR_CASES {
-            let limit = Limit::WorkingHours(hours);
+            let limit = TimeLimit::WorkingHours(hours);
             let elapsed =
                 calendar.elapsed_working(cst(start), calendar.deadline(cst(start), limit));
             assert_eq!(elapsed, TimeDelta::hours(i64::from(hours)), "{case}");
         }
         for &(case, start, days, _) in DAY_CASES {
-            let limit = Limit::WorkingDays(days);
+            let limit = TimeLimit::WorkingDays(days);
             let elapsed =
                 calendar.elapsed_working(cst(start), calendar.deadline(cst(start), limit));
             assert_eq!(elapsed, calendar.working_time(limit), "{case}");
@@ -649,7 +638,7 @@ mod tests {
         let calendar = BusinessCalendar::default();
         let monday = cst("2026-09-14 08:30");
         for weeks in [1_u32, 2, 52, 520] {
-            let due = calendar.deadline(monday, Limit::WorkingDays(5 * weeks));
+            let due = calendar.deadline(monday, TimeLimit::WorkingDays(5 * weeks));
             let expected = monday + TimeDelta::days(i64::from(7 * weeks - 3)) + TimeDelta::hours(9);
             assert_eq!(due, expected, "{weeks} weeks");
             assert_eq!(
@@ -664,21 +653,21 @@ mod tests {
         let calendar = national_day();
         let start = cst("2026-09-16 10:00");
         assert_eq!(
-            calendar.deadline(start, Limit::WorkingDays(u32::MAX)),
+            calendar.deadline(start, TimeLimit::WorkingDays(u32::MAX)),
             DateTime::<Utc>::MAX_UTC
         );
         assert_eq!(
-            calendar.deadline(start, Limit::WorkingHours(u32::MAX)),
+            calendar.deadline(start, TimeLimit::WorkingHours(u32::MAX)),
             DateTime::<Utc>::MAX_UTC
         );
-        let far = calendar.deadline(start, Limit::WorkingHours(100_000_000));
+        let far = calendar.deadline(start, TimeLimit::WorkingHours(100_000_000));
         assert_eq!(
             calendar.elapsed_working(start, far),
             TimeDelta::hours(100_000_000)
         );
         assert!(calendar.elapsed_working(start, DateTime::<Utc>::MAX_UTC) > TimeDelta::zero());
         assert_eq!(
-            calendar.deadline(DateTime::<Utc>::MAX_UTC, Limit::WorkingHours(1)),
+            calendar.deadline(DateTime::<Utc>::MAX_UTC, TimeLimit::WorkingHours(1)),
             DateTime::<Utc>::MAX_UTC
         );
     }
@@ -688,7 +677,7 @@ mod tests {
         // 4 working hours from 08:30: 3.5 h in the morning, 0.5 h after lunch, due 14:00.
         let calendar = national_day();
         let start = cst("2026-09-16 08:30");
-        let deadline = calendar.deadline(start, Limit::WorkingHours(4));
+        let deadline = calendar.deadline(start, TimeLimit::WorkingHours(4));
         assert_eq!(deadline, cst("2026-09-16 14:00"));
         let cases = [
             ("before the report", "2026-09-16 08:00", 0.25, Urgency::Blue),
@@ -831,7 +820,7 @@ mod tests {
         ) {
             let calendar = national_day();
             let start = DateTime::from_timestamp(start, 0).unwrap();
-            for limit in [Limit::WorkingHours(hours), Limit::WorkingDays(days)] {
+            for limit in [TimeLimit::WorkingHours(hours), TimeLimit::WorkingDays(days)] {
                 let due = calendar.deadline(start, limit);
                 prop_assert!(due >= start);
                 prop_assert_eq!(calendar.elapsed_working(start, due), calendar.working_time(limit));

@@ -17,7 +17,7 @@ mod level;
 mod worker;
 
 pub use calendar::{
-    BusinessCalendar, CalendarError, DEFAULT_YELLOW_FRACTION, Limit, Urgency, WorkingPeriod,
+    BusinessCalendar, CalendarError, DEFAULT_YELLOW_FRACTION, Urgency, WorkingPeriod,
     china_standard_time, standard_periods,
 };
 pub use camera::{Camera, CameraId, CameraKind, CameraStatus, NewCamera};
