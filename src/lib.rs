@@ -6,10 +6,11 @@
 //!                          ▼                        ▼
 //!                        store (trait; sqlite, postgres) ─▶ domain (types and rules, no I/O)
 //!                        spatial (in-memory R-tree index: no HTTP, no SQL) ─▶ domain
+//!                        tiles (projected scene, PNG and MVT, tile cache: no HTTP, no SQL)
 //!                        import, demo (GeoJSON in and out) ─▶ domain
 //! ```
-//! Arrows point inward: nothing depends on `http`, and `spatial` knows nothing of
-//! storage; the index is rebuilt only from data the store has committed.
+//! Arrows point inward: nothing depends on `http`, and neither `spatial` nor `tiles`
+//! knows of storage; both are rebuilt only from data the store has committed.
 
 pub mod app;
 pub mod cli;
