@@ -7,18 +7,14 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use common::router::{demo_router, get};
+use gridlink::tiles::TileCoord;
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
-/// The z14 tile over the point 119.65, 31.17 (inside the demo town), by the slippy-map
-/// formula.
+/// The tile at zoom `z` over the point 119.65, 31.17, inside the demo town.
 fn tile_over_town(z: u32) -> (u32, u32) {
-    let (lon, lat) = (119.65_f64, 31.17_f64);
-    let n = f64::from(1u32 << z);
-    let x = ((lon + 180.0) / 360.0 * n).floor() as u32;
-    let y =
-        ((1.0 - lat.to_radians().tan().asinh() / std::f64::consts::PI) / 2.0 * n).floor() as u32;
-    (x, y)
+    let tile = TileCoord::containing(119.65, 31.17, z).expect("a valid tile");
+    (tile.x(), tile.y())
 }
 
 struct Answer {

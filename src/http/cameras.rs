@@ -43,13 +43,13 @@ async fn list(
         }
         None => state.store.cameras(bbox).await?,
     };
-    let visible = cameras.iter().filter(|c| {
+    // One chain per camera serves both the scope check and the answer.
+    let visible = cameras.iter().filter_map(|c| {
         let chain = index.chain_at(c.location.into());
         ctx.may_see(chain.iter().map(|l| l.id))
+            .then(|| camera_feature(c, &chain))
     });
-    Ok(collection(
-        visible.map(|c| camera_feature(c, &index)).collect(),
-    ))
+    Ok(collection(visible.collect()))
 }
 
 async fn one(
@@ -59,10 +59,11 @@ async fn one(
 ) -> Result<GeoJson<Feature>, ApiError> {
     let camera = state.store.camera(id).await?;
     let index = state.index.grids();
-    if !ctx.may_see(index.chain_at(camera.location.into()).iter().map(|l| l.id)) {
+    let chain = index.chain_at(camera.location.into());
+    if !ctx.may_see(chain.iter().map(|l| l.id)) {
         return Err(ApiError::NotFound(format!("camera {id}")));
     }
-    Ok(GeoJson(camera_feature(&camera, &index)))
+    Ok(GeoJson(camera_feature(&camera, &chain)))
 }
 
 /// Cameras inside a grid or any grid below it, by the index's boundary rule.

@@ -1,7 +1,7 @@
 //! GeoJSON responses: features for grids, cameras and workers, sent as `application/geo+json`.
 
 use crate::domain::{Camera, Grid};
-use crate::spatial::{ChainLink, GridIndex};
+use crate::spatial::ChainLink;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use geojson::{Feature, FeatureCollection, Geometry, GeometryValue, JsonObject};
@@ -43,9 +43,8 @@ pub fn grid_feature(grid: &Grid) -> Feature {
     feature(grid.id, GeometryValue::from(&grid.geometry), properties)
 }
 
-/// A camera as a feature, with the chain of grids that contain it.
-pub fn camera_feature(camera: &Camera, grids: &GridIndex) -> Feature {
-    let chain: Vec<ChainLink<'_>> = grids.chain_at(camera.location.into());
+/// A camera as a feature, with `chain`, the grids that contain it.
+pub fn camera_feature(camera: &Camera, chain: &[ChainLink<'_>]) -> Feature {
     let properties = json!({
         "id": camera.id,
         "code": camera.code,

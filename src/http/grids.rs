@@ -112,7 +112,7 @@ async fn cameras(
     Ok(collection(
         cameras
             .iter()
-            .map(|c| super::geojson_out::camera_feature(c, &index))
+            .map(|c| super::geojson_out::camera_feature(c, &index.chain_at(c.location.into())))
             .collect(),
     ))
 }

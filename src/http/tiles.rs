@@ -76,7 +76,7 @@ fn render(scene: &Scene, key: TileKey) -> Result<Bytes, ApiError> {
 /// The layer a URL names, if it exists: `grids-N` only for a level N that has grids.
 fn known_layer(state: &AppState, name: &str) -> Result<Layer, ApiError> {
     let exists = |layer: &Layer| match layer {
-        Layer::GridsOf(level) => state.index.grids().iter().any(|g| g.level == *level),
+        Layer::GridsOf(level) => state.index.grids().has_level(*level),
         _ => true,
     };
     Layer::parse(name).filter(exists).ok_or_else(|| {

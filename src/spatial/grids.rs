@@ -217,6 +217,12 @@ impl GridIndex {
         self.grids.iter().filter(|g| g.parent.is_none())
     }
 
+    /// Whether any grid has this level.
+    #[must_use]
+    pub fn has_level(&self, level: LevelNo) -> bool {
+        self.levels.iter().any(|l| l.level == level)
+    }
+
     /// The extent of the top-level grids, `None` without grids.
     #[must_use]
     pub fn extent(&self) -> Option<geo::Rect<f64>> {
