@@ -294,6 +294,53 @@ impl BusinessCalendar {
         }
     }
 
+    /// The instant after which an incident reported at `start` and due at `deadline` is
+    /// yellow by [`BusinessCalendar::urgency`] with `yellow_fraction`: for every `now` before
+    /// the deadline, `now > yellow_at(..)` exactly when `urgency` says yellow. Stores keep
+    /// it beside the deadline, so lists can be filtered by colour in SQL.
+    ///
+    /// It is the working instant at which the remaining working time reaches the fraction;
+    /// when that falls at the close of a period it is moved to the next opening, since
+    /// until then no working time passes and the incident stays blue.
+    #[must_use]
+    pub fn yellow_at(
+        &self,
+        start: DateTime<Utc>,
+        deadline: DateTime<Utc>,
+        yellow_fraction: f64,
+    ) -> DateTime<Utc> {
+        let total = seconds(self.elapsed_working(start, deadline));
+        let fraction = if yellow_fraction.is_nan() {
+            0.0
+        } else {
+            yellow_fraction.clamp(0.0, 1.0)
+        };
+        if fraction == 0.0 || total == 0.0 {
+            return deadline;
+        }
+        // Blue while the working time left, total - elapsed, is at least fraction * total.
+        let blue = TimeDelta::microseconds(((1.0 - fraction) * total * 1e6).floor() as i64);
+        let Some(local) = self.local(start) else {
+            return deadline;
+        };
+        self.deadline_local(local, blue)
+            .map(|at| self.next_working_instant(at))
+            .map_or(deadline, |at| self.utc(at).min(deadline))
+    }
+
+    /// `at` itself when working time follows it at once, else the next opening.
+    fn next_working_instant(&self, at: NaiveDateTime) -> NaiveDateTime {
+        let mut date = at.date();
+        for _ in 0..=366 * 2 {
+            if let Some((from, _)) = self.intervals(date, at, NaiveDateTime::MAX).next() {
+                return from;
+            }
+            let Some(next) = date.succ_opt() else { break };
+            date = next;
+        }
+        at
+    }
+
     fn local(&self, instant: DateTime<Utc>) -> Option<NaiveDateTime> {
         instant
             .naive_utc()

@@ -27,8 +27,10 @@ pub use coord::{Bbox, CoordError, LonLat};
 pub use geometry::{GeometryProblem, check_boundary, first_self_intersection};
 pub use grid::{Grid, GridId, NewGrid};
 pub use incident::{
-    IncidentAction, IncidentState, IncidentStatus, StateError, Target, TransitionError,
-    allowed_actions, next,
+    CaseNumber, ChainEntry, EventDetails, Incident, IncidentAction, IncidentEvent, IncidentId,
+    IncidentSource, IncidentState, IncidentStatus, NewIncident, NewIncidentEvent, PhotoId,
+    Priority, Responsible, RosterEntry, Routing, RoutingError, StateError, Target, TransitionError,
+    allowed_actions, escalate, next, route,
 };
 pub use level::{Level, LevelNo};
 pub use text_enum::UnknownWord;

@@ -424,3 +424,40 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn yellow_at_a_period_close_waits_for_the_next_opening() {
+    // Four working hours from Monday 15:30 are due at Tuesday 10:30 (two before the 17:30
+    // close, two from the 08:30 opening); with half the time for yellow, exactly half is
+    // left at Monday's close, and no working time passes until Tuesday's opening.
+    let calendar = BusinessCalendar::default();
+    let start = cst("2026-11-23 15:30");
+    let due = calendar.deadline(start, TimeLimit::WorkingHours(4));
+    assert_eq!(due, cst("2026-11-24 10:30"));
+    assert_eq!(calendar.yellow_at(start, due, 0.5), cst("2026-11-24 08:30"));
+    assert_eq!(
+        calendar.urgency(start, due, cst("2026-11-23 22:00"), 0.5),
+        Urgency::Blue
+    );
+    assert_eq!(calendar.yellow_at(start, due, 0.0), due, "never yellow");
+}
+
+proptest! {
+    #[test]
+    fn yellow_at_agrees_with_urgency(
+        start in 1_735_689_600_i64..1_861_919_999,
+        hours in 1_u32..200,
+        offset in 0_i64..40 * 24 * 3600,
+        quarter in 0_u32..=4,
+    ) {
+        let calendar = national_day();
+        let fraction = f64::from(quarter) / 4.0;
+        let start = DateTime::from_timestamp(start, 0).unwrap();
+        let due = calendar.deadline(start, TimeLimit::WorkingHours(hours));
+        let now = start + TimeDelta::seconds(offset);
+        let yellow_at = calendar.yellow_at(start, due, fraction);
+        let by_instant = now >= due || now > yellow_at;
+        let urgency = calendar.urgency(start, due, now, fraction);
+        prop_assert_eq!(by_instant, urgency != Urgency::Blue, "now {} yellow_at {}", now, yellow_at);
+    }
+}

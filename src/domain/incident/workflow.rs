@@ -1,4 +1,4 @@
-//! The closed loop of an incident (事件): its statuses, the actions that move it, and the one
+//! The closed loop of an incident: its statuses, the actions that move it, and the one
 //! table saying which action is allowed in which status.
 //!
 //! The loop: reported → accepted (受理、分类) → dispatched (派遣) → handling (处置) → handled
