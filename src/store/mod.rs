@@ -5,6 +5,7 @@
 //! and both pass the same contract tests (`tests/store_contract.rs`).
 
 mod geometry;
+mod incidents;
 mod postgres;
 mod queries;
 mod rows;
@@ -16,8 +17,9 @@ pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 use crate::domain::{
-    Bbox, Camera, CameraId, Grid, GridCode, GridId, Level, LevelNo, LonLat, NewCamera, NewGrid,
-    NewWorker, Worker, WorkerId,
+    Bbox, Camera, CameraId, Grid, GridCode, GridId, Incident, IncidentEvent, IncidentId,
+    IncidentStatus, Level, LevelNo, LonLat, NewCamera, NewGrid, NewIncident, NewIncidentEvent,
+    NewWorker, PhotoId, Urgency, Worker, WorkerId,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -96,6 +98,93 @@ pub struct DataVersions {
     pub cameras: i64,
 }
 
+/// Which incidents to list, newest first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IncidentFilter {
+    /// Only these statuses; all when empty.
+    pub statuses: Vec<IncidentStatus>,
+    /// Only open incidents of this colour at `now`.
+    pub colour: Option<Urgency>,
+    /// Only incidents filed in this grid or below it.
+    pub grid: Option<GridCode>,
+    /// Only these sub-categories; all when empty.
+    pub categories: Vec<String>,
+    /// Only incidents assigned to this worker.
+    pub assignee: Option<WorkerId>,
+    /// Only incidents located in this box.
+    pub bbox: Option<Bbox>,
+    /// Only incidents filed at or after this instant.
+    pub reported_since: Option<DateTime<Utc>>,
+    /// Only incidents with a smaller id: the cursor of the next page.
+    pub before_id: Option<IncidentId>,
+    /// Most incidents in the page.
+    pub limit: u32,
+    /// The instant colours are judged at.
+    pub now: DateTime<Utc>,
+}
+
+impl IncidentFilter {
+    /// Every incident, newest first, `limit` at a time, colours judged at `now`.
+    #[must_use]
+    pub fn all(limit: u32, now: DateTime<Utc>) -> Self {
+        Self {
+            statuses: Vec::new(),
+            colour: None,
+            grid: None,
+            categories: Vec::new(),
+            assignee: None,
+            bbox: None,
+            reported_since: None,
+            before_id: None,
+            limit,
+            now,
+        }
+    }
+}
+
+/// One page of incidents.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IncidentPage {
+    /// The incidents, newest first.
+    pub incidents: Vec<Incident>,
+    /// When more follow: the `before_id` that asks for them.
+    pub next_before: Option<IncidentId>,
+}
+
+/// A photo about to be stored, already checked and re-encoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPhoto {
+    /// MIME type of `data`.
+    pub content_type: String,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// The image as served.
+    pub data: Vec<u8>,
+    /// Its JPEG thumbnail.
+    pub thumbnail: Vec<u8>,
+    /// When it was uploaded.
+    pub uploaded_at: DateTime<Utc>,
+}
+
+/// A stored photo or thumbnail, ready to serve.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredPhoto {
+    /// Identifier.
+    pub id: PhotoId,
+    /// The incident it is attached to, once it is.
+    pub incident: Option<IncidentId>,
+    /// MIME type of `data`.
+    pub content_type: String,
+    /// Width in pixels of the full photo.
+    pub width: u32,
+    /// Height in pixels of the full photo.
+    pub height: u32,
+    /// The bytes.
+    pub data: Vec<u8>,
+}
+
 /// The storage contract. Every write is one transaction: it is stored whole or not at all,
 /// and bumps the [`DataVersions`] of what it changed. Reads of workers see one snapshot, so
 /// a worker never comes without the grids committed with them.
@@ -166,6 +255,40 @@ pub trait Store: Send + Sync {
 
     /// The current [`DataVersions`], as committed.
     async fn data_versions(&self) -> Result<DataVersions, StoreError>;
+
+    /// Files an incident: stores it as `reported` at revision 1 with `event` as the first
+    /// step of its timeline, and attaches the event's photos. A photo that does not exist
+    /// or is attached elsewhere is a [`StoreError::Conflict`] and nothing is stored.
+    async fn insert_incident(
+        &self,
+        incident: &NewIncident,
+        event: &NewIncidentEvent,
+    ) -> Result<Incident, StoreError>;
+
+    /// One incident.
+    async fn incident(&self, id: IncidentId) -> Result<Incident, StoreError>;
+
+    /// Writes the changed `incident` and appends `event` (from the stored status to the
+    /// new one) in one transaction, provided the stored revision still equals
+    /// `incident.revision`; otherwise someone changed it meanwhile, which is a
+    /// [`StoreError::Conflict`] and nothing is written. Returns it as now stored.
+    async fn update_incident(
+        &self,
+        incident: &Incident,
+        event: &NewIncidentEvent,
+    ) -> Result<Incident, StoreError>;
+
+    /// The incidents a filter selects, newest first, one page.
+    async fn incidents(&self, filter: &IncidentFilter) -> Result<IncidentPage, StoreError>;
+
+    /// An incident's timeline, oldest first; never rewritten.
+    async fn incident_events(&self, id: IncidentId) -> Result<Vec<IncidentEvent>, StoreError>;
+
+    /// Stores an uploaded photo, unattached until a report or step names it.
+    async fn insert_photo(&self, photo: &NewPhoto) -> Result<PhotoId, StoreError>;
+
+    /// A stored photo, or its thumbnail.
+    async fn photo(&self, id: PhotoId, thumbnail: bool) -> Result<StoredPhoto, StoreError>;
 }
 
 /// Opens the store a URL names: `sqlite:` for the embedded store, `postgres:` or

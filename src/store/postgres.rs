@@ -6,12 +6,17 @@
 //! 7 significant digits of `0.000123456789012345`). The database refuses invalid
 //! boundaries itself (`CHECK (ST_IsValid(geom))`), which surfaces as [`StoreError::Invalid`].
 
+use super::incidents::IncidentQueries;
 use super::queries::{GridInsert, Queries, Writes};
 use super::rows::{CameraRow, GridRow, found};
-use super::{DataVersions, Dataset, DatasetCounts, GridFilter, Store, StoreError, versions, wkb};
+use super::{
+    DataVersions, Dataset, DatasetCounts, GridFilter, IncidentFilter, IncidentPage, NewPhoto,
+    Store, StoreError, StoredPhoto, versions, wkb,
+};
 use crate::domain::{
-    Bbox, Camera, CameraId, Grid, GridCode, GridId, Level, LonLat, NewCamera, NewGrid, NewWorker,
-    Worker, WorkerId,
+    Bbox, Camera, CameraId, Grid, GridCode, GridId, Incident, IncidentEvent, IncidentId, Level,
+    LonLat, NewCamera, NewGrid, NewIncident, NewIncidentEvent, NewWorker, PhotoId, Worker,
+    WorkerId,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -21,6 +26,7 @@ use sqlx::{Postgres, QueryBuilder, Transaction};
 use std::str::FromStr;
 
 type Q = Queries<Postgres>;
+type I = IncidentQueries<Postgres>;
 
 const GRIDS: &str = "SELECT id, code, name, level, parent_id, households, residents, \
      ST_AsBinary(geom, 'NDR') AS geometry FROM grids";
@@ -254,6 +260,48 @@ impl Store for PostgresStore {
 
     async fn data_versions(&self) -> Result<DataVersions, StoreError> {
         versions::read::<Postgres>(&mut *self.conn().await?).await
+    }
+
+    async fn insert_incident(
+        &self,
+        incident: &NewIncident,
+        event: &NewIncidentEvent,
+    ) -> Result<Incident, StoreError> {
+        let mut tx = self.write().await?;
+        let stored = I::insert(&mut tx, incident, event).await?;
+        tx.commit().await?;
+        Ok(stored)
+    }
+
+    async fn incident(&self, id: IncidentId) -> Result<Incident, StoreError> {
+        I::get(&mut *self.conn().await?, id).await
+    }
+
+    async fn update_incident(
+        &self,
+        incident: &Incident,
+        event: &NewIncidentEvent,
+    ) -> Result<Incident, StoreError> {
+        let mut tx = self.write().await?;
+        let stored = I::update(&mut tx, incident, event).await?;
+        tx.commit().await?;
+        Ok(stored)
+    }
+
+    async fn incidents(&self, filter: &IncidentFilter) -> Result<IncidentPage, StoreError> {
+        I::list(&mut *self.conn().await?, filter).await
+    }
+
+    async fn incident_events(&self, id: IncidentId) -> Result<Vec<IncidentEvent>, StoreError> {
+        I::events(&mut *self.conn().await?, id).await
+    }
+
+    async fn insert_photo(&self, photo: &NewPhoto) -> Result<PhotoId, StoreError> {
+        I::insert_photo(&mut *self.conn().await?, photo).await
+    }
+
+    async fn photo(&self, id: PhotoId, thumbnail: bool) -> Result<StoredPhoto, StoreError> {
+        I::photo(&mut *self.conn().await?, id, thumbnail).await
     }
 }
 

@@ -4,14 +4,17 @@
 //! four indexed REAL columns, and a point is a `lon`/`lat` pair of REALs (IEEE doubles,
 //! exact). Validity of boundaries is the importer's job here; PostGIS checks it again.
 
+use super::incidents::IncidentQueries;
 use super::queries::{GridInsert, Queries, Writes};
 use super::rows::{CameraRow, GridRow, found};
 use super::{
-    DataVersions, Dataset, DatasetCounts, GridFilter, Store, StoreError, geometry, versions,
+    DataVersions, Dataset, DatasetCounts, GridFilter, IncidentFilter, IncidentPage, NewPhoto,
+    Store, StoreError, StoredPhoto, geometry, versions,
 };
 use crate::domain::{
-    Bbox, Camera, CameraId, Grid, GridCode, GridId, Level, LonLat, NewCamera, NewGrid, NewWorker,
-    Worker, WorkerId,
+    Bbox, Camera, CameraId, Grid, GridCode, GridId, Incident, IncidentEvent, IncidentId, Level,
+    LonLat, NewCamera, NewGrid, NewIncident, NewIncidentEvent, NewWorker, PhotoId, Worker,
+    WorkerId,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -22,6 +25,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 type Q = Queries<Sqlite>;
+type I = IncidentQueries<Sqlite>;
 
 const GRIDS: &str =
     "SELECT id, code, name, level, parent_id, households, residents, geometry FROM grids";
@@ -244,5 +248,47 @@ impl Store for SqliteStore {
 
     async fn data_versions(&self) -> Result<DataVersions, StoreError> {
         versions::read::<Sqlite>(&mut *self.conn().await?).await
+    }
+
+    async fn insert_incident(
+        &self,
+        incident: &NewIncident,
+        event: &NewIncidentEvent,
+    ) -> Result<Incident, StoreError> {
+        let mut tx = self.write().await?;
+        let stored = I::insert(&mut tx, incident, event).await?;
+        tx.commit().await?;
+        Ok(stored)
+    }
+
+    async fn incident(&self, id: IncidentId) -> Result<Incident, StoreError> {
+        I::get(&mut *self.conn().await?, id).await
+    }
+
+    async fn update_incident(
+        &self,
+        incident: &Incident,
+        event: &NewIncidentEvent,
+    ) -> Result<Incident, StoreError> {
+        let mut tx = self.write().await?;
+        let stored = I::update(&mut tx, incident, event).await?;
+        tx.commit().await?;
+        Ok(stored)
+    }
+
+    async fn incidents(&self, filter: &IncidentFilter) -> Result<IncidentPage, StoreError> {
+        I::list(&mut *self.conn().await?, filter).await
+    }
+
+    async fn incident_events(&self, id: IncidentId) -> Result<Vec<IncidentEvent>, StoreError> {
+        I::events(&mut *self.conn().await?, id).await
+    }
+
+    async fn insert_photo(&self, photo: &NewPhoto) -> Result<PhotoId, StoreError> {
+        I::insert_photo(&mut *self.conn().await?, photo).await
+    }
+
+    async fn photo(&self, id: PhotoId, thumbnail: bool) -> Result<StoredPhoto, StoreError> {
+        I::photo(&mut *self.conn().await?, id, thumbnail).await
     }
 }

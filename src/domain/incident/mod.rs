@@ -3,6 +3,7 @@
 
 mod model;
 mod routing;
+mod step;
 mod workflow;
 
 pub use model::{
@@ -10,6 +11,7 @@ pub use model::{
     NewIncident, NewIncidentEvent, PhotoId, Priority, Responsible,
 };
 pub use routing::{RosterEntry, Routing, RoutingError, escalate, route};
+pub use step::{Rules, StepError, StepRequest, step};
 pub use workflow::{
     IncidentAction, IncidentState, IncidentStatus, StateError, Target, TransitionError,
     allowed_actions, next,
