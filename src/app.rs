@@ -6,7 +6,7 @@ mod refresh;
 
 use crate::config::ServeConfig;
 use crate::import::{self, ImportError};
-use crate::spatial::{GridIndex, SpatialIndex};
+use crate::spatial::{GridIndex, Roster, SpatialIndex};
 use crate::store::{self, DataVersions, GridFilter, Store, StoreError};
 use crate::tiles::{Scene, Tiles};
 use std::net::SocketAddr;
@@ -132,9 +132,11 @@ pub async fn load_mirrors(
     let grids = store.grids(GridFilter::default()).await?;
     let cameras = store.cameras(None).await?;
     let scene = Scene::new(scene_version(&versions), &grids, &cameras);
-    let workers = refresh::worker_index(&store.workers().await?);
+    let workers = store.workers().await?;
+    let roster = Roster::new(&workers);
+    let workers = refresh::worker_index(&workers);
     let mirrors = Mirrors {
-        index: Arc::new(SpatialIndex::new(GridIndex::new(grids), workers)),
+        index: Arc::new(SpatialIndex::new(GridIndex::new(grids), workers, roster)),
         tiles: Arc::new(Tiles::new(scene, tile_cache_bytes)),
     };
     Ok((mirrors, versions))

@@ -19,6 +19,7 @@ pub mod demo;
 pub mod domain;
 pub mod http;
 pub mod import;
+pub mod incidents;
 pub mod spatial;
 pub mod store;
 pub mod tiles;

@@ -9,7 +9,7 @@
 
 use super::Mirrors;
 use crate::domain::Worker;
-use crate::spatial::{GridIndex, WorkerIndex};
+use crate::spatial::{GridIndex, Roster, WorkerIndex};
 use crate::store::{DataVersions, GridFilter, Store, StoreError};
 use crate::tiles::Scene;
 use std::sync::Arc;
@@ -96,7 +96,10 @@ async fn refresh(
         let workers = store.workers().await?;
         let count = workers.len();
         let index = &mirrors.index;
-        index.replace_workers(tokio::task::spawn_blocking(move || worker_index(&workers)).await?);
+        let (workers, roster) =
+            tokio::task::spawn_blocking(move || (worker_index(&workers), Roster::new(&workers)))
+                .await?;
+        index.replace_workers(workers, roster);
         loaded.workers = current.workers;
         tracing::debug!(version = current.workers, count, "reloaded the workers");
     }

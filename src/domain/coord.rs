@@ -65,6 +65,36 @@ impl LonLat {
     pub fn lat(self) -> f64 {
         self.lat
     }
+
+    /// Geodesic distance to `other` on the WGS84 ellipsoid, in metres.
+    #[must_use]
+    pub fn distance_m(self, other: LonLat) -> f64 {
+        use geo::Distance;
+        geo::Geodesic.distance(geo::Point::from(self), geo::Point::from(other))
+    }
+
+    /// A box holding every point within `radius_m` of this one, a little generous (a
+    /// degree of latitude is at least 110.5 km; a degree of longitude shrinks with the
+    /// cosine of the latitude), for a coarse index filter before exact distances.
+    #[must_use]
+    pub fn around(self, radius_m: f64) -> Bbox {
+        let radius = radius_m.max(0.0) * 1.01;
+        let dlat = radius / 110_500.0;
+        let cos = self.lat.to_radians().cos();
+        let dlon = if cos > 1e-6 {
+            (radius / (111_320.0 * cos)).min(360.0)
+        } else {
+            360.0
+        };
+        let corner = |lon: f64, lat: f64| Self {
+            lon: lon.clamp(-180.0, 180.0),
+            lat: lat.clamp(-90.0, 90.0),
+        };
+        Bbox {
+            min: corner(self.lon - dlon, self.lat - dlat),
+            max: corner(self.lon + dlon, self.lat + dlat),
+        }
+    }
 }
 
 impl From<LonLat> for geo::Point<f64> {

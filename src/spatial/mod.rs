@@ -14,11 +14,13 @@
 //! per level, and a point on the east or north edge of the whole town is outside it.
 
 mod grids;
+mod roster;
 mod shape;
 pub mod topology;
 mod workers;
 
 pub use grids::{ChainLink, GridIndex, IndexedGrid};
+pub use roster::Roster;
 pub use shape::Shape;
 pub use workers::{Nearby, WorkerIndex};
 
@@ -34,16 +36,24 @@ use std::sync::{Arc, PoisonError, RwLock};
 pub struct SpatialIndex {
     grids: ArcSwap<GridIndex>,
     workers: RwLock<WorkerIndex>,
+    roster: ArcSwap<Roster>,
 }
 
 impl SpatialIndex {
     /// Wraps freshly built indexes.
     #[must_use]
-    pub fn new(grids: GridIndex, workers: WorkerIndex) -> Self {
+    pub fn new(grids: GridIndex, workers: WorkerIndex, roster: Roster) -> Self {
         Self {
             grids: ArcSwap::from_pointee(grids),
             workers: RwLock::new(workers),
+            roster: ArcSwap::from_pointee(roster),
         }
+    }
+
+    /// The current roster snapshot: who is assigned to which grid.
+    #[must_use]
+    pub fn roster(&self) -> Arc<Roster> {
+        self.roster.load_full()
     }
 
     /// The current grid snapshot; hold it for the length of one request.
@@ -67,7 +77,8 @@ impl SpatialIndex {
 
     /// Swaps in a worker index built from newly committed workers. The old index is freed
     /// after the lock is released, so readers wait only for the swap.
-    pub fn replace_workers(&self, workers: WorkerIndex) {
+    pub fn replace_workers(&self, workers: WorkerIndex, roster: Roster) {
+        self.roster.store(Arc::new(roster));
         let mut current = self.workers.write().unwrap_or_else(PoisonError::into_inner);
         let old = std::mem::replace(&mut *current, workers);
         drop(current);

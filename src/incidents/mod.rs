@@ -1,0 +1,311 @@
+//! The incident desk: filing incidents and moving them through the loop, with everything
+//! that takes beyond the pure rules in `domain`: the categories and calendar read from
+//! files, the grid chain and roster from the in-memory index, the store, and the live feed
+//! every dispatcher's page listens to.
+
+mod files;
+
+pub use files::{FileError, read_calendar, read_categories};
+
+use crate::domain::{
+    BusinessCalendar, Category, ChainEntry, Incident, IncidentId, IncidentSource, LonLat,
+    NewIncident, NewIncidentEvent, PhotoId, Priority, RoutingError, Rules, StepError,
+    StepRequest, SubCategory, TimeLimit, escalate, route, step,
+};
+use crate::spatial::SpatialIndex;
+use crate::store::{IncidentFilter, Store, StoreError};
+use chrono::{DateTime, TimeDelta, Utc};
+use std::collections::HashMap;
+use std::sync::Arc;
+use tokio::sync::broadcast;
+
+/// How many changes a slow listener may fall behind before it misses some.
+const LIVE_BACKLOG: usize = 1024;
+
+/// Most likely duplicates offered for one incident.
+const MAX_DUPLICATES: u32 = 20;
+
+/// What can go wrong at the desk.
+#[derive(Debug, thiserror::Error)]
+pub enum DeskError {
+    /// The store refused or failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A step was refused.
+    #[error(transparent)]
+    Step(#[from] StepError),
+    /// The incident could not be routed.
+    #[error(transparent)]
+    Routing(#[from] RoutingError),
+    /// The request names something unknown or out of range.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// A report as it arrives, already parsed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    /// Sub-category code.
+    pub category: String,
+    /// Where.
+    pub location: LonLat,
+    /// What happened.
+    pub description: String,
+    /// Who or what filed it.
+    pub source: IncidentSource,
+    /// Who reported it.
+    pub reporter: String,
+    /// How soon it needs attention.
+    pub priority: Priority,
+    /// Photos uploaded beforehand.
+    pub photos: Vec<PhotoId>,
+}
+
+/// A change the live feed announces.
+#[derive(Debug, Clone)]
+pub struct Change {
+    /// `filed` or `changed`.
+    pub kind: &'static str,
+    /// The incident as now stored.
+    pub incident: Arc<Incident>,
+}
+
+/// Deadline and duplicate settings.
+#[derive(Debug, Clone, Copy)]
+pub struct DeskSettings {
+    /// Share of the allowed time below which an open incident is yellow.
+    pub yellow_fraction: f64,
+    /// Distance within which an incident of the same category is a likely duplicate.
+    pub duplicate_radius_m: f64,
+    /// How far back likely duplicates are looked for.
+    pub duplicate_window: TimeDelta,
+}
+
+/// The categories, the calendar and the settings, shared by every request.
+pub struct Desk {
+    categories: Vec<Category>,
+    by_code: HashMap<String, (usize, usize)>,
+    calendar: BusinessCalendar,
+    settings: DeskSettings,
+    live: broadcast::Sender<Change>,
+}
+
+impl Desk {
+    /// A desk with these categories, calendar and settings.
+    #[must_use]
+    pub fn new(
+        categories: Vec<Category>,
+        calendar: BusinessCalendar,
+        settings: DeskSettings,
+    ) -> Self {
+        let by_code = categories
+            .iter()
+            .enumerate()
+            .flat_map(|(c, category)| {
+                category
+                    .sub_categories
+                    .iter()
+                    .enumerate()
+                    .map(move |(s, sub)| (sub.code.clone(), (c, s)))
+            })
+            .collect();
+        Self {
+            categories,
+            by_code,
+            calendar,
+            settings,
+            live: broadcast::channel(LIVE_BACKLOG).0,
+        }
+    }
+
+    /// The duty classes with their sub-categories.
+    #[must_use]
+    pub fn categories(&self) -> &[Category] {
+        &self.categories
+    }
+
+    /// A sub-category and its class, by the sub-category's code.
+    #[must_use]
+    pub fn sub_category(&self, code: &str) -> Option<(&Category, &SubCategory)> {
+        let &(c, s) = self.by_code.get(code)?;
+        let category = &self.categories[c];
+        Some((category, &category.sub_categories[s]))
+    }
+
+    /// The sub-category codes of a class, or the code itself when it is a sub-category;
+    /// `None` when it is neither.
+    #[must_use]
+    pub fn expand_category(&self, code: &str) -> Option<Vec<String>> {
+        if self.by_code.contains_key(code) {
+            return Some(vec![code.to_owned()]);
+        }
+        let class = self.categories.iter().find(|c| c.code == code)?;
+        Some(class.sub_categories.iter().map(|s| s.code.clone()).collect())
+    }
+
+    /// The settings.
+    #[must_use]
+    pub fn settings(&self) -> DeskSettings {
+        self.settings
+    }
+
+    /// The business calendar.
+    #[must_use]
+    pub fn calendar(&self) -> &BusinessCalendar {
+        &self.calendar
+    }
+
+    /// Listens to every change committed from now on.
+    #[must_use]
+    pub fn subscribe(&self) -> broadcast::Receiver<Change> {
+        self.live.subscribe()
+    }
+
+    fn announce(&self, kind: &'static str, incident: &Incident) {
+        // No listener is not an error: nobody has the page open.
+        let _ = self.live.send(Change {
+            kind,
+            incident: Arc::new(incident.clone()),
+        });
+    }
+
+    fn time_limit(&self, code: &str) -> Option<TimeLimit> {
+        self.sub_category(code).map(|(_, sub)| sub.time_limit)
+    }
+
+    /// Files a report made at `at`: locates it, routes it, sets its deadline, stores it.
+    pub async fn file(
+        &self,
+        store: &dyn Store,
+        index: &SpatialIndex,
+        report: Report,
+        actor: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Incident, DeskError> {
+        let (class, sub) = self.sub_category(&report.category).ok_or_else(|| {
+            DeskError::Invalid(format!(
+                "unknown category {:?}; GET /api/categories lists them",
+                report.category
+            ))
+        })?;
+        let grids = index.grids();
+        let chain: Vec<ChainEntry> = grids
+            .chain_at(report.location.into())
+            .into_iter()
+            .map(|link| ChainEntry {
+                level: link.level,
+                id: link.id,
+                code: link.code.to_owned(),
+                name: link.name.to_owned(),
+            })
+            .collect();
+        let ids: Vec<_> = chain.iter().map(|g| g.id).collect();
+        let roster = index.roster();
+        let routing = route(&ids, class.department.as_deref(), |g| roster.members(g))?;
+        let deadline = self.calendar.deadline(at, sub.time_limit);
+        let incident = NewIncident {
+            category: report.category,
+            source: report.source,
+            location: report.location,
+            chain,
+            description: report.description,
+            reporter: report.reporter,
+            priority: report.priority,
+            responsible: routing.responsible,
+            assignee: routing.assignee,
+            reported_at: at,
+            deadline,
+            yellow_at: self
+                .calendar
+                .yellow_at(at, deadline, self.settings.yellow_fraction),
+            photos: report.photos.clone(),
+        };
+        let event = NewIncidentEvent {
+            at,
+            actor: actor.to_owned(),
+            action: None,
+            note: String::new(),
+            photos: report.photos,
+            details: crate::domain::EventDetails {
+                assignee: incident.assignee,
+                responsible: Some(incident.responsible.clone()),
+                deadline: Some(deadline),
+                ..Default::default()
+            },
+        };
+        let stored = store.insert_incident(&incident, &event).await?;
+        self.announce("filed", &stored);
+        Ok(stored)
+    }
+
+    /// Takes a step on incident `id` at `at`.
+    pub async fn act(
+        &self,
+        store: &dyn Store,
+        index: &SpatialIndex,
+        id: IncidentId,
+        request: &StepRequest,
+        at: DateTime<Utc>,
+    ) -> Result<Incident, DeskError> {
+        let incident = store.incident(id).await?;
+        let roster = index.roster();
+        if let Some(worker) = request.assignee.filter(|&w| !roster.has_worker(w)) {
+            return Err(DeskError::Invalid(format!("unknown worker {worker}")));
+        }
+        if let Some(other) = request.duplicate_of {
+            store.incident(other).await.map_err(|e| match e {
+                StoreError::NotFound(what) => {
+                    DeskError::Invalid(format!("\"duplicate_of\": {what} not found"))
+                }
+                other => other.into(),
+            })?;
+        }
+        let grids = index.grids();
+        let parent_of = |g| {
+            let grid = grids.get(g)?;
+            grids.ancestors_and_self(grid).nth(1).map(|p| p.id)
+        };
+        let escalate_from =
+            |i: &Incident| escalate(&i.responsible, parent_of, |g| roster.members(g));
+        let limit = |code: &str| self.time_limit(code);
+        let rules = Rules {
+            calendar: &self.calendar,
+            yellow_fraction: self.settings.yellow_fraction,
+            time_limit: &limit,
+            escalate: &escalate_from,
+        };
+        let (changed, event) = step(&incident, request, at, &rules)?;
+        let stored = store.update_incident(&changed, &event).await?;
+        self.announce("changed", &stored);
+        Ok(stored)
+    }
+
+    /// Incidents of the same category filed within the duplicate radius and window before
+    /// `incident`, nearest first: what the dispatcher is offered as likely duplicates.
+    pub async fn likely_duplicates(
+        &self,
+        store: &dyn Store,
+        incident: &Incident,
+    ) -> Result<Vec<(Incident, f64)>, DeskError> {
+        let radius = self.settings.duplicate_radius_m;
+        let mut filter = IncidentFilter::all(MAX_DUPLICATES * 5, incident.reported_at);
+        filter.categories = vec![incident.category.clone()];
+        filter.bbox = Some(incident.location.around(radius));
+        filter.reported_since = Some(incident.reported_at - self.settings.duplicate_window);
+        filter.before_id = Some(incident.id);
+        let page = store.incidents(&filter).await?;
+        let mut near: Vec<(Incident, f64)> = page
+            .incidents
+            .into_iter()
+            .filter(|other| other.status() != crate::domain::IncidentStatus::Rejected)
+            .map(|other| {
+                let d = incident.location.distance_m(other.location);
+                (other, d)
+            })
+            .filter(|&(_, d)| d <= radius)
+            .collect();
+        near.sort_by(|a, b| a.1.total_cmp(&b.1));
+        near.truncate(MAX_DUPLICATES as usize);
+        Ok(near)
+    }
+}

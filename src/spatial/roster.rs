@@ -1,0 +1,48 @@
+//! Who is assigned to which grid, for routing incidents: a map from grid to its workers,
+//! built from committed workers and replaced whole when they change.
+
+use crate::domain::{GridId, RosterEntry, Worker, WorkerId};
+use std::collections::{HashMap, HashSet};
+
+/// The workers assigned to each grid, ordered by id.
+#[derive(Debug, Default)]
+pub struct Roster {
+    by_grid: HashMap<GridId, Vec<RosterEntry>>,
+    workers: HashSet<WorkerId>,
+}
+
+impl Roster {
+    /// The roster of these workers.
+    #[must_use]
+    pub fn new(workers: &[Worker]) -> Self {
+        let mut by_grid: HashMap<GridId, Vec<RosterEntry>> = HashMap::new();
+        for worker in workers {
+            for &grid in &worker.grid_ids {
+                by_grid.entry(grid).or_default().push(RosterEntry {
+                    id: worker.id,
+                    role: worker.role,
+                    department: worker.department.clone(),
+                });
+            }
+        }
+        for members in by_grid.values_mut() {
+            members.sort_by_key(|m| m.id);
+        }
+        Self {
+            by_grid,
+            workers: workers.iter().map(|w| w.id).collect(),
+        }
+    }
+
+    /// The workers assigned to `grid`, ordered by id.
+    #[must_use]
+    pub fn members(&self, grid: GridId) -> &[RosterEntry] {
+        self.by_grid.get(&grid).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether a worker with this id exists.
+    #[must_use]
+    pub fn has_worker(&self, id: WorkerId) -> bool {
+        self.workers.contains(&id)
+    }
+}
