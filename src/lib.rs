@@ -8,6 +8,8 @@
 //!                        spatial (in-memory R-tree index: no HTTP, no SQL) ─▶ domain
 //!                        tiles (projected scene, PNG and MVT, tile cache: no HTTP, no SQL)
 //!                        import, demo (GeoJSON in and out) ─▶ domain
+//!                        media (incident photos checked, upright, re-encoded without
+//!                               metadata, thumbnailed: no HTTP, no storage)
 //! ```
 //! Arrows point inward: nothing depends on `http`, and neither `spatial` nor `tiles`
 //! knows of storage; both are rebuilt only from data the store has committed.
@@ -19,6 +21,7 @@ pub mod demo;
 pub mod domain;
 pub mod http;
 pub mod import;
+pub mod media;
 pub mod spatial;
 pub mod store;
 pub mod tiles;
