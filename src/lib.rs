@@ -7,7 +7,10 @@
 //!                        store (trait; sqlite, postgres) ─▶ domain (types and rules, no I/O)
 //!                        spatial (in-memory R-tree index: no HTTP, no SQL) ─▶ domain
 //!                        tiles (projected scene, PNG and MVT, tile cache: no HTTP, no SQL)
+//!                        incidents (the desk: filing, steps, live feed) ─▶ store, spatial
 //!                        import, demo (GeoJSON in and out) ─▶ domain
+//!                        media (incident photos checked, upright, re-encoded without
+//!                               metadata, thumbnailed: no HTTP, no storage)
 //! ```
 //! Arrows point inward: nothing depends on `http`, and neither `spatial` nor `tiles`
 //! knows of storage; both are rebuilt only from data the store has committed.
@@ -20,6 +23,7 @@ pub mod domain;
 pub mod http;
 pub mod import;
 pub mod incidents;
+pub mod media;
 pub mod spatial;
 pub mod store;
 pub mod tiles;
