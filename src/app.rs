@@ -23,6 +23,9 @@ pub enum StartError {
     /// The seed dataset could not be loaded.
     #[error("loading the seed dataset failed: {0}")]
     Seed(#[from] ImportError),
+    /// The category or calendar file is missing or wrong.
+    #[error(transparent)]
+    Files(#[from] crate::incidents::FileError),
     /// The address could not be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
@@ -46,12 +49,13 @@ impl Application {
     /// Opens the store, seeds it when empty, builds the index, binds the listener and
     /// starts refreshing the index every `index_refresh_ms`.
     pub async fn build(config: &ServeConfig) -> Result<Self, StartError> {
+        let desk = Arc::new(crate::incidents::Desk::from_config(config)?);
         let store = store::connect(&config.database.database_url).await?;
         if !config.no_seed {
             seed_if_empty(store.as_ref(), &config.seed_dir).await?;
         }
         let (mirrors, versions) = load_mirrors(store.as_ref(), config.tile_cache_bytes()).await?;
-        let state = crate::http::AppState::new(Arc::clone(&store), mirrors.clone(), config);
+        let state = crate::http::AppState::new(Arc::clone(&store), mirrors.clone(), desk, config);
         let router = crate::http::router(state, config);
         let listener = TcpListener::bind(config.bind)
             .await

@@ -77,6 +77,50 @@ pub struct ServeConfig {
     /// Attribution text shown for the basemap.
     #[arg(long, env = "GRIDLINK_BASEMAP_ATTRIBUTION", default_value = "")]
     pub basemap_attribution: String,
+
+    /// Incident categories: the duty classes, their sub-categories and time limits.
+    #[arg(
+        long,
+        env = "GRIDLINK_CATEGORIES",
+        default_value = "geodata/categories.json"
+    )]
+    pub categories: PathBuf,
+
+    /// Business calendar for deadlines: working hours, holidays and make-up working days.
+    #[arg(
+        long,
+        env = "GRIDLINK_CALENDAR",
+        default_value = "geodata/calendar.json"
+    )]
+    pub calendar: PathBuf,
+
+    /// Share of an incident's allowed working time below which it is listed yellow.
+    /// Applies to deadlines set from then on.
+    #[arg(long, env = "GRIDLINK_YELLOW_FRACTION", default_value_t = 0.25,
+          value_parser = fraction)]
+    pub yellow_fraction: f64,
+
+    /// Distance in metres within which an incident of the same category is offered as a
+    /// likely duplicate.
+    #[arg(long, env = "GRIDLINK_DUPLICATE_RADIUS_M", default_value_t = 50.0)]
+    pub duplicate_radius_m: f64,
+
+    /// Hours back that likely duplicates are looked for.
+    #[arg(long, env = "GRIDLINK_DUPLICATE_WINDOW_HOURS", default_value_t = 72)]
+    pub duplicate_window_hours: u32,
+
+    /// Largest photo accepted, in bytes.
+    #[arg(long, env = "GRIDLINK_PHOTO_MAX_BYTES", default_value_t = 10 * 1024 * 1024)]
+    pub photo_max_bytes: usize,
+}
+
+fn fraction(text: &str) -> Result<f64, String> {
+    let value: f64 = text.parse().map_err(|e| format!("{e}"))?;
+    if (0.0..=1.0).contains(&value) {
+        Ok(value)
+    } else {
+        Err(format!("{value} is not between 0 and 1"))
+    }
 }
 
 impl ServeConfig {
@@ -104,6 +148,12 @@ impl ServeConfig {
             web_dir: PathBuf::from("web"),
             basemap_url: None,
             basemap_attribution: String::new(),
+            categories: PathBuf::from("geodata/categories.json"),
+            calendar: PathBuf::from("geodata/calendar.json"),
+            yellow_fraction: 0.25,
+            duplicate_radius_m: 50.0,
+            duplicate_window_hours: 72,
+            photo_max_bytes: 10 * 1024 * 1024,
         }
     }
 }

@@ -29,8 +29,8 @@ pub use grid::{Grid, GridId, NewGrid};
 pub use incident::{
     CaseNumber, ChainEntry, EventDetails, Incident, IncidentAction, IncidentEvent, IncidentId,
     IncidentSource, IncidentState, IncidentStatus, NewIncident, NewIncidentEvent, PhotoId,
-    Priority, Responsible, RosterEntry, Routing, RoutingError, StateError, Target, TransitionError,
-    allowed_actions, escalate, next, route,
+    Priority, Responsible, RosterEntry, Routing, RoutingError, Rules, StateError, StepError,
+    StepRequest, Target, TransitionError, allowed_actions, escalate, next, route, step,
 };
 pub use level::{Level, LevelNo};
 pub use text_enum::UnknownWord;

@@ -24,6 +24,8 @@ pub enum GridScope {
 pub struct RequestContext {
     /// The `x-request-id` of this request, for logs.
     pub request_id: Option<String>,
+    /// The signed-in user; always `None` until accounts exist.
+    pub user: Option<String>,
     /// The grids in scope.
     pub scope: GridScope,
 }
@@ -50,6 +52,7 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestContext {
             .map(str::to_owned);
         Ok(Self {
             request_id,
+            user: None,
             scope: GridScope::All,
         })
     }

@@ -68,3 +68,23 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
             })
     }
 }
+
+/// `axum::Form` with JSON errors.
+pub struct Form<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        axum::Form::from_request(req, state)
+            .await
+            .map(|axum::Form(v)| Self(v))
+            .map_err(
+                |e: axum::extract::rejection::FormRejection| ApiError::Status {
+                    status: e.status(),
+                    code: "invalid_form",
+                    message: e.body_text(),
+                },
+            )
+    }
+}

@@ -8,9 +8,13 @@ mod error;
 mod extract;
 mod geojson_out;
 mod grids;
+mod incidents;
 mod levels;
+mod live;
 mod locate;
 mod map;
+mod open311;
+mod photos;
 mod search;
 mod tiles;
 mod workers;
@@ -20,6 +24,8 @@ pub use error::ApiError;
 
 use crate::app::Mirrors;
 use crate::config::ServeConfig;
+use crate::incidents::Desk;
+use crate::media::PhotoLimits;
 use crate::spatial::SpatialIndex;
 use crate::store::Store;
 use crate::tiles::Tiles;
@@ -50,6 +56,8 @@ pub struct AppState {
     pub limits: Limits,
     /// What the web map is told about its basemap.
     pub basemap: Option<Arc<Basemap>>,
+    /// Incident categories, calendar, settings and live feed.
+    pub desk: Arc<Desk>,
 }
 
 /// An XYZ basemap for the web map.
@@ -66,18 +74,30 @@ pub struct Basemap {
 pub struct Limits {
     /// Most points in one batch locate.
     pub max_batch_points: usize,
+    /// What an incident photo may be.
+    pub photo: PhotoLimits,
 }
 
 impl AppState {
     /// Bundles the parts the handlers need.
     #[must_use]
-    pub fn new(store: Arc<dyn Store>, mirrors: Mirrors, config: &ServeConfig) -> Self {
+    pub fn new(
+        store: Arc<dyn Store>,
+        mirrors: Mirrors,
+        desk: Arc<Desk>,
+        config: &ServeConfig,
+    ) -> Self {
         Self {
+            desk,
             store,
             index: mirrors.index,
             tiles: mirrors.tiles,
             limits: Limits {
                 max_batch_points: config.max_batch_points,
+                photo: PhotoLimits {
+                    max_bytes: config.photo_max_bytes,
+                    ..PhotoLimits::default()
+                },
             },
             basemap: config.basemap_url.as_ref().map(|url| {
                 Arc::new(Basemap {
@@ -105,6 +125,9 @@ pub fn router(state: AppState, config: &ServeConfig) -> Router {
         .merge(workers::router())
         .merge(map::router())
         .merge(search::router())
+        .merge(incidents::router())
+        .merge(live::router())
+        .merge(photos::router(config))
         .fallback(not_found);
     // The web map's files; anything else is a JSON 404 like every other.
     let web = ServeDir::new(&config.web_dir)
@@ -113,6 +136,7 @@ pub fn router(state: AppState, config: &ServeConfig) -> Router {
     Router::new()
         .nest("/api", api)
         .nest("/tiles", tiles::router())
+        .nest("/open311/v2", open311::router())
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .fallback_service(web)
         .method_not_allowed_fallback(|| async {

@@ -35,7 +35,7 @@ fn read(path: &Path) -> Result<String, FileError> {
     })
 }
 
-fn invalid(path: &Path, message: impl ToString) -> FileError {
+fn invalid(path: &Path, message: &impl ToString) -> FileError {
     FileError::Invalid {
         path: path.to_owned(),
         message: message.to_string(),
@@ -44,7 +44,7 @@ fn invalid(path: &Path, message: impl ToString) -> FileError {
 
 /// Reads and checks a category file (see `geodata/categories.json`).
 pub fn read_categories(path: &Path) -> Result<Vec<Category>, FileError> {
-    parse_categories(&read(path)?).map_err(|e: CategoryError| invalid(path, e))
+    parse_categories(&read(path)?).map_err(|e: CategoryError| invalid(path, &e))
 }
 
 /// A calendar file: working periods as `["HH:MM", "HH:MM"]` pairs, holidays and make-up
@@ -66,9 +66,8 @@ struct CalendarFile {
 
 /// Reads a calendar file (see `geodata/calendar.json`).
 pub fn read_calendar(path: &Path) -> Result<BusinessCalendar, FileError> {
-    let file: CalendarFile =
-        serde_json::from_str(&read(path)?).map_err(|e| invalid(path, e))?;
-    parse_calendar(file).map_err(|e| invalid(path, e))
+    let file: CalendarFile = serde_json::from_str(&read(path)?).map_err(|e| invalid(path, &e))?;
+    parse_calendar(file).map_err(|e| invalid(path, &e))
 }
 
 fn parse_calendar(file: CalendarFile) -> Result<BusinessCalendar, String> {

@@ -9,8 +9,8 @@ pub use files::{FileError, read_calendar, read_categories};
 
 use crate::domain::{
     BusinessCalendar, Category, ChainEntry, Incident, IncidentId, IncidentSource, LonLat,
-    NewIncident, NewIncidentEvent, PhotoId, Priority, RoutingError, Rules, StepError,
-    StepRequest, SubCategory, TimeLimit, escalate, route, step,
+    NewIncident, NewIncidentEvent, PhotoId, Priority, RoutingError, Rules, StepError, StepRequest,
+    SubCategory, TimeLimit, escalate, route, step,
 };
 use crate::spatial::SpatialIndex;
 use crate::store::{IncidentFilter, Store, StoreError};
@@ -118,6 +118,19 @@ impl Desk {
         }
     }
 
+    /// The desk the configuration describes: its category and calendar files and settings.
+    pub fn from_config(config: &crate::config::ServeConfig) -> Result<Self, FileError> {
+        Ok(Self::new(
+            read_categories(&config.categories)?,
+            read_calendar(&config.calendar)?,
+            DeskSettings {
+                yellow_fraction: config.yellow_fraction,
+                duplicate_radius_m: config.duplicate_radius_m,
+                duplicate_window: TimeDelta::hours(i64::from(config.duplicate_window_hours)),
+            },
+        ))
+    }
+
     /// The duty classes with their sub-categories.
     #[must_use]
     pub fn categories(&self) -> &[Category] {
@@ -140,7 +153,13 @@ impl Desk {
             return Some(vec![code.to_owned()]);
         }
         let class = self.categories.iter().find(|c| c.code == code)?;
-        Some(class.sub_categories.iter().map(|s| s.code.clone()).collect())
+        Some(
+            class
+                .sub_categories
+                .iter()
+                .map(|s| s.code.clone())
+                .collect(),
+        )
     }
 
     /// The settings.
@@ -260,21 +279,23 @@ impl Desk {
                 other => other.into(),
             })?;
         }
-        let grids = index.grids();
-        let parent_of = |g| {
-            let grid = grids.get(g)?;
-            grids.ancestors_and_self(grid).nth(1).map(|p| p.id)
+        let (changed, event) = {
+            let grids = index.grids();
+            let parent_of = |g| {
+                let grid = grids.get(g)?;
+                grids.ancestors_and_self(grid).nth(1).map(|p| p.id)
+            };
+            let escalate_from =
+                |i: &Incident| escalate(&i.responsible, parent_of, |g| roster.members(g));
+            let limit = |code: &str| self.time_limit(code);
+            let rules = Rules {
+                calendar: &self.calendar,
+                yellow_fraction: self.settings.yellow_fraction,
+                time_limit: &limit,
+                escalate: &escalate_from,
+            };
+            step(&incident, request, at, &rules)?
         };
-        let escalate_from =
-            |i: &Incident| escalate(&i.responsible, parent_of, |g| roster.members(g));
-        let limit = |code: &str| self.time_limit(code);
-        let rules = Rules {
-            calendar: &self.calendar,
-            yellow_fraction: self.settings.yellow_fraction,
-            time_limit: &limit,
-            escalate: &escalate_from,
-        };
-        let (changed, event) = step(&incident, request, at, &rules)?;
         let stored = store.update_incident(&changed, &event).await?;
         self.announce("changed", &stored);
         Ok(stored)

@@ -20,7 +20,7 @@ pub mod topology;
 mod workers;
 
 pub use grids::{ChainLink, GridIndex, IndexedGrid};
-pub use roster::Roster;
+pub use roster::{Contact, Roster};
 pub use shape::Shape;
 pub use workers::{Nearby, WorkerIndex};
 

@@ -2,13 +2,22 @@
 //! built from committed workers and replaced whole when they change.
 
 use crate::domain::{GridId, RosterEntry, Worker, WorkerId};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// The workers assigned to each grid, ordered by id.
 #[derive(Debug, Default)]
 pub struct Roster {
     by_grid: HashMap<GridId, Vec<RosterEntry>>,
-    workers: HashSet<WorkerId>,
+    contacts: HashMap<WorkerId, Contact>,
+}
+
+/// How to reach a worker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contact {
+    /// Full name.
+    pub name: String,
+    /// Mobile number.
+    pub phone: String,
 }
 
 impl Roster {
@@ -30,7 +39,16 @@ impl Roster {
         }
         Self {
             by_grid,
-            workers: workers.iter().map(|w| w.id).collect(),
+            contacts: workers
+                .iter()
+                .map(|w| {
+                    let contact = Contact {
+                        name: w.name.clone(),
+                        phone: w.phone.clone(),
+                    };
+                    (w.id, contact)
+                })
+                .collect(),
         }
     }
 
@@ -43,6 +61,12 @@ impl Roster {
     /// Whether a worker with this id exists.
     #[must_use]
     pub fn has_worker(&self, id: WorkerId) -> bool {
-        self.workers.contains(&id)
+        self.contacts.contains_key(&id)
+    }
+
+    /// How to reach a worker.
+    #[must_use]
+    pub fn contact(&self, id: WorkerId) -> Option<&Contact> {
+        self.contacts.get(&id)
     }
 }

@@ -481,7 +481,7 @@ where
         conn: &mut DB::Connection,
         photo: &NewPhoto,
     ) -> Result<PhotoId, StoreError> {
-        Ok(sqlx::query_scalar::<DB, i64>(
+        sqlx::query_scalar::<DB, i64>(
             "INSERT INTO photos (content_type, width, height, data, thumbnail, uploaded_at) \
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
@@ -493,7 +493,7 @@ where
         .bind(photo.uploaded_at.trunc_subsecs(6))
         .fetch_one(conn)
         .await
-        .map_err(|e| write_error(e, "the photo"))?)
+        .map_err(|e| write_error(e, "the photo"))
     }
 
     /// A stored photo, full size or its thumbnail.
@@ -552,7 +552,8 @@ impl Sql {
 
     fn bind(&mut self, arg: Arg) -> &mut Self {
         self.args.push(arg);
-        self.text.push_str(&format!("${}", self.args.len()));
+        self.text.push('$');
+        self.text.push_str(&self.args.len().to_string());
         self
     }
 

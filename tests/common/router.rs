@@ -22,7 +22,8 @@ pub async fn demo_router() -> (Router, tempfile::TempDir) {
         .await
         .expect("index");
     let config = ServeConfig::for_tests(&url);
-    let state = gridlink::http::AppState::new(store, mirrors, &config);
+    let desk = gridlink::incidents::Desk::from_config(&config).expect("desk files");
+    let state = gridlink::http::AppState::new(store, mirrors, std::sync::Arc::new(desk), &config);
     (gridlink::http::router(state, &config), dir)
 }
 

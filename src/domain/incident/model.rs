@@ -1,7 +1,7 @@
 //! What an incident holds, and what each step of its timeline records.
 
 use super::{IncidentAction, IncidentState, IncidentStatus};
-use crate::domain::{GridId, LevelNo, LonLat, TimeLimit, WorkerId, china_standard_time};
+use crate::domain::{GridId, LevelNo, LonLat, TimeLimit, Urgency, WorkerId, china_standard_time};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -161,6 +161,21 @@ impl Incident {
     #[must_use]
     pub fn status(&self) -> IncidentStatus {
         self.state.status()
+    }
+
+    /// Its colour at `now` while open: red once the deadline has passed, yellow after
+    /// `yellow_at`, blue before; `None` once closed or rejected.
+    #[must_use]
+    pub fn colour(&self, now: DateTime<Utc>) -> Option<Urgency> {
+        self.status().is_open().then(|| {
+            if now >= self.deadline {
+                Urgency::Red
+            } else if now > self.yellow_at {
+                Urgency::Yellow
+            } else {
+                Urgency::Blue
+            }
+        })
     }
 }
 

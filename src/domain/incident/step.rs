@@ -102,6 +102,37 @@ pub fn step(
     let state = incident.state.apply(action)?;
     let mut next = incident.clone();
     next.state = state;
+    let details = carry(action, incident, request, rules, at, &mut next)?;
+    if details.deadline.is_some() {
+        next.yellow_at =
+            rules
+                .calendar
+                .yellow_at(incident.reported_at, next.deadline, rules.yellow_fraction);
+    }
+    next.photos.extend(&request.photos);
+    next.updated_at = at;
+    let event = NewIncidentEvent {
+        at,
+        actor: request.actor.clone(),
+        action: Some(action),
+        note: request.note.clone(),
+        photos: request.photos.clone(),
+        details,
+    };
+    Ok((next, event))
+}
+
+/// What `action` carries, applied to `next` (the incident after the status change), and
+/// recorded in the event's details.
+fn carry(
+    action: IncidentAction,
+    incident: &Incident,
+    request: &StepRequest,
+    rules: &Rules<'_>,
+    at: DateTime<Utc>,
+    next: &mut Incident,
+) -> Result<EventDetails, StepError> {
+    use IncidentAction as A;
     let mut details = EventDetails::default();
     match action {
         A::Accept => {
@@ -116,9 +147,9 @@ pub fn step(
             if let Some(priority) = request.priority {
                 next.priority = priority;
             }
-            assign(&mut next, &mut details, request.assignee);
+            assign(next, &mut details, request.assignee);
         }
-        A::Dispatch => assign(&mut next, &mut details, request.assignee),
+        A::Dispatch => assign(next, &mut details, request.assignee),
         A::Return | A::ReportHandled if request.note.trim().is_empty() => {
             return Err(StepError::Invalid(format!(
                 "\"{action}\" needs a \"note\": the reason or the feedback"
@@ -182,23 +213,7 @@ pub fn step(
         }
         A::Return | A::ReportHandled | A::StartHandling | A::Verify | A::Archive => {}
     }
-    if details.deadline.is_some() {
-        next.yellow_at =
-            rules
-                .calendar
-                .yellow_at(incident.reported_at, next.deadline, rules.yellow_fraction);
-    }
-    next.photos.extend(&request.photos);
-    next.updated_at = at;
-    let event = NewIncidentEvent {
-        at,
-        actor: request.actor.clone(),
-        action: Some(action),
-        note: request.note.clone(),
-        photos: request.photos.clone(),
-        details,
-    };
-    Ok((next, event))
+    Ok(details)
 }
 
 fn assign(next: &mut Incident, details: &mut EventDetails, assignee: Option<WorkerId>) {

@@ -1,0 +1,318 @@
+//! Incidents: `POST /api/incidents` (file one), `GET /api/incidents` (list, filtered),
+//! `GET /api/incidents/{id}`, `POST /api/incidents/{id}/transitions` (take a step),
+//! `GET /api/incidents/{id}/events` (the timeline), `GET /api/incidents/{id}/duplicates`
+//! and `GET /api/categories`. Shapes are fixed: a hotline and video analytics call them.
+
+pub(super) mod view;
+
+pub use view::IncidentView;
+
+use super::extract::{Json, Path, Query};
+use super::{ApiError, AppState, RequestContext};
+use crate::domain::{
+    CaseNumber, GridCode, IncidentAction, IncidentId, IncidentSource, IncidentStatus, LonLat,
+    PhotoId, Priority, StepError, StepRequest, TimeLimit, Urgency, WorkerId,
+};
+use crate::incidents::{DeskError, Report};
+use crate::store::IncidentFilter;
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use chrono::Utc;
+use serde::Deserialize;
+use serde_json::json;
+
+/// Most incidents in one page of a list.
+const MAX_LIMIT: u32 = 500;
+
+/// Longest description accepted, in characters.
+const MAX_DESCRIPTION: usize = 2000;
+
+/// Routes of this resource.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/incidents", get(list).post(file))
+        .route("/incidents/{id}", get(one))
+        .route("/incidents/{id}/transitions", post(transition))
+        .route("/incidents/{id}/events", get(events))
+        .route("/incidents/{id}/duplicates", get(duplicates))
+        .route("/categories", get(categories))
+}
+
+impl From<DeskError> for ApiError {
+    fn from(e: DeskError) -> Self {
+        match e {
+            DeskError::Store(e) => e.into(),
+            DeskError::Step(StepError::Invalid(message)) | DeskError::Invalid(message) => {
+                unprocessable(message)
+            }
+            DeskError::Step(e) => Self::Conflict(e.to_string()),
+            DeskError::Routing(e) => unprocessable(e.to_string()),
+        }
+    }
+}
+
+/// A 422: the request is well formed but names something unknown or out of range.
+pub(super) fn unprocessable(message: impl Into<String>) -> ApiError {
+    ApiError::Status {
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        code: "invalid",
+        message: message.into(),
+    }
+}
+
+/// The body of `POST /api/incidents`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct NewReport {
+    category: String,
+    lon: f64,
+    lat: f64,
+    #[serde(default)]
+    description: String,
+    source: IncidentSource,
+    #[serde(default)]
+    reporter: Option<String>,
+    #[serde(default)]
+    priority: Option<Priority>,
+    #[serde(default)]
+    photos: Vec<PhotoId>,
+}
+
+impl NewReport {
+    /// The report, checked.
+    pub(super) fn parse(self) -> Result<Report, ApiError> {
+        let location = LonLat::new(self.lon, self.lat)?;
+        if self.description.chars().count() > MAX_DESCRIPTION {
+            return Err(unprocessable(format!(
+                "the description is longer than {MAX_DESCRIPTION} characters"
+            )));
+        }
+        Ok(Report {
+            category: self.category,
+            location,
+            description: self.description,
+            source: self.source,
+            reporter: self.reporter.unwrap_or_default(),
+            priority: self.priority.unwrap_or(Priority::Normal),
+            photos: self.photos,
+        })
+    }
+}
+
+/// The incident id in a path: a number or a case number.
+fn incident_id(text: &str) -> Result<IncidentId, ApiError> {
+    text.parse()
+        .ok()
+        .or_else(|| CaseNumber::id_of(text))
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "invalid_path",
+                format!("{text:?} is neither an incident id nor a case number"),
+            )
+        })
+}
+
+/// Who acts: the signed-in user once accounts exist; until then, what the client says.
+fn actor(context: &RequestContext, claimed: Option<String>) -> String {
+    context
+        .user
+        .clone()
+        .or(claimed.filter(|name| !name.trim().is_empty()))
+        .unwrap_or_else(|| "anonymous".to_owned())
+}
+
+async fn file(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Json(body): Json<NewReport>,
+) -> Result<Response, ApiError> {
+    let report = body.parse()?;
+    let by = actor(&context, Some(report.reporter.clone()));
+    let incident = state
+        .desk
+        .file(state.store.as_ref(), &state.index, report, &by, Utc::now())
+        .await?;
+    let duplicates = state
+        .desk
+        .likely_duplicates(state.store.as_ref(), &incident)
+        .await?;
+    let mut body = json!(IncidentView::new(&incident, &state, Utc::now()));
+    body["likely_duplicates"] = view::duplicates(&duplicates, &state);
+    Ok((StatusCode::CREATED, axum::Json(body)).into_response())
+}
+
+async fn one(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let incident = state.store.incident(incident_id(&id)?).await?;
+    Ok(axum::Json(IncidentView::new(&incident, &state, Utc::now())).into_response())
+}
+
+/// The body of `POST /api/incidents/{id}/transitions`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Transition {
+    action: IncidentAction,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    actor: Option<String>,
+    #[serde(default)]
+    photos: Vec<PhotoId>,
+    #[serde(default)]
+    assignee: Option<WorkerId>,
+    #[serde(default)]
+    category: Option<String>,
+    #[serde(default)]
+    priority: Option<Priority>,
+    #[serde(default)]
+    extension: Option<TimeLimit>,
+    #[serde(default)]
+    satisfaction: Option<u8>,
+    #[serde(default)]
+    duplicate_of: Option<IncidentId>,
+}
+
+async fn transition(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Path(id): Path<String>,
+    Json(body): Json<Transition>,
+) -> Result<Response, ApiError> {
+    let id = incident_id(&id)?;
+    let request = StepRequest {
+        action: Some(body.action),
+        actor: actor(&context, body.actor),
+        note: body.note,
+        photos: body.photos,
+        assignee: body.assignee,
+        category: body.category,
+        priority: body.priority,
+        extension: body.extension,
+        satisfaction: body.satisfaction,
+        duplicate_of: body.duplicate_of,
+    };
+    let incident = state
+        .desk
+        .act(state.store.as_ref(), &state.index, id, &request, Utc::now())
+        .await?;
+    Ok(axum::Json(IncidentView::new(&incident, &state, Utc::now())).into_response())
+}
+
+async fn events(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let events = state.store.incident_events(incident_id(&id)?).await?;
+    Ok(axum::Json(json!({ "events": events })).into_response())
+}
+
+async fn duplicates(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let incident = state.store.incident(incident_id(&id)?).await?;
+    let near = state
+        .desk
+        .likely_duplicates(state.store.as_ref(), &incident)
+        .await?;
+    Ok(axum::Json(json!({ "likely_duplicates": view::duplicates(&near, &state) })).into_response())
+}
+
+/// The query of `GET /api/incidents`: comma-separated lists where several make sense.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ListQuery {
+    status: Option<String>,
+    colour: Option<Urgency>,
+    grid: Option<String>,
+    category: Option<String>,
+    assignee: Option<WorkerId>,
+    before: Option<IncidentId>,
+    limit: Option<u32>,
+}
+
+impl ListQuery {
+    /// The store filter this query asks for, colours judged at `now`.
+    fn filter(
+        self,
+        state: &AppState,
+        now: chrono::DateTime<Utc>,
+    ) -> Result<IncidentFilter, ApiError> {
+        let mut filter = IncidentFilter::all(self.limit.unwrap_or(100).clamp(1, MAX_LIMIT), now);
+        for word in words(self.status.as_deref()) {
+            let status: IncidentStatus = word
+                .parse()
+                .map_err(|e| ApiError::bad_request("invalid_query", format!("status: {e}")))?;
+            filter.statuses.push(status);
+        }
+        filter.colour = self.colour;
+        filter.grid = self
+            .grid
+            .as_deref()
+            .map(|g| grid_code(state, g))
+            .transpose()?;
+        for code in words(self.category.as_deref()) {
+            let subs = state.desk.expand_category(code).ok_or_else(|| {
+                ApiError::bad_request("invalid_query", format!("unknown category {code:?}"))
+            })?;
+            filter.categories.extend(subs);
+        }
+        filter.assignee = self.assignee;
+        filter.before_id = self.before;
+        Ok(filter)
+    }
+}
+
+/// The words of a comma-separated list, empty ones left out.
+fn words(text: Option<&str>) -> impl Iterator<Item = &str> {
+    text.unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|w| !w.is_empty())
+}
+
+/// A grid given by code or id.
+fn grid_code(state: &AppState, text: &str) -> Result<GridCode, ApiError> {
+    if let Ok(code) = GridCode::parse(text) {
+        return Ok(code);
+    }
+    let grids = state.index.grids();
+    text.parse()
+        .ok()
+        .and_then(|id| grids.get(id))
+        .map(|g| g.code.clone())
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "invalid_query",
+                format!("grid {text:?} is not a known grid id or code"),
+            )
+        })
+}
+
+pub(super) async fn list_incidents(
+    state: &AppState,
+    query: ListQuery,
+) -> Result<serde_json::Value, ApiError> {
+    let now = Utc::now();
+    let filter = query.filter(state, now)?;
+    let page = state.store.incidents(&filter).await?;
+    let incidents: Vec<IncidentView> = page
+        .incidents
+        .iter()
+        .map(|i| IncidentView::new(i, state, now))
+        .collect();
+    Ok(json!({ "incidents": incidents, "next_before": page.next_before }))
+}
+
+async fn list(
+    State(state): State<AppState>,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, ApiError> {
+    Ok(axum::Json(list_incidents(&state, query).await?).into_response())
+}
+
+async fn categories(State(state): State<AppState>) -> Response {
+    axum::Json(json!({ "categories": state.desk.categories() })).into_response()
+}

@@ -1,0 +1,58 @@
+//! `GET /api/incidents/live`: a server-sent-events stream of incident changes, so every
+//! dispatcher's map and list update without reloading. Each event is named `filed` or
+//! `changed` and carries the incident in the shape of `GET /api/incidents/{id}`; a
+//! listener too slow to keep up receives a `lagged` event and should reload its list.
+//!
+//! The stream carries the changes made through this service process. Behind several
+//! replicas, route a page's stream and its writes to one replica, or add a shared feed
+//! (PostgreSQL `LISTEN`/`NOTIFY`) as the accounts and scale issues plan.
+
+use super::incidents::IncidentView;
+use super::{AppState, RequestContext};
+use axum::Router;
+use axum::extract::State;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::routing::get;
+use chrono::Utc;
+use futures_util::stream::{self, Stream};
+use std::convert::Infallible;
+use tokio::sync::broadcast::error::RecvError;
+
+/// Routes of this resource.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/incidents/live", get(live))
+}
+
+async fn live(
+    State(state): State<AppState>,
+    context: RequestContext,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let changes = state.desk.subscribe();
+    let events = stream::unfold(
+        (changes, state, context),
+        |(mut changes, state, context)| async move {
+            loop {
+                let event = match changes.recv().await {
+                    Ok(change) => {
+                        let chain = change.incident.chain.iter().map(|g| g.id);
+                        if !context.may_see(chain) {
+                            continue;
+                        }
+                        let view = IncidentView::new(&change.incident, &state, Utc::now());
+                        Event::default()
+                            .event(change.kind)
+                            .id(change.incident.revision.to_string())
+                            .json_data(view)
+                            .unwrap_or_else(|_| Event::default().event("error"))
+                    }
+                    Err(RecvError::Lagged(missed)) => {
+                        Event::default().event("lagged").data(missed.to_string())
+                    }
+                    Err(RecvError::Closed) => return None,
+                };
+                return Some((Ok(event), (changes, state, context)));
+            }
+        },
+    );
+    Sse::new(events).keep_alive(KeepAlive::default())
+}
