@@ -12,6 +12,9 @@ mod common;
 // The worker cases, in a file of their own to keep each file short.
 #[path = "store_contract/workers.rs"]
 mod workers;
+// The incident cases.
+#[path = "store_contract/incidents.rs"]
+mod incidents;
 // The data-version cases.
 #[path = "store_contract/versions.rs"]
 mod versions;
@@ -43,6 +46,12 @@ macro_rules! contract {
             a_whole_dataset_is_stored_in_one_transaction,
             each_write_bumps_the_versions_of_what_it_changed,
             a_refused_write_bumps_nothing,
+            an_incident_round_trips_with_its_chain_and_first_event,
+            an_update_appends_an_event_and_a_stale_revision_is_a_conflict,
+            unknown_incidents_are_not_found,
+            pages_filter_by_status_colour_grid_and_category_newest_first,
+            photos_attach_once_and_a_taken_photo_stores_nothing,
+            closing_times_and_satisfaction_round_trip,
         );
     };
     (@cases $backend:ident, $make:path; $($case:ident),+ $(,)?) => {
@@ -353,6 +362,7 @@ mod cases {
         assert_eq!(store.cameras(None).await.unwrap().len(), 2);
     }
 
+    pub use super::incidents::*;
     pub use super::versions::*;
     pub use super::workers::*;
 }

@@ -32,7 +32,7 @@ CREATE TABLE incidents (
     deadline            TIMESTAMPTZ NOT NULL,
     yellow_at           TIMESTAMPTZ NOT NULL,
     closed_at           TIMESTAMPTZ,
-    satisfaction        SMALLINT CHECK (satisfaction BETWEEN 1 AND 5),
+    satisfaction        BIGINT CHECK (satisfaction BETWEEN 1 AND 5),
     duplicate_of        BIGINT REFERENCES incidents (id),
     revision            BIGINT NOT NULL,
     updated_at          TIMESTAMPTZ NOT NULL
@@ -74,8 +74,8 @@ CREATE TABLE photos (
     id           BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     incident_id  BIGINT REFERENCES incidents (id),
     content_type TEXT NOT NULL,
-    width        INTEGER NOT NULL,
-    height       INTEGER NOT NULL,
+    width        BIGINT NOT NULL,
+    height       BIGINT NOT NULL,
     data         BYTEA NOT NULL,
     thumbnail    BYTEA NOT NULL,
     uploaded_at  TIMESTAMPTZ NOT NULL
