@@ -108,7 +108,7 @@ pub async fn an_update_appends_an_event_and_a_stale_revision_is_a_conflict(store
     accepted.state = IncidentState::new(IncidentStatus::Accepted, None).unwrap();
     accepted.pending_extension = Some(TimeLimit::WorkingDays(2));
     let mut step = event(Some(IncidentAction::Accept), 60);
-    step.note = "已受理".to_owned();
+    "已受理".clone_into(&mut step.note);
     step.details.deadline = Some(at(7200));
 
     let stored = store.update_incident(&accepted, &step).await.unwrap();
