@@ -58,3 +58,63 @@ pub async fn post_json(router: &Router, uri: &str, body: &Value) -> (StatusCode,
         .expect("request");
     send(router, request).await
 }
+
+/// A POST request with a `multipart/form-data` body of `(field, file name, content type,
+/// bytes)` parts.
+pub async fn post_multipart(
+    router: &Router,
+    uri: &str,
+    parts: &[(&str, &str, &str, &[u8])],
+) -> (StatusCode, Value) {
+    const BOUNDARY: &str = "gridlink-test-boundary-7f3a";
+    let mut body = Vec::new();
+    for (name, file, content_type, bytes) in parts {
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"; \
+                 filename=\"{file}\"\r\nContent-Type: {content_type}\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    let request = Request::post(uri)
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        )
+        .body(Body::from(body))
+        .expect("request");
+    send(router, request).await
+}
+
+/// A POST request with a form-encoded body, already encoded.
+pub async fn post_form(router: &Router, uri: &str, body: &str) -> (StatusCode, Value) {
+    let request = Request::post(uri)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(body.to_owned()))
+        .expect("request");
+    send(router, request).await
+}
+
+/// A GET request answered with its status, content type and raw bytes.
+pub async fn get_bytes(router: &Router, uri: &str) -> (StatusCode, String, Vec<u8>) {
+    let request = Request::get(uri).body(Body::empty()).expect("request");
+    let response = router.clone().oneshot(request).await.expect("infallible");
+    let status = response.status();
+    let content_type = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    (status, content_type, bytes.to_vec())
+}
