@@ -14,6 +14,7 @@ mod geometry;
 mod grid;
 mod incident;
 mod level;
+mod stats;
 mod worker;
 
 pub use calendar::{
@@ -33,5 +34,10 @@ pub use incident::{
     StepRequest, Target, TransitionError, allowed_actions, escalate, next, route, step,
 };
 pub use level::{Level, LevelNo};
+pub use stats::{
+    CategoryFigures, CategoryGrouping, CategoryLevel, Figures, GridStats, IncidentFact,
+    OpenByColour, Period, PeriodFigures, Satisfaction, StatsGrid, StatsReport, TallyOptions,
+    TimeToClose, colour_at, duty_classes, tally,
+};
 pub use text_enum::UnknownWord;
 pub use worker::{NewWorker, Worker, WorkerId, WorkerRole};
