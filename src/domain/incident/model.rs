@@ -167,15 +167,9 @@ impl Incident {
     /// `yellow_at`, blue before; `None` once closed or rejected.
     #[must_use]
     pub fn colour(&self, now: DateTime<Utc>) -> Option<Urgency> {
-        self.status().is_open().then(|| {
-            if now >= self.deadline {
-                Urgency::Red
-            } else if now > self.yellow_at {
-                Urgency::Yellow
-            } else {
-                Urgency::Blue
-            }
-        })
+        self.status()
+            .is_open()
+            .then(|| crate::domain::colour_at(self.deadline, self.yellow_at, now))
     }
 }
 
