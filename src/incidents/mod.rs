@@ -237,7 +237,6 @@ impl Desk {
             yellow_at: self
                 .calendar
                 .yellow_at(at, deadline, self.settings.yellow_fraction),
-            photos: report.photos.clone(),
         };
         let event = NewIncidentEvent {
             at,
@@ -268,7 +267,7 @@ impl Desk {
     ) -> Result<Incident, DeskError> {
         let incident = store.incident(id).await?;
         let roster = index.roster();
-        if let Some(worker) = request.assignee.filter(|&w| !roster.has_worker(w)) {
+        if let Some(worker) = request.assignee.filter(|&w| roster.contact(w).is_none()) {
             return Err(DeskError::Invalid(format!("unknown worker {worker}")));
         }
         if let Some(other) = request.duplicate_of {

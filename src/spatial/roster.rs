@@ -58,13 +58,7 @@ impl Roster {
         self.by_grid.get(&grid).map_or(&[], Vec::as_slice)
     }
 
-    /// Whether a worker with this id exists.
-    #[must_use]
-    pub fn has_worker(&self, id: WorkerId) -> bool {
-        self.contacts.contains_key(&id)
-    }
-
-    /// How to reach a worker.
+    /// How to reach a worker; `None` for an unknown one.
     #[must_use]
     pub fn contact(&self, id: WorkerId) -> Option<&Contact> {
         self.contacts.get(&id)

@@ -169,6 +169,49 @@ impl EventRow {
     }
 }
 
+/// The incident just filed, built from what was written rather than read back: times as
+/// stored (to the microsecond), photos in id order as a read gives them.
+fn stored_incident(id: IncidentId, new: &NewIncident, photos: &[PhotoId]) -> Incident {
+    let reported_at = new.reported_at.trunc_subsecs(6);
+    let mut photos = photos.to_vec();
+    photos.sort_unstable();
+    Incident {
+        id,
+        category: new.category.clone(),
+        source: new.source,
+        location: new.location,
+        chain: new.chain.clone(),
+        description: new.description.clone(),
+        reporter: new.reporter.clone(),
+        priority: new.priority,
+        state: IncidentState::REPORTED,
+        responsible: new.responsible.clone(),
+        assignee: new.assignee,
+        reported_at,
+        deadline: new.deadline.trunc_subsecs(6),
+        yellow_at: new.yellow_at.trunc_subsecs(6),
+        pending_extension: None,
+        closed_at: None,
+        satisfaction: None,
+        duplicate_of: None,
+        photos,
+        revision: 1,
+        updated_at: reported_at,
+    }
+}
+
+/// The incident just updated to `revision` at `at`, built from what was written.
+fn updated_incident(incident: &Incident, revision: i64, at: DateTime<Utc>) -> Incident {
+    let mut stored = incident.clone();
+    stored.revision = revision;
+    stored.updated_at = at.trunc_subsecs(6);
+    stored.deadline = stored.deadline.trunc_subsecs(6);
+    stored.yellow_at = stored.yellow_at.trunc_subsecs(6);
+    stored.closed_at = stored.closed_at.map(|t| t.trunc_subsecs(6));
+    stored.photos.sort_unstable();
+    stored
+}
+
 /// The shared incident queries for database `DB`.
 pub(crate) struct IncidentQueries<DB>(PhantomData<DB>);
 
@@ -228,7 +271,7 @@ where
         .await
         .map_err(|e| write_error(e, "the incident"))?;
         Self::append(&mut *conn, id, 1, None, IncidentStatus::Reported, event).await?;
-        Self::get(conn, id).await
+        Ok(stored_incident(id, incident, &event.photos))
     }
 
     /// Writes `incident` over the stored one if its revision is still `incident.revision`,
@@ -278,22 +321,18 @@ where
             )));
         }
         let from: IncidentStatus = word(&from, &what)?;
-        let seq: i64 = sqlx::query_scalar::<DB, i64>(
-            "SELECT COALESCE(MAX(seq), 0) + 1 FROM incident_events WHERE incident_id = $1",
-        )
-        .bind(incident.id)
-        .fetch_one(&mut *conn)
-        .await?;
+        // Filing is revision 1 with event 1, and every update adds one to each.
+        let revision = incident.revision + 1;
         Self::append(
             &mut *conn,
             incident.id,
-            seq,
+            revision,
             Some(from),
             incident.status(),
             event,
         )
         .await?;
-        Self::get(conn, incident.id).await
+        Ok(updated_incident(incident, revision, event.at))
     }
 
     /// Appends event `seq` and attaches its photos to the incident.

@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -75,6 +76,23 @@ export async function startService() {
 /** Launches headless Chromium from Debian's package (never a downloaded browser). */
 export function launchBrowser() {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/**
+ * Starts the service and a browser before the tests of the enclosing `describe` and stops
+ * both after them; the returned object's `service` and `browser` are set once started.
+ */
+export function useServiceAndBrowser() {
+  const env = { service: undefined, browser: undefined };
+  before(async () => {
+    env.service = await startService();
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.service?.stop();
+  });
+  return env;
 }
 
 /**

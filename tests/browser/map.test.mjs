@@ -2,9 +2,9 @@
 // cleanly, shows the service's tiles, and a click shows the grid chain of the point.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
-  centreOn, getJson, launchBrowser, openMap, pagePoint, startService, waitForTexts,
+  centreOn, getJson, openMap, pagePoint, useServiceAndBrowser, waitForTexts,
 } from './helpers.mjs';
 
 // 119.65, 31.17 lies in micro-grid 茂花村第1网格第4微网格 of the demo town.
@@ -19,19 +19,10 @@ const MAOHUA_CHAIN = [
 const OUTSIDE_POINT = { lon: 119.627, lat: 31.098 };
 
 describe('the web map', () => {
-  let service;
-  let browser;
-  before(async () => {
-    service = await startService();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await service?.stop();
-  });
+  const env = useServiceAndBrowser();
 
   test('loads with no console errors', async () => {
-    const { context, page, errors } = await openMap(browser, service.url);
+    const { context, page, errors } = await openMap(env.browser, env.service.url);
     try {
       // Let the first tiles and the camera layer arrive before judging.
       await page.waitForFunction(() => document.querySelectorAll('.leaflet-tile-loaded').length > 0);
@@ -45,7 +36,7 @@ describe('the web map', () => {
   });
 
   test('shows the service\'s raster tiles', async () => {
-    const { context, page, errors } = await openMap(browser, service.url);
+    const { context, page, errors } = await openMap(env.browser, env.service.url);
     try {
       const tileResponses = [];
       page.on('response', (r) => {
@@ -64,7 +55,7 @@ describe('the web map', () => {
   });
 
   test('a click inside a micro-grid shows its chain, ledger and workers and outlines it', async () => {
-    const { context, page, errors } = await openMap(browser, service.url);
+    const { context, page, errors } = await openMap(env.browser, env.service.url);
     try {
       // Cameras off, so the click lands on the map rather than on a camera cluster.
       await page.locator('#layer-cameras').uncheck();
@@ -78,7 +69,7 @@ describe('the web map', () => {
       MAOHUA_CHAIN.forEach(([name, code], i) => {
         assert.ok(rows[i].includes(name) && rows[i].includes(code), `row ${i}: ${rows[i]}`);
       });
-      const grid = await getJson(`${service.url}/api/grids/61`);
+      const grid = await getJson(`${env.service.url}/api/grids/61`);
       await waitForTexts(page, '#panel', ['户数', String(grid.properties.households), String(grid.properties.residents)]);
       await waitForTexts(page, '#panel', ['责任人员', '最近在岗人员']);
       assert.ok(await page.locator('#panel .nearest .distance').count() > 0, 'no nearest workers listed');
@@ -91,9 +82,9 @@ describe('the web map', () => {
   });
 
   test('a click outside the town says it is in no grid', async () => {
-    const located = await getJson(`${service.url}/api/locate?lon=${OUTSIDE_POINT.lon}&lat=${OUTSIDE_POINT.lat}`);
+    const located = await getJson(`${env.service.url}/api/locate?lon=${OUTSIDE_POINT.lon}&lat=${OUTSIDE_POINT.lat}`);
     assert.deepEqual(located.chain, [], 'the chosen point should lie outside every grid');
-    const { context, page, errors } = await openMap(browser, service.url);
+    const { context, page, errors } = await openMap(env.browser, env.service.url);
     try {
       await centreOn(page, OUTSIDE_POINT);
       const at = await pagePoint(page, OUTSIDE_POINT.lon, OUTSIDE_POINT.lat);

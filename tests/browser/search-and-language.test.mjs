@@ -2,27 +2,18 @@
 // shows its details; the language switch turns the page into English and is remembered.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { getJson, launchBrowser, openMap, startService, waitForTexts } from './helpers.mjs';
+import { describe, test } from 'node:test';
+import { getJson, openMap, useServiceAndBrowser, waitForTexts } from './helpers.mjs';
 
 describe('search and language', () => {
-  let service;
-  let browser;
-  before(async () => {
-    service = await startService();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await service?.stop();
-  });
+  const env = useServiceAndBrowser();
 
   test('the search finds a camera by code, centres on it and shows its details', async () => {
-    const cameras = await getJson(`${service.url}/api/cameras`);
+    const cameras = await getJson(`${env.service.url}/api/cameras`);
     const camera = cameras.features[cameras.features.length - 1];
     const { code, name, chain } = camera.properties;
     const [lon, lat] = camera.geometry.coordinates;
-    const { context, page, errors } = await openMap(browser, service.url);
+    const { context, page, errors } = await openMap(env.browser, env.service.url);
     try {
       await page.locator('#search-input').fill(code);
       const option = page.locator(`#search-results .search-option[data-kind="camera"][data-code="${code}"]`);
@@ -42,7 +33,7 @@ describe('search and language', () => {
   });
 
   test('the search finds a grid by name and outlines it', async () => {
-    const { context, page, errors } = await openMap(browser, service.url);
+    const { context, page, errors } = await openMap(env.browser, env.service.url);
     try {
       await page.locator('#search-input').fill('茂花村第1网格第4微网格');
       await page.locator('#search-input').press('Enter');
@@ -55,7 +46,7 @@ describe('search and language', () => {
   });
 
   test('the English switch changes the interface text and is remembered', async () => {
-    const { context, page, errors } = await openMap(browser, service.url);
+    const { context, page, errors } = await openMap(env.browser, env.service.url);
     try {
       assert.equal(await page.locator('#lang-switch').textContent(), 'English');
       await page.locator('#lang-switch').click();

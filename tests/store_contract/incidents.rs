@@ -44,7 +44,6 @@ fn report(grids: &[gridlink::domain::Grid], category: &str, filed: i64) -> NewIn
         reported_at: at(filed),
         deadline: at(filed + 3600),
         yellow_at: at(filed + 2700),
-        photos: Vec::new(),
     }
 }
 

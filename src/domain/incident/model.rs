@@ -200,8 +200,6 @@ pub struct NewIncident {
     pub deadline: DateTime<Utc>,
     /// When it turns yellow.
     pub yellow_at: DateTime<Utc>,
-    /// Photos uploaded with the report.
-    pub photos: Vec<PhotoId>,
 }
 
 /// What a step changed besides the status, kept in the timeline so the history needs no

@@ -66,7 +66,7 @@ pub(super) fn unprocessable(message: impl Into<String>) -> ApiError {
 /// The body of `POST /api/incidents`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct NewReport {
+struct NewReport {
     category: String,
     lon: f64,
     lat: f64,
@@ -83,7 +83,7 @@ pub(super) struct NewReport {
 
 impl NewReport {
     /// The report, checked.
-    pub(super) fn parse(self) -> Result<Report, ApiError> {
+    fn parse(self) -> Result<Report, ApiError> {
         let location = LonLat::new(self.lon, self.lat)?;
         if self.description.chars().count() > MAX_DESCRIPTION {
             return Err(unprocessable(format!(
@@ -223,7 +223,7 @@ async fn duplicates(
 /// The query of `GET /api/incidents`: comma-separated lists where several make sense.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct ListQuery {
+struct ListQuery {
     status: Option<String>,
     colour: Option<Urgency>,
     grid: Option<String>,
@@ -291,26 +291,22 @@ fn grid_code(state: &AppState, text: &str) -> Result<GridCode, ApiError> {
         })
 }
 
-pub(super) async fn list_incidents(
-    state: &AppState,
-    query: ListQuery,
-) -> Result<serde_json::Value, ApiError> {
-    let now = Utc::now();
-    let filter = query.filter(state, now)?;
-    let page = state.store.incidents(&filter).await?;
-    let incidents: Vec<IncidentView> = page
-        .incidents
-        .iter()
-        .map(|i| IncidentView::new(i, state, now))
-        .collect();
-    Ok(json!({ "incidents": incidents, "next_before": page.next_before }))
-}
-
 async fn list(
     State(state): State<AppState>,
     Query(query): Query<ListQuery>,
 ) -> Result<Response, ApiError> {
-    Ok(axum::Json(list_incidents(&state, query).await?).into_response())
+    let now = Utc::now();
+    let filter = query.filter(&state, now)?;
+    let page = state.store.incidents(&filter).await?;
+    let incidents: Vec<IncidentView> = page
+        .incidents
+        .iter()
+        .map(|i| IncidentView::new(i, &state, now))
+        .collect();
+    Ok(
+        axum::Json(json!({ "incidents": incidents, "next_before": page.next_before }))
+            .into_response(),
+    )
 }
 
 async fn categories(State(state): State<AppState>) -> Response {
