@@ -9,7 +9,8 @@ export class ApiError extends Error {
   }
 }
 
-async function getJson(path, params) {
+/** GETs JSON from `path` with optional query `params`. */
+export async function getJson(path, params) {
   const query = params ? `?${new URLSearchParams(params)}` : '';
   let response;
   try {
@@ -23,6 +24,27 @@ async function getJson(path, params) {
     throw new ApiError(response.status, error.code || 'http', error.message || `HTTP ${response.status}`);
   }
   return body;
+}
+
+/** Sends `body` to `path` (JSON, or a FormData as multipart) and answers the JSON reply. */
+export async function sendJson(path, body, method = 'POST') {
+  const form = body instanceof FormData;
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers: form ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
+      body: form ? body : JSON.stringify(body),
+    });
+  } catch (err) {
+    throw new ApiError(0, 'network', err.message);
+  }
+  const reply = await response.json().catch(() => null);
+  if (!response.ok) {
+    const error = reply && reply.error ? reply.error : {};
+    throw new ApiError(response.status, error.code || 'http', error.message || `HTTP ${response.status}`);
+  }
+  return reply;
 }
 
 /** Map settings: bounds, centre, zoom, optional basemap, levels. */
@@ -54,3 +76,34 @@ export const search = (q, limit = 10) => getJson('/api/search', { q, limit });
 
 /** One camera as a Feature. */
 export const camera = (id) => getJson(`/api/cameras/${encodeURIComponent(id)}`);
+
+/** One worker. */
+export const worker = (id) => getJson(`/api/workers/${encodeURIComponent(id)}`);
+
+/** The duty classes with their sub-categories: `{"categories":[…]}`. */
+export const categories = () => getJson('/api/categories');
+
+/** A page of incidents, newest first: `{"incidents":[…],"next_before"}`. */
+export const incidents = (params) => getJson('/api/incidents', params);
+
+/** One incident by id or case number. */
+export const incident = (id) => getJson(`/api/incidents/${encodeURIComponent(id)}`);
+
+/** An incident's timeline: `{"events":[…]}`. */
+export const incidentEvents = (id) => getJson(`/api/incidents/${encodeURIComponent(id)}/events`);
+
+/** Files an incident; answers the incident as filed (201). */
+export const fileIncident = (report) => sendJson('/api/incidents', report);
+
+/** Takes a step (`{"action","note",…}`); answers the incident after it. */
+export const transition = (id, step) => sendJson(`/api/incidents/${encodeURIComponent(id)}/transitions`, step);
+
+/** Uploads a photo file; answers `{id,url,thumbnail_url,width,height}`. */
+export function uploadPhoto(file) {
+  const form = new FormData();
+  form.append('photo', file);
+  return sendJson('/api/photos', form);
+}
+
+/** Incident statistics per grid (see the README's `/api/stats`). */
+export const stats = (params) => getJson('/api/stats', params);
