@@ -101,7 +101,7 @@ describe('worker page', () => {
       const item = page.locator(`#tasks-mine .w-task[data-case-number="${caseNumber}"]`);
       await item.waitFor();
       assert.equal(await item.locator('.w-chip').getAttribute('data-colour'), filed.colour);
-      assert.match(await item.textContent(), /道路|路面|Road|隐患/);
+      assert.match(await item.textContent(), /道路安全隐患/);
 
       // Start handling, then feed back with a note; the timeline shows both.
       await item.click();

@@ -67,7 +67,7 @@ export class MePicker {
     this.render();
     if (this.all) return;
     try {
-      const [workers, grids] = await Promise.all([api.workers(), api.getJson('/api/grids')]);
+      const [workers, grids] = await Promise.all([api.workers(), api.allGrids()]);
       for (const f of grids.features) this.gridNames.set(f.properties.id, f.properties.name);
       this.all = workers;
       this.render();
