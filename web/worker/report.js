@@ -98,7 +98,7 @@ export class Report {
   fillSubs() {
     const cls = this.categories.find((c) => c.code === this.classSelect.value);
     this.subSelect.replaceChildren(h('option', { value: '' }, t('worker.report.choose')),
-      (cls ? cls.sub_categories : []).map((s) => h('option', { value: s.code }, `${named(s)}(${timeLimit(s.time_limit)})`)));
+      ...(cls ? cls.sub_categories : []).map((s) => h('option', { value: s.code }, `${named(s)}(${timeLimit(s.time_limit)})`)));
     this.subSelect.disabled = !cls;
     if (cls && cls.sub_categories.length === 1) this.subSelect.value = cls.sub_categories[0].code;
   }

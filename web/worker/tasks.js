@@ -76,7 +76,7 @@ export class Tasks {
     const mine = items.filter((i) => i.assignee && i.assignee.id === this.me.id);
     const others = items.filter((i) => !(i.assignee && i.assignee.id === this.me.id));
     const gridNames = this.me.grids.map((g) => g.name).join('、');
-    this.element.replaceChildren(
+    this.element.replaceChildren(...[
       h('div', { class: 'w-list-head w-pad' },
         h('h2', { class: 'w-h2' }, t('worker.tasks.title')),
         h('button', { type: 'button', class: 'w-button w-small', id: 'tasks-refresh', onclick: () => this.show(this.me) },
@@ -87,7 +87,7 @@ export class Tasks {
       others.length ? h('h3', { class: 'w-h3 w-pad' }, `${t('worker.tasks.title')} (${others.length})`) : null,
       others.length ? this.list(others, 'tasks-grid') : null,
       items.length ? null : h('p', { class: 'w-empty' }, t('worker.tasks.empty')),
-    );
+    ].filter(Boolean));
   }
 
   list(incidents, id) {
