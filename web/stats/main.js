@@ -55,7 +55,7 @@ async function load() {
     const report = await api.stats(p);
     const root = report.grids.find((g) => (grid ? g.code === grid : true) && !report.grids.some((o) => o.id === g.parent_id))
       || report.grids[0];
-    const chain = root ? (await api.grid(root.id)).chain || [] : [];
+    const chain = root ? (await api.grid(root.id)).properties.chain || [] : [];
     if (mine !== loading) return;
     last = { report, root, chain };
     render();

@@ -5,6 +5,9 @@ import * as api from '../app/api.js';
 import { h } from '../app/dom.js';
 import { t } from '../app/i18n.js';
 
+/** A camera glyph of our own (emoji fonts are not on every phone or desk). */
+const CAMERA_ICON = '<svg viewBox="0 0 24 24" width="22" height="22" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round"><path d="M4 7h3l2-3h6l2 3h3v13H4z"/><circle cx="12" cy="13" r="4"/></svg>';
+
 /** A photo field; `ids()` are the uploaded photos' ids, `busy()` whether one is uploading. */
 export class PhotoField {
   constructor(name) {
@@ -20,7 +23,7 @@ export class PhotoField {
     this.element = h('div', { class: 'w-photos' },
       this.thumbs,
       h('label', { class: 'w-button w-photo-button', for: `${name}-photo` },
-        h('span', { 'aria-hidden': 'true' }, '📷 '), t('worker.photo.add')),
+        h('span', { class: 'w-icon', 'aria-hidden': 'true', html: CAMERA_ICON }), t('worker.photo.add')),
       this.input,
       this.status);
   }
