@@ -5,7 +5,7 @@
 import * as api from '../app/api.js';
 import { h } from '../app/dom.js';
 import { t } from '../app/i18n.js';
-import { dateTime, named, timeLeft } from './format.js';
+import { dateTime, named, timeLeft, timeLimit } from './format.js';
 import { PhotoField } from './photos.js';
 
 /** Every status in which an incident is still open. */
@@ -134,6 +134,7 @@ export class Tasks {
           incident.status === 'closed' ? '' : timeLeft(incident.deadline))),
       h('h2', { class: 'w-h2 w-pad' }, `${named(incident.class_name)} · ${named(incident.category_name, incident.category)}`),
       message ? h('p', { class: 'w-ok w-pad', role: 'status', id: 'step-message' }, message) : null,
+      incident.pending_extension ? h('p', { class: 'w-hint w-pad' }, t('worker.detail.extension', { n: timeLimit(incident.pending_extension) })) : null,
       h('dl', { class: 'w-facts w-pad' },
         fact('worker.detail.status', h('span', { id: 'detail-status', 'data-status': incident.status }, t(`worker.status.${incident.status}`))),
         fact('worker.detail.deadline', dateTime(incident.deadline)),
