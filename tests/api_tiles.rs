@@ -216,3 +216,30 @@ async fn each_layer_has_a_tilejson() {
         assert_eq!(doc["bounds"].as_array().map(Vec::len), Some(4), "{layer}");
     }
 }
+
+#[tokio::test]
+async fn incident_layers_fill_the_grid_of_an_open_incident_and_leave_it_clear_of_overdue() {
+    let (app, _db) = demo_router().await;
+    let (lon, lat) = (119.65, 31.17);
+    let report = serde_json::json!({
+        "category": "traffic_road_hazard", "lon": lon, "lat": lat,
+        "description": "路面塌陷", "source": "dispatcher",
+    });
+    let (status, filed) = common::router::post_json(&app, "/api/incidents", &report).await;
+    assert_eq!(status, StatusCode::CREATED, "{filed}");
+    let tile = TileCoord::containing(lon, lat, 14).expect("a valid tile");
+    let at = tile.to_tile(gridlink::tiles::mercator(lon, lat), 256.0);
+    let (px, py) = (at.x as u32, at.y as u32);
+
+    let mut alpha = Vec::new();
+    for layer in ["incidents-open", "incidents-overdue"] {
+        let uri = format!("/tiles/{layer}/14/{}/{}.png", tile.x(), tile.y());
+        let answer = fetch(&app, &uri, None).await;
+        assert_eq!(answer.status, StatusCode::OK, "{layer}");
+        assert_eq!(answer.headers[header::CACHE_CONTROL], "no-cache");
+        let image = image::load_from_memory(&answer.body).expect("a PNG").to_rgba8();
+        alpha.push(image.get_pixel(px, py)[3]);
+    }
+    assert!(alpha[0] > 0, "the open incident's grid is filled");
+    assert_eq!(alpha[1], 0, "nothing is overdue");
+}

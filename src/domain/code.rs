@@ -65,6 +65,11 @@ impl GridCode {
         (self.depth() > 0).then(|| Self(self.0[..self.0.len() - SEGMENT_LEN].to_owned()))
     }
 
+    /// The codes of the top grid down to this one, as prefixes of this code.
+    pub fn prefixes(&self) -> impl Iterator<Item = &str> {
+        (0..=self.depth()).map(|d| &self.0[..ROOT_CODE_LEN + d * SEGMENT_LEN])
+    }
+
     /// Checks that this code is `parent`'s code followed by exactly one segment.
     pub fn check_child_of(&self, parent: &GridCode) -> Result<(), CodeError> {
         if self.parent().as_ref() == Some(parent) {

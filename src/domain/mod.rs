@@ -36,8 +36,8 @@ pub use incident::{
 pub use level::{Level, LevelNo};
 pub use stats::{
     CategoryFigures, CategoryGrouping, CategoryLevel, Figures, GridStats, IncidentFact,
-    OpenByColour, Period, PeriodFigures, Satisfaction, StatsGrid, StatsReport, TallyOptions,
-    TimeToClose, colour_at, duty_classes, tally,
+    OpenByColour, OpenCount, Period, PeriodFigures, Satisfaction, StatsGrid, StatsReport,
+    TallyOptions, TimeToClose, colour_at, duty_classes, open_counts, tally,
 };
 pub use text_enum::UnknownWord;
 pub use worker::{NewWorker, Worker, WorkerId, WorkerRole};

@@ -6,6 +6,7 @@
 
 use super::extract::Path;
 use super::{ApiError, AppState};
+use crate::domain::OpenCount;
 use crate::tiles::{Layer, Scene, TileFormat, TileKey, TileRequest};
 use axum::Router;
 use axum::extract::State;
@@ -13,10 +14,16 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use bytes::Bytes;
+use chrono::Utc;
+use std::sync::Arc;
 
 /// How long a browser may use a tile without asking again; after that it revalidates
 /// with its `ETag` and usually gets a 304.
 const CACHE_CONTROL: &str = "public, max-age=60";
+
+/// Incident tiles change every few seconds: the browser asks each time, and a 304
+/// answers while the count they show is current.
+const INCIDENT_CACHE_CONTROL: &str = "no-cache";
 
 /// Routes of this resource, under `/tiles`.
 pub fn router() -> Router<AppState> {
@@ -37,22 +44,46 @@ async fn tile(
         return Err(ApiError::NotFound(format!("{name} in layer {layer}")));
     }
     let scene = state.tiles.scene();
+    let mut version = scene.version();
+    let counts = if matches!(layer, Layer::Incidents(_)) {
+        // Counting, when the last count is stale, is a pass over every incident.
+        let desk = Arc::clone(&state.desk);
+        let counts = tokio::task::spawn_blocking(move || desk.facts().open_counts(Utc::now()))
+            .await
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        // Such a tile changes with the count too; the count is named by when it was made.
+        version = version.rotate_left(32) ^ counts.at.timestamp_millis().unsigned_abs();
+        Some(counts)
+    } else {
+        None
+    };
     let key = TileKey {
-        version: scene.version(),
+        version,
         layer,
         request,
     };
     let etag = etag(&key);
+    let cache_control = if counts.is_some() {
+        INCIDENT_CACHE_CONTROL
+    } else {
+        CACHE_CONTROL
+    };
     if matches_etag(&headers, &etag) {
-        return Ok((StatusCode::NOT_MODIFIED, tile_headers(&etag)).into_response());
+        return Ok((StatusCode::NOT_MODIFIED, tile_headers(&etag, cache_control)).into_response());
     }
     let body = if let Some(cached) = state.tiles.cached(&key) {
         cached
     } else {
         // Rendering is CPU work: keep it off the async workers.
-        let rendered = tokio::task::spawn_blocking(move || render(&scene, key))
-            .await
-            .map_err(|e| ApiError::Internal(e.to_string()))??;
+        let rendered = tokio::task::spawn_blocking(move || {
+            let count = |code: &str| {
+                let found = counts.as_ref().and_then(|c| c.by_code.get(code));
+                found.copied().unwrap_or_default()
+            };
+            render(&scene, key, &count)
+        })
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))??;
         state.tiles.store(key, rendered.clone());
         rendered
     };
@@ -60,15 +91,19 @@ async fn tile(
         TileFormat::Png { .. } => "image/png",
         TileFormat::Mvt => "application/vnd.mapbox-vector-tile",
     };
-    let mut response = (tile_headers(&etag), body).into_response();
+    let mut response = (tile_headers(&etag, cache_control), body).into_response();
     response
         .headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     Ok(response)
 }
 
-fn render(scene: &Scene, key: TileKey) -> Result<Bytes, ApiError> {
-    crate::tiles::render(scene, key.layer, key.request)
+fn render(
+    scene: &Scene,
+    key: TileKey,
+    count: &dyn Fn(&str) -> OpenCount,
+) -> Result<Bytes, ApiError> {
+    crate::tiles::render(scene, key.layer, key.request, count)
         .map(Bytes::from)
         .map_err(|e| ApiError::Internal(e.to_string()))
 }
@@ -81,7 +116,8 @@ fn known_layer(state: &AppState, name: &str) -> Result<Layer, ApiError> {
     };
     Layer::parse(name).filter(exists).ok_or_else(|| {
         ApiError::NotFound(format!(
-            "tile layer {name:?} (layers: grids, grids-LEVEL, density, cameras)"
+            "tile layer {name:?} (layers: grids, grids-LEVEL, density, cameras, \
+             incidents-open, incidents-overdue)"
         ))
     })
 }
@@ -117,7 +153,7 @@ fn matches_etag(headers: &HeaderMap, etag: &str) -> bool {
         .any(|tag| tag == etag || tag == "*")
 }
 
-fn tile_headers(etag: &str) -> [(header::HeaderName, HeaderValue); 2] {
+fn tile_headers(etag: &str, cache_control: &'static str) -> [(header::HeaderName, HeaderValue); 2] {
     [
         (
             header::ETAG,
@@ -125,7 +161,7 @@ fn tile_headers(etag: &str) -> [(header::HeaderName, HeaderValue); 2] {
         ),
         (
             header::CACHE_CONTROL,
-            HeaderValue::from_static(CACHE_CONTROL),
+            HeaderValue::from_static(cache_control),
         ),
     ]
 }

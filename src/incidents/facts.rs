@@ -12,21 +12,35 @@
 //! applies them only when the table is free; a reader applies the queue before it reads,
 //! so it sees every change recorded before it began.
 
-use crate::domain::{GridCode, Incident, IncidentFact, IncidentId};
+use crate::domain::{GridCode, Incident, IncidentFact, IncidentId, OpenCount, open_counts};
 use crate::store::RecordedFact;
 use chrono::{DateTime, TimeDelta, Utc};
 use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 /// How far before the newest change seen a poll looks again: a transaction commits a
 /// little after it stamps `updated_at`, and replicas' clocks differ a little.
 pub const POLL_OVERLAP: TimeDelta = TimeDelta::seconds(5);
+
+/// How long the thematic map layer's counts are reused before they are counted again:
+/// the layer lags the incidents by at most this.
+pub const COUNTS_TTL: TimeDelta = TimeDelta::seconds(5);
 
 /// The mirror. Shared by the desk, the statistics handler and the refresh task.
 #[derive(Default)]
 pub struct IncidentFacts {
     table: RwLock<Table>,
     queue: Mutex<Queue>,
+    counts: Mutex<Option<Arc<OpenCounts>>>,
+}
+
+/// Open and overdue incidents per grid code, rolled up, as counted at one instant.
+#[derive(Debug)]
+pub struct OpenCounts {
+    /// When they were counted; also names this count in tile cache keys and `ETag`s.
+    pub at: DateTime<Utc>,
+    /// By grid code; a code without open incidents is absent.
+    pub by_code: HashMap<String, OpenCount>,
 }
 
 #[derive(Default)]
@@ -133,6 +147,24 @@ impl IncidentFacts {
         self.len() == 0
     }
 
+    /// The open and overdue counts per grid at `now`, counted again when the last count
+    /// is [`COUNTS_TTL`] old. Counting takes a pass over every incident: call it off the
+    /// async executor.
+    pub fn open_counts(&self, now: DateTime<Utc>) -> Arc<OpenCounts> {
+        let mut cached = self.counts.lock().unwrap_or_else(PoisonError::into_inner);
+        match cached.as_ref() {
+            Some(counts) if (now - counts.at).abs() < COUNTS_TTL => Arc::clone(counts),
+            _ => {
+                let counts = Arc::new(OpenCounts {
+                    at: now,
+                    by_code: self.read(|facts, _| open_counts(facts, now)),
+                });
+                *cached = Some(Arc::clone(&counts));
+                counts
+            }
+        }
+    }
+
     /// From when the next poll of the store should ask for changes: the newest change
     /// seen, less [`POLL_OVERLAP`]; `None` when nothing was ever seen (ask for all).
     #[must_use]
@@ -215,6 +247,20 @@ mod tests {
         let facts = IncidentFacts::default();
         facts.read(|_, _| facts.record([entry(7, 1, IncidentStatus::Reported)]));
         assert_eq!(facts.len(), 1);
+    }
+
+    #[test]
+    fn counts_are_reused_for_their_time_to_live_then_counted_again() {
+        let facts = IncidentFacts::new(vec![entry(1, 1, IncidentStatus::Reported)]);
+        let first = facts.open_counts(at(1));
+        facts.record([entry(2, 1, IncidentStatus::Reported)]);
+
+        let soon = facts.open_counts(at(1) + COUNTS_TTL / 2);
+        let later = facts.open_counts(at(1) + COUNTS_TTL);
+
+        assert!(Arc::ptr_eq(&first, &soon));
+        assert_eq!(first.by_code["320282102"].open, 1);
+        assert_eq!(later.by_code["320282102"].open, 2);
     }
 
     #[test]

@@ -6,7 +6,7 @@
 mod facts;
 mod files;
 
-pub use facts::{IncidentFacts, POLL_OVERLAP};
+pub use facts::{COUNTS_TTL, IncidentFacts, OpenCounts, POLL_OVERLAP};
 
 pub use files::{FileError, read_calendar, read_categories};
 

@@ -1,10 +1,11 @@
 //! Tile layers as URLs name them, and rendering a tile of any of them.
 
 use super::{
-    MvtError, RasterError, RasterLayer, Scene, TileFormat, TileJson, TileJsonError, TileJsonKind,
-    TileRequest, VectorLayer, render_mvt, render_png,
+    IncidentMeasure, MvtError, RasterError, RasterLayer, Scene, TileFormat, TileJson,
+    TileJsonError, TileJsonKind, TileRequest, VectorLayer, render_incidents_png, render_mvt,
+    render_png,
 };
-use crate::domain::LevelNo;
+use crate::domain::{LevelNo, OpenCount};
 use std::fmt;
 
 /// A tile layer, as named in tile URLs.
@@ -18,16 +19,21 @@ pub enum Layer {
     Density,
     /// Camera points (vector).
     Cameras,
+    /// Grids filled by their open or overdue incidents, the level by zoom (raster).
+    Incidents(IncidentMeasure),
 }
 
 impl Layer {
-    /// Parses `grids`, `grids-N`, `density` or `cameras`.
+    /// Parses `grids`, `grids-N`, `density`, `cameras`, `incidents-open` or
+    /// `incidents-overdue`.
     #[must_use]
     pub fn parse(name: &str) -> Option<Self> {
         match name {
             "grids" => Some(Self::Grids),
             "density" => Some(Self::Density),
             "cameras" => Some(Self::Cameras),
+            "incidents-open" => Some(Self::Incidents(IncidentMeasure::Open)),
+            "incidents-overdue" => Some(Self::Incidents(IncidentMeasure::Overdue)),
             _ => {
                 let level = name.strip_prefix("grids-")?.parse().ok()?;
                 Some(Self::GridsOf(level))
@@ -42,7 +48,7 @@ impl Layer {
             Self::Grids => Some(RasterLayer::Grids { level: None }),
             Self::GridsOf(level) => Some(RasterLayer::Grids { level: Some(level) }),
             Self::Density => Some(RasterLayer::Density),
-            Self::Cameras => None,
+            Self::Cameras | Self::Incidents(_) => None,
         }
     }
 
@@ -52,7 +58,7 @@ impl Layer {
         match self {
             Self::Grids => Some(VectorLayer::Grids),
             Self::Cameras => Some(VectorLayer::Cameras),
-            Self::GridsOf(_) | Self::Density => None,
+            Self::GridsOf(_) | Self::Density | Self::Incidents(_) => None,
         }
     }
 
@@ -60,7 +66,7 @@ impl Layer {
     #[must_use]
     pub fn offers(self, format: TileFormat) -> bool {
         match format {
-            TileFormat::Png { .. } => self.raster().is_some(),
+            TileFormat::Png { .. } => self.raster().is_some() || matches!(self, Self::Incidents(_)),
             TileFormat::Mvt => self.vector().is_some(),
         }
     }
@@ -73,6 +79,8 @@ impl fmt::Display for Layer {
             Self::GridsOf(level) => write!(f, "grids-{level}"),
             Self::Density => f.write_str("density"),
             Self::Cameras => f.write_str("cameras"),
+            Self::Incidents(IncidentMeasure::Open) => f.write_str("incidents-open"),
+            Self::Incidents(IncidentMeasure::Overdue) => f.write_str("incidents-overdue"),
         }
     }
 }
@@ -91,10 +99,24 @@ pub enum RenderError {
     Vector(#[from] MvtError),
 }
 
-/// Renders one tile of `layer`.
-pub fn render(scene: &Scene, layer: Layer, request: TileRequest) -> Result<Vec<u8>, RenderError> {
+/// Renders one tile of `layer`; the incident layers colour grids by `count` of their code.
+pub fn render(
+    scene: &Scene,
+    layer: Layer,
+    request: TileRequest,
+    count: &dyn Fn(&str) -> OpenCount,
+) -> Result<Vec<u8>, RenderError> {
     match request.format {
         TileFormat::Png { scale } => {
+            if let Layer::Incidents(measure) = layer {
+                return Ok(render_incidents_png(
+                    scene,
+                    request.coord,
+                    scale,
+                    measure,
+                    count,
+                )?);
+            }
             let raster = layer.raster().ok_or(RenderError::Format(layer))?;
             Ok(render_png(scene, request.coord, scale, raster)?)
         }
@@ -126,13 +148,20 @@ mod tests {
 
     #[test]
     fn layer_names_round_trip_and_unknown_names_are_refused() {
-        for name in ["grids", "grids-3", "density", "cameras"] {
+        for name in [
+            "grids",
+            "grids-3",
+            "density",
+            "cameras",
+            "incidents-open",
+            "incidents-overdue",
+        ] {
             assert_eq!(
                 Layer::parse(name).map(|l| l.to_string()).as_deref(),
                 Some(name)
             );
         }
-        for bad in ["", "grid", "grids-", "grids-x", "roads"] {
+        for bad in ["", "grid", "grids-", "grids-x", "roads", "incidents"] {
             assert_eq!(Layer::parse(bad), None, "{bad}");
         }
     }

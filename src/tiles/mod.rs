@@ -18,7 +18,9 @@ pub use self::mvt::{BUFFER, EXTENT, FieldType, MvtError, VectorLayer, clip_area,
 pub use cache::{TileKey, Tiles};
 pub use coord::{MAX_ZOOM, TileCoord, TileError, TileFormat, TileRequest, mercator};
 pub use layer::{Layer, RenderError, layer_tilejson, render};
-pub use raster::{RasterError, RasterLayer, TILE_PX, render_png};
+pub use raster::{
+    IncidentMeasure, RasterError, RasterLayer, TILE_PX, render_incidents_png, render_png,
+};
 pub use scene::{Scene, SceneCamera, SceneGrid};
 pub use tilejson::{
     RASTER_MAX_ZOOM, TileJson, TileJsonError, TileJsonKind, VECTOR_MAX_ZOOM, VectorLayerJson,

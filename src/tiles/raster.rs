@@ -16,7 +16,7 @@
 use super::clip::Window;
 use super::style::{self, LineStyle};
 use super::{Scene, SceneGrid, TileCoord};
-use crate::domain::LevelNo;
+use crate::domain::{LevelNo, OpenCount};
 use geo::{Coord, LineString, Polygon, Rect};
 use image::codecs::png::{CompressionType, FilterType, PngEncoder};
 use image::{ExtendedColorType, ImageEncoder};
@@ -46,6 +46,15 @@ pub enum RasterLayer {
     Density,
 }
 
+/// What the incident layers count per grid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IncidentMeasure {
+    /// Open incidents (`incidents-open`).
+    Open,
+    /// Overdue incidents (`incidents-overdue`).
+    Overdue,
+}
+
 /// Why a tile could not be rendered.
 #[derive(Debug, thiserror::Error)]
 pub enum RasterError {
@@ -71,6 +80,52 @@ pub fn render_png(
     // Pixmap::new fails only for a zero or enormous size, which the scale check excludes.
     let pixmap =
         render(scene, &Frame::tile(tile, scale), layer).ok_or(RasterError::Scale(scale))?;
+    encode(pixmap)
+}
+
+/// Renders `tile` of an incident layer: the grids of the deepest level shown at the tile's
+/// zoom (the level the boundary layer draws last) filled by `measure` of each grid's
+/// `count` (by its code), in [`style::INCIDENT_RAMP`]'s classes, with their outline.
+pub fn render_incidents_png(
+    scene: &Scene,
+    tile: TileCoord,
+    scale: u8,
+    measure: IncidentMeasure,
+    count: &dyn Fn(&str) -> OpenCount,
+) -> Result<Vec<u8>, RasterError> {
+    if !(1..=2).contains(&scale) {
+        return Err(RasterError::Scale(scale));
+    }
+    let frame = Frame::tile(tile, scale);
+    let mut pixmap = Pixmap::new(frame.width, frame.height).ok_or(RasterError::Scale(scale))?;
+    let grids = scene.grids_in(frame.area());
+    let shown = grids
+        .iter()
+        .map(|g| g.level)
+        .filter(|&level| style::level_style(level).min_zoom <= frame.zoom)
+        .max();
+    if let Some(level) = shown {
+        let level_grids: Vec<&SceneGrid> =
+            grids.iter().copied().filter(|g| g.level == level).collect();
+        let class_of = |grid: &SceneGrid| {
+            let count = count(&grid.code);
+            style::incident_class(match measure {
+                IncidentMeasure::Open => count.open,
+                IncidentMeasure::Overdue => count.overdue,
+            })
+        };
+        fill_classes(
+            &mut pixmap,
+            &frame,
+            &level_grids,
+            class_of,
+            &style::INCIDENT_RAMP,
+            style::INCIDENT_OPACITY,
+        );
+        if let Some(path) = boundary_path(&frame, &level_grids, &mut HashSet::new()) {
+            stroke(&mut pixmap, &frame, &path, &style::DENSITY_OUTLINE);
+        }
+    }
     encode(pixmap)
 }
 
@@ -248,21 +303,45 @@ fn stroke(pixmap: &mut Pixmap, frame: &Frame, path: &Path, style: &LineStyle) {
     pixmap.stroke_path(path, &paint, &stroke, Transform::identity(), None);
 }
 
-/// One path per density class, filled once, so neighbours of a class meet without the
-/// faint line two separately anti-aliased fills leave between them.
+/// The finest level's grids by density class, outlined from a zoom on.
 fn draw_density(pixmap: &mut Pixmap, frame: &Frame, scene: &Scene, grids: &[&SceneGrid]) {
     let Some(level) = finest_level(scene) else {
         return;
     };
     let breaks = scene.density_breaks();
     let finest: Vec<&SceneGrid> = grids.iter().copied().filter(|g| g.level == level).collect();
+    fill_classes(
+        pixmap,
+        frame,
+        &finest,
+        |grid| Some(style::density_class(grid.households_per_km2(), breaks)),
+        &style::DENSITY_RAMP,
+        style::DENSITY_OPACITY,
+    );
+    if frame.zoom >= style::DENSITY_OUTLINE_MIN_ZOOM {
+        if let Some(path) = boundary_path(frame, &finest, &mut HashSet::new()) {
+            stroke(pixmap, frame, &path, &style::DENSITY_OUTLINE);
+        }
+    }
+}
+
+/// Fills each of `grids` in the colour of its class in `ramp` (none: left unfilled), one
+/// path per class filled once, so neighbours of a class meet without the faint line two
+/// separately anti-aliased fills leave between them.
+fn fill_classes(
+    pixmap: &mut Pixmap,
+    frame: &Frame,
+    grids: &[&SceneGrid],
+    class_of: impl Fn(&SceneGrid) -> Option<usize>,
+    ramp: &[[u8; 3]],
+    opacity: f32,
+) {
     let window = frame.window();
-    let mut classes: Vec<PathBuilder> = style::DENSITY_RAMP
-        .iter()
-        .map(|_| PathBuilder::new())
-        .collect();
-    for grid in &finest {
-        let path = &mut classes[style::density_class(grid.households_per_km2(), breaks)];
+    let mut classes: Vec<PathBuilder> = ramp.iter().map(|_| PathBuilder::new()).collect();
+    for grid in grids {
+        let Some(path) = class_of(grid).and_then(|c| classes.get_mut(c)) else {
+            continue;
+        };
         for ring in rings(&grid.shape.0) {
             let px: Vec<Coord<f64>> = ring.coords().map(|c| frame.px(*c)).collect();
             if let [first, rest @ ..] = window.clip_ring(&px).as_slice() {
@@ -274,10 +353,10 @@ fn draw_density(pixmap: &mut Pixmap, frame: &Frame, scene: &Scene, grids: &[&Sce
             }
         }
     }
-    for (rgb, path) in style::DENSITY_RAMP.iter().zip(classes) {
+    for (rgb, path) in ramp.iter().zip(classes) {
         if let Some(path) = path.finish() {
             let mut paint = Paint::default();
-            paint.set_color(style::color(*rgb, style::DENSITY_OPACITY));
+            paint.set_color(style::color(*rgb, opacity));
             paint.anti_alias = true;
             pixmap.fill_path(
                 &path,
@@ -286,11 +365,6 @@ fn draw_density(pixmap: &mut Pixmap, frame: &Frame, scene: &Scene, grids: &[&Sce
                 Transform::identity(),
                 None,
             );
-        }
-    }
-    if frame.zoom >= style::DENSITY_OUTLINE_MIN_ZOOM {
-        if let Some(path) = boundary_path(frame, &finest, &mut HashSet::new()) {
-            stroke(pixmap, frame, &path, &style::DENSITY_OUTLINE);
         }
     }
 }

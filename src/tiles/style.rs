@@ -103,6 +103,32 @@ pub const DENSITY_RAMP: [[u8; 3]; 6] = [
 /// Opacity of density fills.
 pub const DENSITY_OPACITY: f32 = 0.6;
 
+/// ColorBrewer OrRd, six classes, for grids by their open or overdue incidents; a grid
+/// with none is left unfilled.
+pub const INCIDENT_RAMP: [[u8; 3]; 6] = [
+    [0xfe, 0xf0, 0xd9],
+    [0xfd, 0xd4, 0x9e],
+    [0xfd, 0xbb, 0x84],
+    [0xfc, 0x8d, 0x59],
+    [0xe3, 0x4a, 0x33],
+    [0xb3, 0x00, 0x00],
+];
+
+/// The least count of each [`INCIDENT_RAMP`] class. Fixed, unlike the density breaks, so
+/// the legend means the same at every zoom and from day to day.
+pub const INCIDENT_BREAKS: [u32; 6] = [1, 2, 5, 10, 20, 50];
+
+/// Opacity of incident fills.
+pub const INCIDENT_OPACITY: f32 = 0.65;
+
+/// The [`INCIDENT_RAMP`] class of `count`, or `None` for zero.
+#[must_use]
+pub fn incident_class(count: u32) -> Option<usize> {
+    INCIDENT_BREAKS
+        .partition_point(|b| *b <= count)
+        .checked_sub(1)
+}
+
 /// Equal-count class breaks for `values` (any order), rounded down to two significant
 /// figures: at most `DENSITY_RAMP.len() - 1` strictly increasing values; fewer when values repeat.
 #[must_use]
@@ -178,6 +204,27 @@ mod tests {
             assert!(pair[0].min_zoom < pair[1].min_zoom, "{pair:?}");
         }
         assert!(LEVELS.iter().all(|s| s.width_px <= WIDEST_LINE_PX));
+    }
+
+    #[test]
+    fn incident_classes_start_at_one_and_end_in_the_darkest() {
+        let classes: Vec<_> = [0, 1, 2, 4, 5, 49, 50, 5000]
+            .map(incident_class)
+            .into_iter()
+            .collect();
+        assert_eq!(
+            classes,
+            [
+                None,
+                Some(0),
+                Some(1),
+                Some(1),
+                Some(2),
+                Some(4),
+                Some(5),
+                Some(5)
+            ]
+        );
     }
 
     #[test]

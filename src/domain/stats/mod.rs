@@ -27,12 +27,15 @@
 //! - **Periods** are days, Monday-based ISO weeks or months of `reported_at` in China
 //!   Standard Time.
 
+mod counts;
 mod csv;
 mod engine;
 mod percentile;
 mod period;
 mod table;
 mod tree;
+
+pub use counts::{OpenCount, open_counts};
 
 use super::{Category, GridCode, GridId, IncidentStatus, LevelNo, Urgency};
 use chrono::{DateTime, Utc};
