@@ -9,11 +9,10 @@ export class ApiError extends Error {
   }
 }
 
-async function getJson(path, params) {
-  const query = params ? `?${new URLSearchParams(params)}` : '';
+async function request(path, init = {}) {
   let response;
   try {
-    response = await fetch(`${path}${query}`, { headers: { Accept: 'application/json' } });
+    response = await fetch(path, { ...init, headers: { Accept: 'application/json', ...(init.headers || {}) } });
   } catch (err) {
     throw new ApiError(0, 'network', err.message);
   }
@@ -23,6 +22,21 @@ async function getJson(path, params) {
     throw new ApiError(response.status, error.code || 'http', error.message || `HTTP ${response.status}`);
   }
   return body;
+}
+
+// Parameters that are undefined, null or '' are left out of the query.
+function getJson(path, params) {
+  const given = Object.entries(params || {}).filter(([, v]) => v !== undefined && v !== null && v !== '');
+  const query = given.length ? `?${new URLSearchParams(given)}` : '';
+  return request(`${path}${query}`);
+}
+
+function postJson(path, body) {
+  return request(path, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 }
 
 /** Map settings: bounds, centre, zoom, optional basemap, levels. */
@@ -54,3 +68,28 @@ export const search = (q, limit = 10) => getJson('/api/search', { q, limit });
 
 /** One camera as a Feature. */
 export const camera = (id) => getJson(`/api/cameras/${encodeURIComponent(id)}`);
+
+/** The duty classes with their sub-categories and time limits. */
+export const categories = () => getJson('/api/categories');
+
+/** A page of incidents, newest first: `{incidents, next_before}`. */
+export const incidents = (filter) => getJson('/api/incidents', filter);
+
+/** One incident by id or case number. */
+export const incident = (id) => getJson(`/api/incidents/${encodeURIComponent(id)}`);
+
+/** An incident's timeline: `{events: [...]}`, oldest first. */
+export const incidentEvents = (id) => getJson(`/api/incidents/${encodeURIComponent(id)}/events`);
+
+/** Files a report; answers the incident with its `likely_duplicates`. */
+export const fileIncident = (report) => postJson('/api/incidents', report);
+
+/** Takes a step (`{action, note, …}`) on an incident; answers the incident. */
+export const transition = (id, step) => postJson(`/api/incidents/${encodeURIComponent(id)}/transitions`, step);
+
+/** Uploads a photo (a File); answers `{id, url, thumbnail_url, …}`. */
+export function uploadPhoto(file) {
+  const form = new FormData();
+  form.append('photo', file);
+  return request('/api/photos', { method: 'POST', body: form });
+}
