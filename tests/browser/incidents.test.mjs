@@ -125,6 +125,28 @@ describe('the dispatcher\'s incidents', () => {
     }
   });
 
+  test('the click panel offers filing an incident at the clicked point', async () => {
+    const { chain } = await getJson(`${env.service.url}/api/locate?lon=${POINT.lon}&lat=${POINT.lat}`);
+    const { context, page, errors } = await openMap(env.browser, env.service.url);
+    try {
+      await page.locator('#layer-cameras').uncheck();
+      await page.locator('#layer-incidents').uncheck();
+      await centreOn(page, POINT);
+      const at = await pagePoint(page, POINT.lon, POINT.lat);
+      await page.mouse.click(at.x, at.y);
+      await waitForTexts(page, '#panel .chain', chain.map((g) => g.name));
+      await page.locator('#panel .file-here').click();
+      await page.waitForSelector('#panel[data-view="incident-form"] form.incident-form');
+      await waitForTexts(page, '#panel .form-where', chain.map((g) => g.name));
+      // The form files where the click was, to the pixel.
+      const [lon, lat] = (await page.locator('#panel .panel-subtitle').textContent()).split(',').map(Number);
+      assert.ok(Math.abs(lon - POINT.lon) < 1e-3 && Math.abs(lat - POINT.lat) < 1e-3, `form at ${lon},${lat}`);
+      assert.deepEqual(errors, [], errors.join('\n'));
+    } finally {
+      await context.close();
+    }
+  });
+
   test('a refused step shows the service\'s message', async () => {
     const url = env.service.url;
     const { categories } = await getJson(`${url}/api/categories`);

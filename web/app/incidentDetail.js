@@ -74,7 +74,7 @@ export class IncidentDetail {
         : h('p', { class: 'panel-loading' }, t('panel.loading'))];
     }
     return [
-      this.panel.header('incident.kind', incident.case_number, categoryLabel(incident)),
+      this.panel.header('incident.kind', incident.case_number, h('span', { class: 'subtitle-text' }, categoryLabel(incident))),
       this.facts(incident),
       incident.photos.length ? section(t('incident.photos'), thumbnails(incident.photos)) : null,
       section(t('incident.actions'), this.actions(incident)),
@@ -183,7 +183,9 @@ export class IncidentDetail {
     const label = (w) => [w.name, t(`role.${w.role}`), w.department || gridName.get(w.grid_ids.find((g) => gridName.has(g))) || '']
       .filter(Boolean).join(' · ');
     return field(t('incident.assignee'), h('select', { name: 'assignee', onchange: set('assignee') },
-      h('option', { value: '' }, `${t('incident.keepAssignee')}${incident.assignee ? `(${incident.assignee.name || incident.assignee.id})` : ''}`),
+      h('option', { value: '' }, incident.assignee
+        ? t('incident.keepAssigneeNamed', { name: incident.assignee.name || `#${incident.assignee.id}` })
+        : t('incident.keepAssignee')),
       candidates.map((w) => h('option', { value: w.id, selected: String(w.id) === v.assignee }, label(w)))));
   }
 

@@ -132,7 +132,7 @@ export class IncidentForm {
     const incident = this.feed.byId.get(this.result.id);
     const grid = incident.responsible.grid;
     return [
-      this.panel.header('incident.filed', incident.case_number, categoryLabel(incident)),
+      this.panel.header('incident.filed', incident.case_number, h('span', { class: 'subtitle-text' }, categoryLabel(incident))),
       h('dl', { class: 'facts filed-facts' },
         fact(t('incident.caseNumber'), h('span', { class: 'case-number' }, incident.case_number)),
         fact(t('incident.status'), statusTag(incident.status)),

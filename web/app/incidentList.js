@@ -115,7 +115,7 @@ export class IncidentList {
     }, options.map(([value, label]) => h('option', { value, selected: value === f[name] }, label)));
     this.rows = h('ul', { class: 'incident-list', role: 'list' });
     this.footer = h('div', { class: 'incident-list-footer' });
-    this.element.replaceChildren(
+    this.element.replaceChildren(...[
       h('div', { class: 'incident-head' },
         h('h2', { class: 'sidebar-title' }, t('incident.listTitle')),
         h('button', {
@@ -147,7 +147,7 @@ export class IncidentList {
           onchange: (event) => this.setFilter('grid', event.target.value),
         }))),
       this.rows,
-      this.footer);
+      this.footer].filter(Boolean));
     this.renderRows();
   }
 
@@ -162,7 +162,7 @@ export class IncidentList {
       error: () => h('p', { class: 'panel-error', role: 'alert' }, t('incident.loadFailed', { msg: this.error })),
       ready: () => h('p', { class: 'incident-count' }, this.ids.length ? t('incident.count', { n: this.ids.length }) : t('incident.none')),
     }[this.state]();
-    this.footer.replaceChildren(note, more);
+    this.footer.replaceChildren(...[note, more].filter(Boolean));
     this.element.dataset.state = this.state;
   }
 

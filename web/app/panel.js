@@ -136,7 +136,7 @@ export class DetailsPanel {
     }[kind]();
     this.element.dataset.view = kind === 'hosted' ? data.kind : kind;
     if (kind !== 'loading') this.element.removeAttribute('aria-busy');
-    this.element.replaceChildren(...body);
+    this.element.replaceChildren(...body.filter((node) => node !== null && node !== undefined));
   }
 
   header(kindKey, title, subtitle) {
