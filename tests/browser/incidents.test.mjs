@@ -1,7 +1,8 @@
 // incidents.test.mjs — the dispatcher's incidents in headless Chromium against the real
 // service: file one by clicking the map (with a photo), find it in the list under the grid
 // `/api/locate` names, coloured blue, take it through the loop to closed with the detail's
-// action buttons while the timeline grows, and watch a second page receive it all live.
+// action buttons while the timeline grows, and watch a second page receive it all live;
+// the list's filters and paging; filing from the click panel; a refusal's message.
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -122,6 +123,75 @@ describe('the dispatcher\'s incidents', () => {
     } finally {
       await desk.context.close();
       await watcher.context.close();
+    }
+  });
+
+  test('the list filters by status, colour, category and grid, and loads more a page at a time', async () => {
+    const url = env.service.url;
+    const { categories } = await getJson(`${url}/api/categories`);
+    const [first, second] = [categories[0], categories[1]];
+    const { chain } = await getJson(`${url}/api/locate?lon=${POINT.lon}&lat=${POINT.lat}`);
+    // 60 new incidents: 40 of the first class, 20 of the second, all at the same point.
+    for (let i = 0; i < 60; i += 1) {
+      const klass = i % 3 === 2 ? second : first;
+      const response = await fetch(`${url}/api/incidents`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ category: klass.sub_categories[0].code, ...POINT, description: `第${i}件`, source: 'hotline_12345' }),
+      });
+      assert.equal(response.status, 201);
+    }
+    const count = async (query) => {
+      let total = 0;
+      let before = '';
+      do {
+        const page = await getJson(`${url}/api/incidents?limit=500&${query}${before}`);
+        total += page.incidents.length;
+        before = page.next_before ? `&before=${page.next_before}` : '';
+      } while (before);
+      return total;
+    };
+    const { context, page, errors } = await openMap(env.browser, url);
+    const rows = () => page.locator('#incidents .incident-row').count();
+    const ready = () => page.waitForFunction(() => document.getElementById('incidents').dataset.state === 'ready');
+    try {
+      await page.locator('#tab-incidents').click();
+      await ready();
+      const open = await count('status=reported,accepted,dispatched,handling,handled,verified,returned,escalated,extension_requested');
+      assert.ok(open > 50, `${open} open incidents`);
+      assert.equal(await rows(), 50, 'the first page');
+      await page.locator('#incidents .load-more').click();
+      await ready();
+      assert.equal(await rows(), Math.min(open, 100), 'two pages');
+
+      await page.locator('#incidents select[data-filter="category"]').selectOption(second.code);
+      await ready();
+      assert.equal(await rows(), Math.min(50, await count(`status=reported,accepted,dispatched,handling,handled,verified,returned,escalated,extension_requested&category=${second.code}`)));
+      const shown = await page.locator('#incidents .incident-row-category').allTextContents();
+      assert.ok(shown.every((text) => text.includes(second.zh)), shown.join(' | '));
+
+      await page.locator('#incidents select[data-filter="category"]').selectOption('');
+      await page.locator('#incidents select[data-filter="status"]').selectOption('closed');
+      await ready();
+      const closed = await count('status=closed');
+      assert.equal(await rows(), Math.min(50, closed));
+      await waitForTexts(page, '#incidents .incident-list-footer', [closed ? `已显示 ${closed} 件` : '没有符合条件的事件']);
+
+      await page.locator('#incidents select[data-filter="status"]').selectOption('');
+      await page.locator('#incidents select[data-filter="colour"]').selectOption('red');
+      await ready();
+      assert.equal(await rows(), Math.min(50, await count('colour=red')));
+
+      await page.locator('#incidents select[data-filter="colour"]').selectOption('');
+      await page.locator('#incidents input[data-filter="grid"]').fill(chain[2].code);
+      await page.locator('#incidents input[data-filter="grid"]').press('Enter');
+      await ready();
+      assert.equal(await rows(), Math.min(50, await count(`grid=${chain[2].code}`)));
+      const grids = await page.locator('#incidents .incident-row-grid').allTextContents();
+      assert.ok(grids.length > 0 && grids.every((name) => name.startsWith(chain[2].name)), grids.join(' | '));
+      assert.deepEqual(errors, [], errors.join('\n'));
+    } finally {
+      await context.close();
     }
   });
 

@@ -11,6 +11,9 @@ import { Categories } from './incidentParts.js';
 
 const L = window.L;
 
+// Colours change with time, not only with steps: reload the open incidents this often.
+const RECOLOUR_MS = 60_000;
+
 /**
  * Starts the dispatcher views: `list` renders into `element`, forms and details into the
  * details `panel`; `categories` is `/api/categories`, `workers` `/api/workers`.
@@ -50,6 +53,7 @@ export function startDispatch({ map, panel, element, categories, workers }) {
 
   feed.loadOpen().catch(() => {});
   feed.connect((ok) => list.setLive(ok));
+  setInterval(() => feed.loadOpen().catch(() => {}), RECOLOUR_MS);
 
   return {
     feed,
