@@ -85,6 +85,10 @@ describe('the dispatcher\'s incidents', () => {
         await p.waitForSelector(`.incident-marker[title^="${caseNumber}"]`, { state: 'attached' });
       }
 
+      // The other page opens the detail too, and follows the steps live.
+      await watcher.page.locator(`#incidents .incident-row[data-case="${caseNumber}"]`).click();
+      await watcher.page.waitForSelector('#panel[data-view="incident"] .timeline-event');
+
       // The detail, from the list row, then each step of the loop by its button.
       await page.locator(`#incidents .incident-row[data-case="${caseNumber}"]`).click();
       await page.waitForSelector('#panel[data-view="incident"] .timeline-event');
@@ -107,6 +111,8 @@ describe('the dispatcher\'s incidents', () => {
         await waitForTexts(page, '#panel .incident-facts', [step.label]);
         await waitForTexts(page, `#incidents .incident-row[data-case="${caseNumber}"]`, [step.label]);
         await waitForTexts(watcher.page, `#incidents .incident-row[data-case="${caseNumber}"]`, [step.label]);
+        await watcher.page.waitForFunction((n) => document.querySelectorAll('#panel .timeline-event').length === n, i + 2);
+        await waitForTexts(watcher.page, '#panel .incident-facts', [step.label]);
       }
 
       const closed = await getJson(`${url}/api/incidents/${filed.id}`);

@@ -70,7 +70,17 @@ export class IncidentList {
     if (kind === 'filed' && !this.ids.includes(incident.id) && matches(incident, this.current())) {
       this.ids.unshift(incident.id);
     }
-    if (this.ids.includes(incident.id) && this.state !== 'loading') this.renderRows();
+    if (this.ids.includes(incident.id) && this.state !== 'loading') this.scheduleRows();
+  }
+
+  // Many changes heard in one go (a reload of the open incidents) redraw the rows once.
+  scheduleRows() {
+    if (this.pending) return;
+    this.pending = true;
+    queueMicrotask(() => {
+      this.pending = false;
+      this.renderRows();
+    });
   }
 
   // The filter as `matches` wants it.
