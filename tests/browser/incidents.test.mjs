@@ -2,7 +2,8 @@
 // service: file one by clicking the map (with a photo), find it in the list under the grid
 // `/api/locate` names, coloured blue, take it through the loop to closed with the detail's
 // action buttons while the timeline grows, and watch a second page receive it all live;
-// the list's filters and paging; filing from the click panel; a refusal's message.
+// the list's filters and paging; filing from the click panel and rejecting a duplicate;
+// a refusal's message.
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -201,9 +202,18 @@ describe('the dispatcher\'s incidents', () => {
     }
   });
 
-  test('the click panel offers filing an incident at the clicked point', async () => {
-    const { chain } = await getJson(`${env.service.url}/api/locate?lon=${POINT.lon}&lat=${POINT.lat}`);
-    const { context, page, errors } = await openMap(env.browser, env.service.url);
+  test('the click panel files an incident at the clicked point and offers rejecting it as a likely duplicate', async () => {
+    const url = env.service.url;
+    const { chain } = await getJson(`${url}/api/locate?lon=${POINT.lon}&lat=${POINT.lat}`);
+    const { categories } = await getJson(`${url}/api/categories`);
+    const klass = categories[4];
+    const sub = klass.sub_categories[0];
+    const earlier = await (await fetch(`${url}/api/incidents`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ category: sub.code, ...POINT, description: '先报的一件', source: 'walk_in' }),
+    })).json();
+    const { context, page, errors } = await openMap(env.browser, url);
     try {
       await page.locator('#layer-cameras').uncheck();
       await page.locator('#layer-incidents').uncheck();
@@ -217,6 +227,21 @@ describe('the dispatcher\'s incidents', () => {
       // The form files where the click was, to the pixel.
       const [lon, lat] = (await page.locator('#panel .panel-subtitle').textContent()).split(',').map(Number);
       assert.ok(Math.abs(lon - POINT.lon) < 1e-3 && Math.abs(lat - POINT.lat) < 1e-3, `form at ${lon},${lat}`);
+
+      const form = page.locator('#panel form.incident-form');
+      await form.locator('select[name="class"]').selectOption(klass.code);
+      await form.locator('select[name="sub"]').selectOption(sub.code);
+      await form.locator('button[type="submit"]').click();
+      const duplicate = page.locator(`#panel .duplicates .duplicate[data-case="${earlier.case_number}"]`);
+      await duplicate.waitFor();
+      const filedCase = (await page.locator('#panel .filed-facts .case-number').textContent()).trim();
+      await duplicate.locator('button', { hasText: '作为其重复件驳回' }).click();
+
+      await page.waitForSelector('#panel[data-view="incident"] .timeline-event[data-action="reject"]');
+      await waitForTexts(page, '#panel .incident-facts', ['已驳回', `#${earlier.id}`]);
+      const rejected = await getJson(`${url}/api/incidents/${filedCase}`);
+      assert.equal(rejected.status, 'rejected');
+      assert.equal(rejected.duplicate_of, earlier.id);
       assert.deepEqual(errors, [], errors.join('\n'));
     } finally {
       await context.close();
