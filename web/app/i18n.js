@@ -228,6 +228,7 @@ const STRINGS = {
   'incident.details.extension': ['延期 {limit}', 'extension {limit}'],
   'incident.details.satisfaction': ['满意度 {n}/5', 'satisfaction {n}/5'],
   'incident.details.duplicate': ['重复于 #{id}', 'duplicate of #{id}'],
+  'incident.details.separator': [';', '; '],
   'incident.anonymous': ['匿名', 'anonymous'],
 
   'unit.m': ['{n} 米', '{n} m'],

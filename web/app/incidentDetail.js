@@ -257,7 +257,7 @@ export class IncidentDetail {
     if (d.deadline) parts.push(t('incident.details.deadline', { time: formatTime(d.deadline) }));
     if (d.satisfaction) parts.push(t('incident.details.satisfaction', { n: d.satisfaction }));
     if (d.duplicate_of) parts.push(t('incident.details.duplicate', { id: d.duplicate_of }));
-    return parts.length ? h('div', { class: 'timeline-details' }, parts.join(';')) : null;
+    return parts.length ? h('div', { class: 'timeline-details' }, parts.join(t('incident.details.separator'))) : null;
   }
 
   gridName(id) {

@@ -195,9 +195,9 @@ export class IncidentList {
       colourChip(incident),
       h('span', { class: 'case-number' }, incident.case_number),
       statusTag(incident.status)),
-    h('div', { class: 'incident-row-category' }, categoryLabel(incident)),
+    h('div', { class: 'incident-row-category', title: categoryLabel(incident) }, categoryLabel(incident)),
     h('div', { class: 'incident-row-sub' },
-      h('span', { class: 'incident-row-grid' }, grid ? grid.name : '—'),
+      h('span', { class: 'incident-row-grid', title: grid ? grid.name : null }, grid ? grid.name : '—'),
       h('span', { class: 'incident-row-deadline' }, t('incident.deadlineShort', { time: formatTime(incident.deadline) }))));
   }
 }
