@@ -133,12 +133,11 @@ export class IncidentDetail {
   actionForm(incident) {
     const { name, values: v, photos, busy, error } = this.action;
     const set = (key) => (event) => { v[key] = event.target.value; };
-    const keep = (label) => [['', label]];
     const inputs = {
       accept: () => [
-        field(t('incident.sub'), this.categories.select({ name: 'category', onchange: set('category') }, v.category, keep(t('incident.keepCategory')))),
+        field(t('incident.sub'), this.categories.select({ name: 'category', onchange: set('category') }, v.category, [['', t('incident.unchanged')]])),
         field(t('incident.priority'), h('select', { name: 'priority', onchange: set('priority') },
-          h('option', { value: '' }, t('incident.keepCategory')),
+          h('option', { value: '' }, t('incident.unchanged')),
           PRIORITIES.map((p) => h('option', { value: p, selected: p === v.priority }, t(`incident.priority.${p}`))))),
         this.assigneeField(incident, v, set),
       ],
@@ -184,8 +183,8 @@ export class IncidentDetail {
       .filter(Boolean).join(' · ');
     return field(t('incident.assignee'), h('select', { name: 'assignee', onchange: set('assignee') },
       h('option', { value: '' }, incident.assignee
-        ? t('incident.keepAssigneeNamed', { name: incident.assignee.name || `#${incident.assignee.id}` })
-        : t('incident.keepAssignee')),
+        ? t('incident.unchangedNamed', { name: incident.assignee.name || `#${incident.assignee.id}` })
+        : t('incident.unchanged')),
       candidates.map((w) => h('option', { value: w.id, selected: String(w.id) === v.assignee }, label(w)))));
   }
 
