@@ -121,6 +121,7 @@ fn tallies(c: &mut Criterion) {
             TallyOptions {
                 by_category: Some(CategoryGrouping::DutyClass(classes)),
                 by_period: Some(Period::Week),
+                reported: None,
             },
         ),
         (
@@ -128,6 +129,7 @@ fn tallies(c: &mut Criterion) {
             TallyOptions {
                 by_category: Some(CategoryGrouping::SubCategory),
                 by_period: Some(Period::Day),
+                reported: None,
             },
         ),
     ];

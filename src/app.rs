@@ -6,6 +6,7 @@ mod refresh;
 
 use crate::config::ServeConfig;
 use crate::import::{self, ImportError};
+use crate::incidents::IncidentFacts;
 use crate::spatial::{GridIndex, Roster, SpatialIndex};
 use crate::store::{self, DataVersions, GridFilter, Store, StoreError};
 use crate::tiles::{Scene, Tiles};
@@ -49,12 +50,15 @@ impl Application {
     /// Opens the store, seeds it when empty, builds the index, binds the listener and
     /// starts refreshing the index every `index_refresh_ms`.
     pub async fn build(config: &ServeConfig) -> Result<Self, StartError> {
-        let desk = Arc::new(crate::incidents::Desk::from_config(config)?);
         let store = store::connect(&config.database.database_url).await?;
         if !config.no_seed {
             seed_if_empty(store.as_ref(), &config.seed_dir).await?;
         }
         let (mirrors, versions) = load_mirrors(store.as_ref(), config.tile_cache_bytes()).await?;
+        let desk = Arc::new(crate::incidents::Desk::from_config(
+            config,
+            Arc::clone(&mirrors.incidents),
+        )?);
         let state = crate::http::AppState::new(Arc::clone(&store), mirrors.clone(), desk, config);
         let router = crate::http::router(state, config);
         let listener = TcpListener::bind(config.bind)
@@ -115,14 +119,16 @@ async fn seed_if_empty(store: &dyn Store, dir: &std::path::Path) -> Result<(), S
     }
 }
 
-/// What the service keeps in memory of the committed data: the spatial index and the
-/// map tiles' scene. Cheap to clone.
+/// What the service keeps in memory of the committed data: the spatial index, the map
+/// tiles' scene and the incidents' statistics facts. Cheap to clone.
 #[derive(Clone)]
 pub struct Mirrors {
     /// Point location and nearest workers.
     pub index: Arc<SpatialIndex>,
     /// The projected scene and the rendered-tile cache.
     pub tiles: Arc<Tiles>,
+    /// What statistics need of every incident.
+    pub incidents: Arc<IncidentFacts>,
 }
 
 /// Builds the mirrors from what the store holds, with the [`DataVersions`] they reflect.
@@ -139,9 +145,11 @@ pub async fn load_mirrors(
     let workers = store.workers().await?;
     let roster = Roster::new(&workers);
     let workers = refresh::worker_index(&workers);
+    let incidents = IncidentFacts::new(store.incident_facts(None).await?);
     let mirrors = Mirrors {
         index: Arc::new(SpatialIndex::new(GridIndex::new(grids), workers, roster)),
         tiles: Arc::new(Tiles::new(scene, tile_cache_bytes)),
+        incidents: Arc::new(incidents),
     };
     Ok((mirrors, versions))
 }

@@ -793,3 +793,106 @@ async fn open311_lists_every_sub_category_and_files_and_reads_service_requests()
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
     assert_error_shape(status, &refused);
 }
+
+/// The figures of the grid with `code` in a stats report.
+fn stats_of<'a>(report: &'a Value, code: &str) -> &'a Value {
+    report["grids"]
+        .as_array()
+        .expect("grids")
+        .iter()
+        .find(|g| g["code"] == code)
+        .expect("the grid is in the report")
+}
+
+#[tokio::test]
+async fn statistics_count_what_was_filed_and_closed_per_grid_rolled_up_and_as_csv() {
+    let (app, _db) = demo_router().await;
+    let classes = categories_file();
+    let (class, sub) = class_without_department(&classes);
+    let here = place_where(&app, |_| true).await;
+    let elsewhere = place_where(&app, |p| p.grid_id(2) != here.grid_id(2)).await;
+    // Three incidents here, one of them closed with a 4 and one rejected; one elsewhere.
+    let closed = file(&app, &sub, &here).await;
+    for action in ["accept", "dispatch", "start_handling"] {
+        act(&app, &closed["id"], action).await;
+    }
+    let handled = json!({ "action": "report_handled", "note": "cleared" });
+    step(&app, &closed["id"], handled).await;
+    act(&app, &closed["id"], "verify").await;
+    step(
+        &app,
+        &closed["id"],
+        json!({ "action": "close", "satisfaction": 4 }),
+    )
+    .await;
+    let rejected = file(&app, &sub, &here).await;
+    step(
+        &app,
+        &rejected["id"],
+        json!({ "action": "reject", "note": "not ours" }),
+    )
+    .await;
+    file(&app, &sub, &here).await;
+    file(&app, &sub, &elsewhere).await;
+
+    let (status, report) = get(&app, "/api/stats?depth=3&by_category=duty_class").await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    let town = stats_of(&report, &here.grid_code(1));
+    assert_eq!(town["figures"]["received"], 3, "{town}");
+    assert_eq!(town["figures"]["closed"], 1);
+    assert_eq!(town["figures"]["rejected"], 1);
+    assert_eq!(town["figures"]["open"]["blue"], 2);
+    assert_eq!(town["figures"]["satisfaction"]["mean"], 4.0);
+    assert_eq!(town["by_category"][0]["category"], class.as_str());
+    assert_eq!(town["by_category"][0]["figures"]["received"], 3);
+    for level in 2..=4 {
+        let grid = stats_of(&report, &here.grid_code(level));
+        assert_eq!(grid["figures"]["received"], 2, "level {level}: {grid}");
+        assert_eq!(grid["figures"]["closure_rate"], 0.5, "level {level}");
+    }
+    let village = stats_of(&report, &elsewhere.grid_code(2));
+    assert_eq!(village["figures"]["received"], 1);
+
+    // One grid and its children; the villages' own children are left out.
+    let (status, report) = get(&app, &format!("/api/stats?grid={}", here.grid_code(2))).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    let levels: Vec<i64> = report["grids"]
+        .as_array()
+        .expect("grids")
+        .iter()
+        .map(|g| g["level"].as_i64().expect("level"))
+        .collect();
+    assert_eq!(levels.iter().filter(|&&l| l == 2).count(), 1, "{levels:?}");
+    assert!(levels.iter().all(|&l| l == 2 || l == 3), "{levels:?}");
+
+    // Nothing was reported tomorrow.
+    let tomorrow = (Utc::now() + chrono::TimeDelta::days(2)).date_naive();
+    let (_, report) = get(&app, &format!("/api/stats?from={tomorrow}")).await;
+    assert_eq!(
+        stats_of(&report, &here.grid_code(1))["figures"]["received"],
+        0
+    );
+
+    let (status, content_type, csv) = get_bytes(&app, "/api/stats?format=csv&period=day").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(content_type.starts_with("text/csv"), "{content_type}");
+    let csv = String::from_utf8(csv).expect("UTF-8");
+    assert!(
+        csv.starts_with('\u{FEFF}'),
+        "Excel needs the byte-order mark"
+    );
+    assert!(csv.contains(&here.grid_code(1)), "{csv}");
+
+    for bad in [
+        "depth=9",
+        "period=year",
+        "grid=999999999999999999",
+        "from=2026-11-24&to=2026-11-23",
+        "from=yesterday",
+        "colour=red",
+    ] {
+        let (status, body) = get(&app, &format!("/api/stats?{bad}")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {body}");
+        assert_error_shape(status, &body);
+    }
+}

@@ -52,6 +52,7 @@ macro_rules! contract {
             pages_filter_by_status_colour_grid_and_category_newest_first,
             photos_attach_once_and_a_taken_photo_stores_nothing,
             closing_times_and_satisfaction_round_trip,
+            facts_are_what_statistics_need_and_follow_changes_by_time,
         );
     };
     (@cases $backend:ident, $make:path; $($case:ident),+ $(,)?) => {

@@ -92,6 +92,11 @@ async fn refresh(
             "reloaded the grids and cameras"
         );
     }
+    // Incidents change far too often for a version row; ask for what changed since the
+    // newest change seen (less an overlap), which is also how other replicas' show up.
+    let since = mirrors.incidents.poll_from();
+    let changed = store.incident_facts(since).await?;
+    mirrors.incidents.record(changed);
     if current.workers != loaded.workers {
         let workers = store.workers().await?;
         let count = workers.len();

@@ -16,6 +16,7 @@ mod map;
 mod open311;
 mod photos;
 mod search;
+mod stats;
 mod tiles;
 mod workers;
 
@@ -125,6 +126,7 @@ pub fn router(state: AppState, config: &ServeConfig) -> Router {
         .merge(workers::router())
         .merge(map::router())
         .merge(search::router())
+        .merge(stats::router())
         .merge(incidents::router())
         .merge(live::router())
         .merge(photos::router(config))

@@ -3,7 +3,10 @@
 //! files, the grid chain and roster from the in-memory index, the store, and the live feed
 //! every dispatcher's page listens to.
 
+mod facts;
 mod files;
+
+pub use facts::{IncidentFacts, POLL_OVERLAP};
 
 pub use files::{FileError, read_calendar, read_categories};
 
@@ -88,15 +91,18 @@ pub struct Desk {
     calendar: BusinessCalendar,
     settings: DeskSettings,
     live: broadcast::Sender<Change>,
+    facts: Arc<IncidentFacts>,
 }
 
 impl Desk {
-    /// A desk with these categories, calendar and settings.
+    /// A desk with these categories, calendar and settings, recording what it writes in
+    /// the statistics mirror `facts`.
     #[must_use]
     pub fn new(
         categories: Vec<Category>,
         calendar: BusinessCalendar,
         settings: DeskSettings,
+        facts: Arc<IncidentFacts>,
     ) -> Self {
         let by_code = categories
             .iter()
@@ -115,11 +121,15 @@ impl Desk {
             calendar,
             settings,
             live: broadcast::channel(LIVE_BACKLOG).0,
+            facts,
         }
     }
 
     /// The desk the configuration describes: its category and calendar files and settings.
-    pub fn from_config(config: &crate::config::ServeConfig) -> Result<Self, FileError> {
+    pub fn from_config(
+        config: &crate::config::ServeConfig,
+        facts: Arc<IncidentFacts>,
+    ) -> Result<Self, FileError> {
         Ok(Self::new(
             read_categories(&config.categories)?,
             read_calendar(&config.calendar)?,
@@ -128,6 +138,7 @@ impl Desk {
                 duplicate_radius_m: config.duplicate_radius_m,
                 duplicate_window: TimeDelta::hours(i64::from(config.duplicate_window_hours)),
             },
+            facts,
         ))
     }
 
@@ -180,7 +191,15 @@ impl Desk {
         self.live.subscribe()
     }
 
+    /// The statistics mirror.
+    #[must_use]
+    pub fn facts(&self) -> &IncidentFacts {
+        &self.facts
+    }
+
+    /// Tells the statistics mirror and the live feed about a committed change.
     fn announce(&self, kind: &'static str, incident: &Incident) {
+        self.facts.record(facts::recorded(incident));
         // No listener is not an error: nobody has the page open.
         let _ = self.live.send(Change {
             kind,

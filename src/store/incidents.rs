@@ -2,11 +2,11 @@
 //! `queries.rs`. Each write runs in the caller's transaction.
 
 use super::rows::{found, write_error};
-use super::{IncidentFilter, IncidentPage, NewPhoto, StoreError, StoredPhoto};
+use super::{IncidentFilter, IncidentPage, NewPhoto, RecordedFact, StoreError, StoredPhoto};
 use crate::domain::{
-    ChainEntry, EventDetails, Incident, IncidentAction, IncidentEvent, IncidentId, IncidentState,
-    IncidentStatus, LonLat, NewIncident, NewIncidentEvent, PhotoId, Responsible, TimeLimit,
-    Urgency,
+    ChainEntry, EventDetails, GridCode, Incident, IncidentAction, IncidentEvent, IncidentFact,
+    IncidentId, IncidentState, IncidentStatus, LonLat, NewIncident, NewIncidentEvent, PhotoId,
+    Responsible, TimeLimit, Urgency,
 };
 use chrono::{DateTime, SubsecRound, Utc};
 use serde::Serialize;
@@ -66,6 +66,44 @@ pub(crate) struct EventRow {
     note: String,
     photos: String,
     details: String,
+}
+
+/// The narrow row statistics read: see [`RecordedFact`].
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct FactRow {
+    id: IncidentId,
+    revision: i64,
+    updated_at: DateTime<Utc>,
+    grid_code: String,
+    category: String,
+    status: String,
+    reported_at: DateTime<Utc>,
+    closed_at: Option<DateTime<Utc>>,
+    deadline: DateTime<Utc>,
+    yellow_at: DateTime<Utc>,
+    satisfaction: Option<i64>,
+}
+
+impl FactRow {
+    fn into_fact(self) -> Result<RecordedFact, StoreError> {
+        let what = || format!("incident {}", self.id);
+        Ok(RecordedFact {
+            id: self.id,
+            revision: self.revision,
+            updated_at: self.updated_at,
+            fact: IncidentFact {
+                grid_code: GridCode::parse(&self.grid_code).map_err(|e| corrupt(what(), e))?,
+                status: word(&self.status, &what())?,
+                // A rating outside 1..=5 cannot be stored (a CHECK), and statistics ignore one.
+                satisfaction: self.satisfaction.and_then(|s| u8::try_from(s).ok()),
+                category: self.category,
+                reported_at: self.reported_at,
+                closed_at: self.closed_at,
+                deadline: self.deadline,
+                yellow_at: self.yellow_at,
+            },
+        })
+    }
 }
 
 /// A `photos` row.
@@ -233,6 +271,7 @@ where
     for<'r> IncidentRow: FromRow<'r, DB::Row>,
     for<'r> EventRow: FromRow<'r, DB::Row>,
     for<'r> PhotoRow: FromRow<'r, DB::Row>,
+    for<'r> FactRow: FromRow<'r, DB::Row>,
     for<'r> (IncidentId, PhotoId): FromRow<'r, DB::Row>,
     for<'r> (String,): FromRow<'r, DB::Row>,
     usize: ColumnIndex<DB::Row>,
@@ -494,6 +533,25 @@ where
             incidents,
             next_before,
         })
+    }
+
+    /// The facts of every incident changed at or after `since`, or of all.
+    pub async fn facts(
+        conn: &mut DB::Connection,
+        since: Option<DateTime<Utc>>,
+    ) -> Result<Vec<RecordedFact>, StoreError> {
+        const SELECT: &str = "SELECT id, revision, updated_at, grid_code, category, status, \
+             reported_at, closed_at, deadline, yellow_at, satisfaction FROM incidents";
+        let rows: Vec<FactRow> = match since {
+            None => sqlx::query_as(SELECT).fetch_all(&mut *conn).await?,
+            Some(since) => {
+                sqlx::query_as(&format!("{SELECT} WHERE updated_at >= $1"))
+                    .bind(since.trunc_subsecs(6))
+                    .fetch_all(&mut *conn)
+                    .await?
+            }
+        };
+        rows.into_iter().map(FactRow::into_fact).collect()
     }
 
     /// The timeline of an incident, oldest first.

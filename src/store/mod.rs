@@ -17,9 +17,9 @@ pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 use crate::domain::{
-    Bbox, Camera, CameraId, Grid, GridCode, GridId, Incident, IncidentEvent, IncidentId,
-    IncidentStatus, Level, LevelNo, LonLat, NewCamera, NewGrid, NewIncident, NewIncidentEvent,
-    NewWorker, PhotoId, Urgency, Worker, WorkerId,
+    Bbox, Camera, CameraId, Grid, GridCode, GridId, Incident, IncidentEvent, IncidentFact,
+    IncidentId, IncidentStatus, Level, LevelNo, LonLat, NewCamera, NewGrid, NewIncident,
+    NewIncidentEvent, NewWorker, PhotoId, Urgency, Worker, WorkerId,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -149,6 +149,19 @@ pub struct IncidentPage {
     pub incidents: Vec<Incident>,
     /// When more follow: the `before_id` that asks for them.
     pub next_before: Option<IncidentId>,
+}
+
+/// An incident's [`IncidentFact`] as of one revision, for the statistics mirror.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedFact {
+    /// The incident.
+    pub id: IncidentId,
+    /// The revision the fact reflects; a mirror keeps the highest it has seen.
+    pub revision: i64,
+    /// When that revision was written.
+    pub updated_at: DateTime<Utc>,
+    /// The fact.
+    pub fact: IncidentFact,
 }
 
 /// A photo about to be stored, already checked and re-encoded.
@@ -283,6 +296,13 @@ pub trait Store: Send + Sync {
 
     /// An incident's timeline, oldest first; never rewritten.
     async fn incident_events(&self, id: IncidentId) -> Result<Vec<IncidentEvent>, StoreError>;
+
+    /// What statistics need of every incident changed at or after `since` (of every
+    /// incident when `None`), in no particular order: one narrow query.
+    async fn incident_facts(
+        &self,
+        since: Option<DateTime<Utc>>,
+    ) -> Result<Vec<RecordedFact>, StoreError>;
 
     /// Stores an uploaded photo, unattached until a report or step names it.
     async fn insert_photo(&self, photo: &NewPhoto) -> Result<PhotoId, StoreError>;

@@ -11,7 +11,7 @@ use super::queries::{GridInsert, Queries, Writes};
 use super::rows::{CameraRow, GridRow, found};
 use super::{
     DataVersions, Dataset, DatasetCounts, GridFilter, IncidentFilter, IncidentPage, NewPhoto,
-    Store, StoreError, StoredPhoto, versions, wkb,
+    RecordedFact, Store, StoreError, StoredPhoto, versions, wkb,
 };
 use crate::domain::{
     Bbox, Camera, CameraId, Grid, GridCode, GridId, Incident, IncidentEvent, IncidentId, Level,
@@ -294,6 +294,13 @@ impl Store for PostgresStore {
 
     async fn incident_events(&self, id: IncidentId) -> Result<Vec<IncidentEvent>, StoreError> {
         I::events(&mut *self.conn().await?, id).await
+    }
+
+    async fn incident_facts(
+        &self,
+        since: Option<DateTime<Utc>>,
+    ) -> Result<Vec<RecordedFact>, StoreError> {
+        I::facts(&mut *self.conn().await?, since).await
     }
 
     async fn insert_photo(&self, photo: &NewPhoto) -> Result<PhotoId, StoreError> {

@@ -9,7 +9,7 @@ use super::queries::{GridInsert, Queries, Writes};
 use super::rows::{CameraRow, GridRow, found};
 use super::{
     DataVersions, Dataset, DatasetCounts, GridFilter, IncidentFilter, IncidentPage, NewPhoto,
-    Store, StoreError, StoredPhoto, geometry, versions,
+    RecordedFact, Store, StoreError, StoredPhoto, geometry, versions,
 };
 use crate::domain::{
     Bbox, Camera, CameraId, Grid, GridCode, GridId, Incident, IncidentEvent, IncidentId, Level,
@@ -282,6 +282,13 @@ impl Store for SqliteStore {
 
     async fn incident_events(&self, id: IncidentId) -> Result<Vec<IncidentEvent>, StoreError> {
         I::events(&mut *self.conn().await?, id).await
+    }
+
+    async fn incident_facts(
+        &self,
+        since: Option<DateTime<Utc>>,
+    ) -> Result<Vec<RecordedFact>, StoreError> {
+        I::facts(&mut *self.conn().await?, since).await
     }
 
     async fn insert_photo(&self, photo: &NewPhoto) -> Result<PhotoId, StoreError> {

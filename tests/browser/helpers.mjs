@@ -146,3 +146,31 @@ export async function getJson(url) {
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
   return response.json();
 }
+
+/**
+ * Opens `url` in a fresh context made with `contextOptions` (viewport, locale, geolocation…)
+ * and waits until the page marks itself ready (`body[data-ready=true]`); `errors` collects
+ * console errors and uncaught page errors from the start.
+ */
+export async function openPage(browser, url, contextOptions = {}) {
+  const context = await browser.newContext({ locale: 'zh-CN', ...contextOptions });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(`console: ${msg.text()} ${msg.location().url || ''}`.trim());
+  });
+  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
+  await page.goto(url);
+  await page.waitForFunction(() => document.body.dataset.ready === 'true');
+  return { context, page, errors };
+}
+
+/** POSTs JSON to the service and answers the reply's JSON; a non-2xx status throws. */
+export async function postJson(url, body) {
+  const response = await fetch(url, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+  });
+  const reply = await response.json().catch(() => null);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status} ${JSON.stringify(reply)}`);
+  return reply;
+}

@@ -22,7 +22,9 @@ pub async fn demo_router() -> (Router, tempfile::TempDir) {
         .await
         .expect("index");
     let config = ServeConfig::for_tests(&url);
-    let desk = gridlink::incidents::Desk::from_config(&config).expect("desk files");
+    let desk =
+        gridlink::incidents::Desk::from_config(&config, std::sync::Arc::clone(&mirrors.incidents))
+            .expect("desk files");
     let state = gridlink::http::AppState::new(store, mirrors, std::sync::Arc::new(desk), &config);
     (gridlink::http::router(state, &config), dir)
 }

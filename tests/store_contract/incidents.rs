@@ -303,3 +303,61 @@ pub async fn closing_times_and_satisfaction_round_trip(store: &dyn Store) {
         "closed has no colour"
     );
 }
+
+pub async fn facts_are_what_statistics_need_and_follow_changes_by_time(store: &dyn Store) {
+    let grids = seed_town(store).await;
+    let first = store
+        .insert_incident(&report(&grids, "road_damage", 0), &event(None, 0))
+        .await
+        .unwrap();
+    let second = store
+        .insert_incident(&report(&grids, "noise", 100), &event(None, 100))
+        .await
+        .unwrap();
+    let mut closed = first.clone();
+    closed.state = IncidentState::new(IncidentStatus::Closed, None).unwrap();
+    closed.closed_at = Some(at(500));
+    closed.satisfaction = Some(5);
+    store
+        .update_incident(&closed, &event(Some(IncidentAction::Close), 500))
+        .await
+        .unwrap();
+
+    let mut all = store.incident_facts(None).await.unwrap();
+    all.sort_by_key(|f| f.id);
+
+    assert_eq!(all.len(), 2);
+    let (a, b) = (&all[0], &all[1]);
+    assert_eq!((a.id, a.revision, a.updated_at), (first.id, 2, at(500)));
+    assert_eq!(a.fact.grid_code, grids.last().unwrap().code);
+    assert_eq!(a.fact.category, "road_damage");
+    assert_eq!(a.fact.status, IncidentStatus::Closed);
+    assert_eq!(a.fact.reported_at, first.reported_at);
+    assert_eq!(a.fact.closed_at, Some(at(500)));
+    assert_eq!(a.fact.satisfaction, Some(5));
+    assert_eq!(
+        (a.fact.deadline, a.fact.yellow_at),
+        (first.deadline, first.yellow_at)
+    );
+    assert_eq!(
+        (b.id, b.revision, b.fact.status),
+        (second.id, 1, IncidentStatus::Reported)
+    );
+    let changed = store.incident_facts(Some(at(100))).await.unwrap();
+    let mut ids: Vec<_> = changed.iter().map(|f| f.id).collect();
+    ids.sort_unstable();
+    assert_eq!(
+        ids,
+        [first.id, second.id],
+        "at or after: the instant itself counts"
+    );
+    let later = store.incident_facts(Some(at(101))).await.unwrap();
+    assert_eq!(later.iter().map(|f| f.id).collect::<Vec<_>>(), [first.id]);
+    assert!(
+        store
+            .incident_facts(Some(at(501)))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}

@@ -60,6 +60,15 @@ export const cameras = () => getJson('/api/cameras');
 /** Every worker the caller may see. */
 export const workers = () => getJson('/api/workers');
 
+/** One worker. */
+export const worker = (id) => getJson(`/api/workers/${encodeURIComponent(id)}`);
+
+/** Every grid of every level as a FeatureCollection. */
+export const allGrids = () => getJson('/api/grids');
+
+/** Incident statistics of a grid and the grids below it (`/api/stats`, JSON). */
+export const stats = (params) => getJson('/api/stats', params);
+
 /** The k nearest on-duty workers to a point, with `distance_m`. */
 export const nearestWorkers = (lon, lat, k = 5) => getJson('/api/workers/nearest', { lon, lat, k });
 

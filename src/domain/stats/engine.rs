@@ -33,6 +33,13 @@ pub(super) fn tally(
     let mut categories = Interner::default();
     let mut rows = Vec::with_capacity(facts.len());
     for fact in facts {
+        if options
+            .reported
+            .as_ref()
+            .is_some_and(|range| !range.contains(&fact.reported_at))
+        {
+            continue;
+        }
         let Some(node) = tree.node_of(fact.grid_code.as_str()) else {
             continue;
         };

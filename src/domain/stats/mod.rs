@@ -164,6 +164,8 @@ pub struct TallyOptions {
     pub by_category: Option<CategoryGrouping>,
     /// Add a breakdown by period of `reported_at`.
     pub by_period: Option<Period>,
+    /// Count only incidents reported within this half-open range; all when `None`.
+    pub reported: Option<std::ops::Range<DateTime<Utc>>>,
 }
 
 /// The figures of one grid, or of one grid and category or period.

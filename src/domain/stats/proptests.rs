@@ -150,6 +150,7 @@ proptest! {
         let options = TallyOptions {
             by_category: Some(CategoryGrouping::SubCategory),
             by_period: Some(Period::Day),
+            reported: None,
         };
 
         // Act

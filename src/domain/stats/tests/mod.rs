@@ -301,10 +301,12 @@ fn categories_fold_into_duty_classes_and_unknown_codes_keep_their_own() {
     let duty_class_options = TallyOptions {
         by_category: Some(CategoryGrouping::DutyClass(classes)),
         by_period: None,
+        reported: None,
     };
     let sub_category_options = TallyOptions {
         by_category: Some(CategoryGrouping::SubCategory),
         by_period: None,
+        reported: None,
     };
 
     // Act
@@ -378,4 +380,27 @@ fn duty_classes_map_every_sub_category_to_its_class() {
     assert_eq!(classes.len(), 3);
     assert_eq!(classes["public_order_gambling"], "public_order");
     assert_eq!(classes["water_leak"], "water");
+}
+
+#[test]
+fn a_reported_range_counts_only_incidents_reported_within_it() {
+    let facts = vec![
+        open(G11, IncidentStatus::Handling, 9, 90, 99),
+        open(G11, IncidentStatus::Handling, 10, 90, 99),
+        open(G12, IncidentStatus::Handling, 19, 90, 99),
+        open(G12, IncidentStatus::Handling, 20, 90, 99),
+    ];
+    let options = TallyOptions {
+        reported: Some(at(10)..at(20)),
+        ..TallyOptions::default()
+    };
+
+    let report = tally(&facts, &grids(), now(), &options);
+
+    let received = |code: &str| {
+        let grid = report.grids.iter().find(|g| g.code.as_str() == code);
+        grid.unwrap().figures.received
+    };
+    // Half-open: hour 10 is in, hour 20 is out.
+    assert_eq!((received(G11), received(G12), received(TOWN)), (1, 1, 2));
 }

@@ -29,6 +29,7 @@ fn the_breakdown_by_period_lists_only_periods_with_incidents_oldest_first() {
     let options = TallyOptions {
         by_category: None,
         by_period: Some(Period::Week),
+        reported: None,
     };
 
     // Act
@@ -60,6 +61,7 @@ fn csv_starts_with_a_bom_and_a_header_and_quotes_awkward_names() {
     let options = TallyOptions {
         by_category: Some(CategoryGrouping::SubCategory),
         by_period: Some(Period::Month),
+        reported: None,
     };
 
     // Act
@@ -98,6 +100,7 @@ fn grids_without_incidents_show_zeros_and_no_rates() {
     let options = TallyOptions {
         by_category: Some(CategoryGrouping::SubCategory),
         by_period: Some(Period::Day),
+        reported: None,
     };
 
     // Act
