@@ -1,8 +1,11 @@
 // main.js — starts the page: reads `/api/map`, builds the map, its layers and the views
-// (layer panel, details panel, search), and wires clicks, search and the language switch.
+// (layer panel, details panel, search, the dispatcher's incidents), and wires clicks,
+// search, the sidebar tabs and the language switch.
 
 import * as api from './api.js';
 import { cameraLayer } from './cameras.js';
+import { startDispatch } from './dispatch.js';
+import { incidentLegend } from './incidentLayer.js';
 import { applyToDocument, currentLang, formatCount, levelName, onLangChange, setLang, t } from './i18n.js';
 import { LayerPanel } from './layers.js';
 import { Selection, basemapTiles, createMap, serviceTiles, townBackground } from './map.js';
@@ -32,13 +35,21 @@ async function start() {
 
   const map = createMap(document.getElementById('map'), settings);
   const selection = new Selection(map);
-  const panel = new DetailsPanel(document.getElementById('panel'), selection, settings.levels);
-  map.on('click', (event) => panel.showPoint(event.latlng));
+  let dispatch = null;
+  const panel = new DetailsPanel(document.getElementById('panel'), selection, settings.levels, {
+    onFileHere: (lon, lat) => dispatch && dispatch.fileAt(lon, lat),
+  });
+  map.on('click', (event) => {
+    if (dispatch && dispatch.filing) dispatch.fileAt(round(event.latlng.lng), round(event.latlng.lat));
+    else panel.showPoint(event.latlng);
+  });
+  wireTabs(map);
 
-  const [towns, cameras, workers] = await Promise.all([
+  const [towns, cameras, workers, categories] = await Promise.all([
     api.gridsOfLevel(settings.levels[0] ? settings.levels[0].level : 1).catch(() => null),
     api.cameras().catch(() => ({ features: [] })),
     api.workers().catch(() => []),
+    api.categories().catch(() => ({ categories: [] })),
   ]);
   if (towns) {
     // Under the tile pane: an opaque basemap, when switched on, covers it.
@@ -48,8 +59,12 @@ async function start() {
   const cameraOverlay = cameraLayer(cameras, (feature) => panel.showCamera(feature));
   const workerOverlay = workerLayer(workers, (worker) => panel.showWorker(worker));
 
+  dispatch = startDispatch({
+    map, panel, element: document.getElementById('incidents'), categories, workers,
+  });
+
   const layerPanel = new LayerPanel(document.getElementById('layers'), map,
-    layerGroups(map, settings, cameraOverlay.group, workerOverlay));
+    layerGroups(map, settings, cameraOverlay.group, workerOverlay, dispatch.layer));
 
   const levels = new Map(settings.levels.map((level) => [level.level, level]));
   const search = new SearchBox(document.getElementById('search-input'), document.getElementById('search-results'), {
@@ -71,18 +86,22 @@ async function start() {
 
   // Escape outside the search box closes the details panel.
   document.addEventListener('keydown', (event) => {
-    if (event.key === 'Escape' && event.target.id !== 'search-input') panel.close();
+    if (event.key === 'Escape' && event.target.id !== 'search-input') {
+      dispatch.cancelFiling();
+      panel.close();
+    }
   });
 
   onLangChange(() => {
     layerPanel.render();
     panel.render();
     search.render();
+    dispatch.relabel();
   });
   document.body.dataset.ready = 'true';
 }
 
-function layerGroups(map, settings, cameras, workers) {
+function layerGroups(map, settings, cameras, workers, incidents) {
   const levels = settings.levels;
   const groups = [
     {
@@ -103,6 +122,16 @@ function layerGroups(map, settings, cameras, workers) {
         layer: serviceTiles(map, 'density', 5),
         on: false,
         legend: () => densityLegend(settings.density_breaks),
+      }],
+    },
+    {
+      title: () => t('dispatch.layer'),
+      entries: [{
+        id: 'incidents',
+        label: () => t('dispatch.layerIncidents'),
+        layer: incidents,
+        on: true,
+        legend: incidentLegend,
       }],
     },
     {
@@ -154,6 +183,27 @@ function densityLegend(breaks) {
     label: i === 0 ? `< ${n(breaks[0])}`
       : i === breaks.length ? `≥ ${n(breaks[i - 1])}` : `${n(breaks[i - 1])} – ${n(breaks[i])}`,
   }));
+}
+
+// The sidebar's tabs: layers and legend, or the incident list (a wider sidebar, so the
+// map is told its new size).
+function wireTabs(map) {
+  const tabs = [...document.querySelectorAll('.sidebar-tabs [role="tab"]')];
+  const show = (chosen) => {
+    for (const tab of tabs) {
+      const on = tab === chosen;
+      tab.setAttribute('aria-selected', on ? 'true' : 'false');
+      tab.tabIndex = on ? 0 : -1;
+      document.getElementById(tab.getAttribute('aria-controls')).hidden = !on;
+    }
+    document.querySelector('.sidebar').dataset.tab = chosen.dataset.tab;
+    map.invalidateSize({ pan: false });
+  };
+  for (const tab of tabs) tab.addEventListener('click', () => show(tab));
+}
+
+function round(x) {
+  return Math.round(x * 1e7) / 1e7;
 }
 
 function showTownName(towns) {

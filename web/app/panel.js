@@ -7,11 +7,15 @@ import { h } from './dom.js';
 import { currentLang, formatCount, formatDistance, levelName, t } from './i18n.js';
 import { STATUS_COLORS, cameraSvg, workerSvg } from './symbols.js';
 
-/** The details panel in `element`; highlights go to `selection` (map.js `Selection`). */
+/**
+ * The details panel in `element`; highlights go to `selection` (map.js `Selection`).
+ * `onFileHere(lon, lat)`, when given, adds a "file an incident here" button to a point.
+ */
 export class DetailsPanel {
-  constructor(element, selection, levels) {
+  constructor(element, selection, levels, { onFileHere } = {}) {
     this.element = element;
     this.selection = selection;
+    this.onFileHere = onFileHere;
     this.levels = new Map(levels.map((level) => [level.level, level]));
     this.view = { kind: 'empty' };
     this.seq = 0;
@@ -71,6 +75,22 @@ export class DetailsPanel {
     });
   }
 
+  /**
+   * Gives the panel to another view (an incident's form or detail): `view.kind` names it,
+   * `view.render()` builds its content, also after a language change.
+   */
+  host(view) {
+    this.seq += 1;
+    this.selection.clear();
+    this.view = { kind: 'hosted', data: view };
+    this.render();
+  }
+
+  /** Whether the panel shows `view` now. */
+  shows(view) {
+    return this.view.kind === 'hosted' && this.view.data === view;
+  }
+
   /** Back to the empty panel, with nothing highlighted. */
   close() {
     this.seq += 1;
@@ -112,10 +132,11 @@ export class DetailsPanel {
       camera: () => this.cameraView(data),
       grid: () => this.gridView(data),
       worker: () => this.workerView(data),
+      hosted: () => data.render(),
     }[kind]();
-    this.element.dataset.view = kind;
+    this.element.dataset.view = kind === 'hosted' ? data.kind : kind;
     if (kind !== 'loading') this.element.removeAttribute('aria-busy');
-    this.element.replaceChildren(...body);
+    this.element.replaceChildren(...body.filter((node) => node !== null && node !== undefined));
   }
 
   header(kindKey, title, subtitle) {
@@ -143,6 +164,11 @@ export class DetailsPanel {
     }
     return [
       this.header('panel.point', chain[chain.length - 1].name, where),
+      this.onFileHere ? h('div', { class: 'panel-actions' }, h('button', {
+        type: 'button',
+        class: 'file-here',
+        onclick: () => this.onFileHere(lon, lat),
+      }, t('dispatch.fileHere'))) : null,
       this.chainSection(chain),
       section(t('panel.ledger'), outcome(grid, (g) => ledger(g.properties))),
       section(t('panel.responsible'), outcome(responsible, (r) => responsibleList(r, this.levels))),
@@ -219,11 +245,13 @@ function outcome(result, render) {
   return render(result.value);
 }
 
-function section(title, ...content) {
+/** A titled section of the panel. */
+export function section(title, ...content) {
   return h('section', { class: 'panel-section' }, h('h3', {}, title), ...content);
 }
 
-function fact(term, value) {
+/** A term and its value, for a `<dl class="facts">`. */
+export function fact(term, value) {
   return [h('dt', {}, term), h('dd', {}, value)];
 }
 

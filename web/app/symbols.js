@@ -89,3 +89,20 @@ export function rampSvg() {
     + `<g fill-opacity="${DENSITY_OPACITY}">${cells}</g>`
     + `<rect x="0.5" y="0.5" width="71" height="13" fill="none" stroke="#94a3b8"/></svg>`;
 }
+
+/** Incident colours (红黄蓝 lists) and grey for closed incidents, map and legend alike. */
+export const INCIDENT_COLORS = {
+  blue: '#1c7ed6',
+  yellow: '#f59f00',
+  red: '#e03131',
+  closed: '#868e96',
+};
+export const INCIDENT_COLOURS = ['red', 'yellow', 'blue', 'closed'];
+
+/** A 20×24 SVG pin of an incident of `colour` (`blue`, `yellow`, `red` or `closed`). */
+export function incidentSvg(colour) {
+  const color = INCIDENT_COLORS[colour] || INCIDENT_COLORS.closed;
+  return `<svg viewBox="0 0 20 24" width="20" height="24" aria-hidden="true">`
+    + `<path d="M10 23 C10 23 2 14.5 2 9 A8 8 0 0 1 18 9 C18 14.5 10 23 10 23 Z" fill="${color}"`
+    + ` stroke="#ffffff" stroke-width="1.5"/><rect x="6.5" y="5.5" width="7" height="7" rx="1" fill="#ffffff"/></svg>`;
+}
