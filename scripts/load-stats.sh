@@ -37,12 +37,12 @@ WITH finest AS (
     WHERE level = (SELECT max(level) FROM grids)
 ), made AS (
     SELECT i,
-           (SELECT codes[1 + (i * 7919) % array_length(codes, 1)] FROM finest) AS grid_code,
+           (SELECT codes[1 + ((i * 7919) % array_length(codes, 1))::int] FROM finest) AS grid_code,
            now() - (i % 365) * interval '1 day' - (i % 86400) * interval '1 second' AS reported_at,
-           subs[1 + i % array_length(subs, 1)] AS category,
+           subs[1 + (i % array_length(subs, 1))::int] AS category,
            CASE WHEN i % 100 < 85 THEN 'closed' WHEN i % 100 < 88 THEN 'rejected'
                 ELSE 'handling' END AS status
-    FROM generate_series(1, $incidents) AS i, (SELECT '$subs'::text[] AS subs) AS s
+    FROM generate_series(1::bigint, $incidents) AS i, (SELECT '$subs'::text[] AS subs) AS s
 )
 INSERT INTO incidents (category, source, lon, lat, grid_code, chain, description, reporter,
                        priority, status, reported_at, deadline, yellow_at, closed_at,

@@ -269,6 +269,8 @@ async fn filing_returns_the_fixed_fields_and_routes_a_class_without_department_t
     assert_eq!(responsible["county"], false);
     assert_eq!(incident["colour"], "blue");
     assert!(time(&incident["deadline"]) > before, "{incident}");
+    let yellow_at = time(&incident["yellow_at"]);
+    assert!(before < yellow_at && yellow_at < time(&incident["deadline"]));
     let allowed = incident["allowed_actions"].as_array().expect("actions");
     assert!(allowed.contains(&json!("accept")), "{allowed:?}");
     assert!(!allowed.contains(&json!("close")), "{allowed:?}");
@@ -524,6 +526,15 @@ async fn lists_filter_by_status_grid_category_and_colour_and_page_with_next_befo
     let blue = list_ids(&app, "colour=blue").await;
     assert!(blue.contains(&a) && blue.contains(&b), "{blue:?}");
     assert!(list_ids(&app, "colour=red").await.is_empty());
+
+    let around = |p: &Place| {
+        let d = 0.0001;
+        format!("bbox={},{},{},{}", p.lon - d, p.lat - d, p.lon + d, p.lat + d)
+    };
+    assert_eq!(list_ids(&app, &around(&first)).await, vec![a.clone()]);
+    assert_eq!(list_ids(&app, &around(&second)).await, vec![b.clone()]);
+    let (status, body) = get(&app, "/api/incidents?bbox=1,2,3").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
 
     let (status, page) = get(&app, "/api/incidents?limit=1").await;
     assert_eq!(status, StatusCode::OK);

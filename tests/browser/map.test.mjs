@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
-  centreOn, getJson, openMap, pagePoint, useServiceAndBrowser, waitForTexts,
+  centreOn, getJson, openMap, pagePoint, postJson, useServiceAndBrowser, waitForTexts,
 } from './helpers.mjs';
 
 // 119.65, 31.17 lies in micro-grid 茂花村第1网格第4微网格 of the demo town.
@@ -48,6 +48,22 @@ describe('the web map', () => {
         .some((img) => /\/tiles\/.+\.png$/.test(new URL(img.src).pathname)
           && img.complete && [256, 512].includes(img.naturalWidth)));
       assert.ok(tileResponses.includes(200), `tile responses: ${tileResponses.join(', ')}`);
+      assert.deepEqual(errors, [], errors.join('\n'));
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the open-incidents layer draws its tiles with a legend once switched on', async () => {
+    await postJson(`${env.service.url}/api/incidents`, {
+      category: 'traffic_road_hazard', ...MAOHUA_POINT, description: '路面塌陷', source: 'dispatcher',
+    });
+    const { context, page, errors } = await openMap(env.browser, env.service.url);
+    try {
+      await page.locator('input[data-layer="incidents-open"]').check();
+      await waitForTexts(page, '#layers', ['未办结事件数', '≥ 50', '2 – 4']);
+      await page.waitForFunction(() => [...document.querySelectorAll('.tiles-incidents-open img')]
+        .some((img) => img.complete && [256, 512].includes(img.naturalWidth)));
       assert.deepEqual(errors, [], errors.join('\n'));
     } finally {
       await context.close();

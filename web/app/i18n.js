@@ -181,6 +181,8 @@ const STRINGS = {
   'layers.thematic': ['专题', 'Thematic'],
   'layers.density': ['户籍密度(户/平方公里)', 'Households per km²'],
   'layers.sparseDense': ['稀疏 → 密集', 'sparse → dense'],
+  'layers.incidents-open': ['未办结事件数', 'Open incidents'],
+  'layers.incidents-overdue': ['超期事件数', 'Overdue incidents'],
   'layers.points': ['点位', 'Points'],
   'layers.cameras': ['视频监控', 'Cameras'],
   'layers.workers': ['网格人员', 'Grid workers'],

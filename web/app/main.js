@@ -12,7 +12,8 @@ import { Selection, basemapTiles, createMap, serviceTiles, townBackground } from
 import { DetailsPanel } from './panel.js';
 import { SearchBox } from './search.js';
 import {
-  DENSITY_RAMP, ROLES, STATUSES, cameraSvg, fillSvg, levelLineSvg, rampSvg, workerSvg,
+  DENSITY_RAMP, INCIDENT_COUNT_BREAKS, INCIDENT_COUNT_OPACITY, INCIDENT_COUNT_RAMP, ROLES, STATUSES,
+  cameraSvg, fillSvg, levelLineSvg, rampSvg, workerSvg,
 } from './symbols.js';
 import { workerLayer } from './workers.js';
 
@@ -122,7 +123,13 @@ function layerGroups(map, settings, cameras, workers, incidents) {
         layer: serviceTiles(map, 'density', 5),
         on: false,
         legend: () => densityLegend(settings.density_breaks),
-      }],
+      }, ...['incidents-open', 'incidents-overdue'].map((id) => ({
+        id,
+        label: () => t(`layers.${id}`),
+        layer: liveTiles(serviceTiles(map, id, 6)),
+        on: false,
+        legend: incidentCountLegend,
+      }))],
     },
     {
       title: () => t('dispatch.layer'),
@@ -183,6 +190,24 @@ function densityLegend(breaks) {
     label: i === 0 ? `< ${n(breaks[0])}`
       : i === breaks.length ? `≥ ${n(breaks[i - 1])}` : `${n(breaks[i - 1])} – ${n(breaks[i])}`,
   }));
+}
+
+// The incident layers' fixed classes (the service's INCIDENT_BREAKS): 1, 2–4, … 50+.
+function incidentCountLegend() {
+  return INCIDENT_COUNT_BREAKS.map((from, i) => {
+    const next = INCIDENT_COUNT_BREAKS[i + 1];
+    const label = next === undefined ? `≥ ${from}` : next - 1 === from ? `${from}` : `${from} – ${next - 1}`;
+    return { swatch: fillSvg(INCIDENT_COUNT_RAMP[i], INCIDENT_COUNT_OPACITY), label };
+  });
+}
+
+// Incident tiles change as incidents do: while shown, ask again every 15 s (the service
+// recounts at most every 5 s and answers 304 while a tile is unchanged).
+function liveTiles(layer) {
+  let timer = null;
+  layer.on('add', () => { timer = setInterval(() => layer.redraw(), 15_000); });
+  layer.on('remove', () => clearInterval(timer));
+  return layer;
 }
 
 // The sidebar's tabs: layers and legend, or the incident list (a wider sidebar, so the

@@ -75,10 +75,16 @@ export function levelLineSvg(level) {
     + ` stroke-width="${Math.max(s.width, 1)}"/></svg>`;
 }
 
-/** A filled swatch for a density class. */
-export function fillSvg(color) {
+/** The `incidents-open`/`-overdue` tiles' classes (least count of each), colours and
+ * opacity: src/tiles/style.rs's INCIDENT_BREAKS, INCIDENT_RAMP (ColorBrewer OrRd). */
+export const INCIDENT_COUNT_BREAKS = [1, 2, 5, 10, 20, 50];
+export const INCIDENT_COUNT_RAMP = ['#fef0d9', '#fdd49e', '#fdbb84', '#fc8d59', '#e34a33', '#b30000'];
+export const INCIDENT_COUNT_OPACITY = 0.65;
+
+/** A filled swatch for a class of a thematic layer. */
+export function fillSvg(color, opacity = DENSITY_OPACITY) {
   return `<svg viewBox="0 0 20 14" width="20" height="14" aria-hidden="true">`
-    + `<rect x="0.5" y="0.5" width="19" height="13" fill="${color}" fill-opacity="${DENSITY_OPACITY}"`
+    + `<rect x="0.5" y="0.5" width="19" height="13" fill="${color}" fill-opacity="${opacity}"`
     + ` stroke="#94a3b8" stroke-width="1"/></svg>`;
 }
 

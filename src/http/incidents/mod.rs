@@ -10,7 +10,7 @@ pub use view::IncidentView;
 use super::extract::{Json, Path, Query};
 use super::{ApiError, AppState, RequestContext};
 use crate::domain::{
-    CaseNumber, GridCode, IncidentAction, IncidentId, IncidentSource, IncidentStatus, LonLat,
+    Bbox, CaseNumber, GridCode, IncidentAction, IncidentId, IncidentSource, IncidentStatus, LonLat,
     PhotoId, Priority, StepError, StepRequest, TimeLimit, Urgency, WorkerId,
 };
 use crate::incidents::{DeskError, Report};
@@ -229,6 +229,8 @@ struct ListQuery {
     grid: Option<String>,
     category: Option<String>,
     assignee: Option<WorkerId>,
+    /// `min_lon,min_lat,max_lon,max_lat`: only incidents located within.
+    bbox: Option<String>,
     before: Option<IncidentId>,
     limit: Option<u32>,
 }
@@ -260,6 +262,7 @@ impl ListQuery {
             filter.categories.extend(subs);
         }
         filter.assignee = self.assignee;
+        filter.bbox = self.bbox.as_deref().map(str::parse::<Bbox>).transpose()?;
         filter.before_id = self.before;
         Ok(filter)
     }

@@ -35,6 +35,8 @@ pub struct IncidentView<'a> {
     assignee: Option<Value>,
     reported_at: DateTime<Utc>,
     deadline: DateTime<Utc>,
+    /// While open it shows yellow after this instant, so a page can recolour it itself.
+    yellow_at: DateTime<Utc>,
     pending_extension: Option<TimeLimit>,
     closed_at: Option<DateTime<Utc>>,
     satisfaction: Option<u8>,
@@ -111,6 +113,7 @@ impl<'a> IncidentView<'a> {
             assignee: incident.assignee.map(|id| worker(state, id)),
             reported_at: incident.reported_at,
             deadline: incident.deadline,
+            yellow_at: incident.yellow_at,
             pending_extension: incident.pending_extension,
             closed_at: incident.closed_at,
             satisfaction: incident.satisfaction,
