@@ -50,11 +50,7 @@ impl Application {
     /// starts refreshing the index every `index_refresh_ms`.
     pub async fn build(config: &ServeConfig) -> Result<Self, StartError> {
         let desk = Arc::new(crate::incidents::Desk::from_config(config)?);
-        let store = store::connect_pooled(
-            &config.database.database_url,
-            config.database_max_connections,
-        )
-        .await?;
+        let store = store::connect(&config.database.database_url).await?;
         if !config.no_seed {
             seed_if_empty(store.as_ref(), &config.seed_dir).await?;
         }

@@ -61,12 +61,6 @@ pub struct ServeConfig {
     )]
     pub index_refresh_ms: u64,
 
-    /// Most connections to PostgreSQL: each filing or step commits on its own connection,
-    /// and PostgreSQL flushes the commits waiting together in one write, so this bounds
-    /// the writes per second. Ignored for SQLite.
-    #[arg(long, env = "GRIDLINK_DATABASE_MAX_CONNECTIONS", default_value_t = 10)]
-    pub database_max_connections: u32,
-
     /// Memory for rendered map tiles, in MiB; the least used tiles go first.
     #[arg(long, env = "GRIDLINK_TILE_CACHE_MB", default_value_t = 256)]
     pub tile_cache_mb: u64,
@@ -150,7 +144,6 @@ impl ServeConfig {
             max_batch_points: 100_000,
             request_timeout_secs: 30,
             index_refresh_ms: 1000,
-            database_max_connections: 10,
             tile_cache_mb: 64,
             web_dir: PathBuf::from("web"),
             basemap_url: None,

@@ -24,7 +24,6 @@ use crate::domain::{
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use std::str::FromStr;
 use std::sync::Arc;
 
 /// What can go wrong in a store, in terms a caller can act on.
@@ -295,17 +294,10 @@ pub trait Store: Send + Sync {
 /// Opens the store a URL names: `sqlite:` for the embedded store, `postgres:` or
 /// `postgresql:` for PostGIS. Migrations are applied before it is returned.
 pub async fn connect(url: &str) -> Result<Arc<dyn Store>, StoreError> {
-    connect_pooled(url, postgres::DEFAULT_MAX_CONNECTIONS).await
-}
-
-/// As [`connect`], with at most `max_connections` connections to PostgreSQL (the
-/// embedded store keeps its own pool).
-pub async fn connect_pooled(url: &str, max_connections: u32) -> Result<Arc<dyn Store>, StoreError> {
     let store: Arc<dyn Store> = if url.starts_with("sqlite:") {
         Arc::new(SqliteStore::connect(url).await?)
     } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-        let options = sqlx::postgres::PgConnectOptions::from_str(url)?;
-        Arc::new(PostgresStore::connect_pooled(options, max_connections).await?)
+        Arc::new(PostgresStore::connect(url).await?)
     } else {
         return Err(StoreError::Invalid(format!(
             "unsupported database URL {url:?}: use sqlite:PATH or postgres://..."

@@ -69,11 +69,7 @@ const INSERT_INCIDENT_AND_EVENT: &str = "WITH incident AS (INSERT INTO incidents
      from_status, to_status, note, photos, details) SELECT id, 1, $17, $18, $19, NULL, $10, \
      $20, $21, $22 FROM incident RETURNING incident_id";
 
-/// Connections a pool opens at most unless told otherwise.
-pub const DEFAULT_MAX_CONNECTIONS: u32 = 10;
-
 /// A pooled connection idle this long is pinged before use, and replaced if it is dead.
-/// One in steady use is not: a ping is a round trip, as dear as a small query.
 const PING_AFTER_IDLE: Duration = Duration::from_secs(1);
 
 /// Binds a boundary as WKB, which carries its doubles bit for bit.
@@ -102,17 +98,12 @@ impl PostgresStore {
     }
 
     /// Connects with options built in code, e.g. with a `search_path` for a test schema.
+    ///
+    /// sqlx pings a connection each time it leaves the pool, unless told not to: a round
+    /// trip, as dear as a small query. Here only one idle for a while is pinged (and
+    /// replaced if it is dead), so a busy pool does not pay it on every request.
     pub async fn connect_with(options: PgConnectOptions) -> Result<Self, StoreError> {
-        Self::connect_pooled(options, DEFAULT_MAX_CONNECTIONS).await
-    }
-
-    /// Connects with a pool of at most `max_connections` connections.
-    pub async fn connect_pooled(
-        options: PgConnectOptions,
-        max_connections: u32,
-    ) -> Result<Self, StoreError> {
         let pool = PgPoolOptions::new()
-            .max_connections(max_connections)
             .test_before_acquire(false)
             .before_acquire(|conn, meta| {
                 Box::pin(async move {
