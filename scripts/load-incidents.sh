@@ -76,8 +76,10 @@ say "creating database $db with PostGIS"
 psql_admin postgres -c "CREATE DATABASE $db OWNER $role"
 psql_admin "$db" -c "CREATE EXTENSION postgis"
 
+# A copy: another checkout building into a shared CARGO_TARGET_DIR replaces the binary.
+cp "$target/release/gridlink" "$data/gridlink"
 say "starting gridlink serve on :$port (log in $data/serve.log)"
-"$target/release/gridlink" serve --bind "127.0.0.1:$port" \
+"$data/gridlink" serve --bind "127.0.0.1:$port" \
     --database-url "postgres://$role:$role@127.0.0.1:5432/$db" >"$data/serve.log" 2>&1 &
 server=$!
 base="http://127.0.0.1:$port"
