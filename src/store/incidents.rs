@@ -11,7 +11,7 @@ use crate::domain::{
 use chrono::{DateTime, SubsecRound, Utc};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use sqlx::query::QueryAs;
+use sqlx::query::{QueryAs, QueryScalar};
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, FromRow, IntoArguments, Type};
 use std::collections::HashMap;
 use std::marker::PhantomData;
@@ -282,35 +282,71 @@ where
         incident: &NewIncident,
         event: &NewIncidentEvent,
     ) -> Result<Incident, StoreError> {
-        let grid_code = incident.chain.last().map_or("", |g| g.code.as_str());
-        let at = |t: DateTime<Utc>| t.trunc_subsecs(6);
-        let id: IncidentId = sqlx::query_scalar::<DB, i64>(
-            "INSERT INTO incidents (category, source, lon, lat, grid_code, chain, description, \
-             reporter, priority, status, responsible_grid_id, department, assignee_id, \
-             reported_at, deadline, yellow_at, revision, updated_at) VALUES ($1, $2, $3, $4, \
-             $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1, $14) RETURNING id",
+        let id: IncidentId = Self::bind_incident(
+            sqlx::query_scalar::<DB, i64>(
+                "INSERT INTO incidents (category, source, lon, lat, grid_code, chain, \
+                 description, reporter, priority, status, responsible_grid_id, department, \
+                 assignee_id, reported_at, deadline, yellow_at, revision, updated_at) VALUES \
+                 ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1, \
+                 $14) RETURNING id",
+            ),
+            incident,
         )
-        .bind(incident.category.as_str())
-        .bind(incident.source.as_str())
-        .bind(incident.location.lon())
-        .bind(incident.location.lat())
-        .bind(grid_code)
-        .bind(to_json(&incident.chain))
-        .bind(incident.description.as_str())
-        .bind(incident.reporter.as_str())
-        .bind(incident.priority.as_str())
-        .bind(IncidentStatus::Reported.as_str())
-        .bind(incident.responsible.grid)
-        .bind(incident.responsible.department.as_deref())
-        .bind(incident.assignee)
-        .bind(at(incident.reported_at))
-        .bind(at(incident.deadline))
-        .bind(at(incident.yellow_at))
         .fetch_one(&mut *conn)
         .await
         .map_err(|e| write_error(e, "the incident"))?;
         Self::append(&mut *conn, id, 1, None, IncidentStatus::Reported, event).await?;
         Ok(stored_incident(id, incident, &event.photos))
+    }
+
+    /// Files an incident without photos and its first event with `sql`, one statement
+    /// writing both rows and returning the incident's id (PostgreSQL's `WITH … INSERT`):
+    /// one round trip and, run on its own, one transaction. `$1`–`$16` are the incident's
+    /// as in [`Self::insert`], `$17`–`$22` the event's `at`, `actor`, `action`, `note`,
+    /// `photos` and `details`.
+    pub async fn insert_in_one_statement(
+        conn: &mut DB::Connection,
+        sql: &'static str,
+        incident: &NewIncident,
+        event: &NewIncidentEvent,
+    ) -> Result<Incident, StoreError> {
+        debug_assert!(event.photos.is_empty(), "photos are attached by `insert`");
+        let id: IncidentId = Self::bind_incident(sqlx::query_scalar::<DB, i64>(sql), incident)
+            .bind(event.at.trunc_subsecs(6))
+            .bind(event.actor.as_str())
+            .bind(event.action.map(IncidentAction::as_str))
+            .bind(event.note.as_str())
+            .bind(to_json(&event.photos))
+            .bind(to_json(&event.details))
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(|e| write_error(e, "the incident"))?;
+        Ok(stored_incident(id, incident, &event.photos))
+    }
+
+    /// Binds `$1`–`$16` of an incident insert: the new incident's columns, status reported.
+    fn bind_incident<'q>(
+        query: QueryScalar<'q, DB, i64, DB::Arguments<'q>>,
+        incident: &'q NewIncident,
+    ) -> QueryScalar<'q, DB, i64, DB::Arguments<'q>> {
+        let at = |t: DateTime<Utc>| t.trunc_subsecs(6);
+        query
+            .bind(incident.category.as_str())
+            .bind(incident.source.as_str())
+            .bind(incident.location.lon())
+            .bind(incident.location.lat())
+            .bind(incident.chain.last().map_or("", |g| g.code.as_str()))
+            .bind(to_json(&incident.chain))
+            .bind(incident.description.as_str())
+            .bind(incident.reporter.as_str())
+            .bind(incident.priority.as_str())
+            .bind(IncidentStatus::Reported.as_str())
+            .bind(incident.responsible.grid)
+            .bind(incident.responsible.department.as_deref())
+            .bind(incident.assignee)
+            .bind(at(incident.reported_at))
+            .bind(at(incident.deadline))
+            .bind(at(incident.yellow_at))
     }
 
     /// Writes `incident` over the stored one if its revision is still `incident.revision`,

@@ -22,8 +22,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::{Postgres, QueryBuilder, Transaction};
+use sqlx::{Connection, Postgres, QueryBuilder, Transaction};
 use std::str::FromStr;
+use std::time::Duration;
 
 type Q = Queries<Postgres>;
 type I = IncidentQueries<Postgres>;
@@ -57,6 +58,20 @@ const WRITES: Writes<Postgres> = Writes {
     workers: WORKERS,
 };
 
+/// Files a report without photos in one statement: the incident and its first event,
+/// parameters as `IncidentQueries::insert_in_one_statement` documents them. The event's
+/// foreign key is checked at the end of the statement, when the incident is there.
+const INSERT_INCIDENT_AND_EVENT: &str = "WITH incident AS (INSERT INTO incidents (category, \
+     source, lon, lat, grid_code, chain, description, reporter, priority, status, \
+     responsible_grid_id, department, assignee_id, reported_at, deadline, yellow_at, revision, \
+     updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
+     1, $14) RETURNING id) INSERT INTO incident_events (incident_id, seq, at, actor, action, \
+     from_status, to_status, note, photos, details) SELECT id, 1, $17, $18, $19, NULL, $10, \
+     $20, $21, $22 FROM incident RETURNING incident_id";
+
+/// A pooled connection idle this long is pinged before use, and replaced if it is dead.
+const PING_AFTER_IDLE: Duration = Duration::from_secs(1);
+
 /// Binds a boundary as WKB, which carries its doubles bit for bit.
 #[expect(
     clippy::unnecessary_wraps,
@@ -83,8 +98,23 @@ impl PostgresStore {
     }
 
     /// Connects with options built in code, e.g. with a `search_path` for a test schema.
+    ///
+    /// sqlx pings a connection each time it leaves the pool, unless told not to: a round
+    /// trip, as dear as a small query. Here only one idle for a while is pinged (and
+    /// replaced if it is dead), so a busy pool does not pay it on every request.
     pub async fn connect_with(options: PgConnectOptions) -> Result<Self, StoreError> {
-        let pool = PgPoolOptions::new().connect_with(options).await?;
+        let pool = PgPoolOptions::new()
+            .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for >= PING_AFTER_IDLE {
+                        conn.ping().await?;
+                    }
+                    Ok(true)
+                })
+            })
+            .connect_with(options)
+            .await?;
         Ok(Self { pool })
     }
 
@@ -267,6 +297,11 @@ impl Store for PostgresStore {
         incident: &NewIncident,
         event: &NewIncidentEvent,
     ) -> Result<Incident, StoreError> {
+        if event.photos.is_empty() {
+            let sql = INSERT_INCIDENT_AND_EVENT;
+            return I::insert_in_one_statement(&mut *self.conn().await?, sql, incident, event)
+                .await;
+        }
         let mut tx = self.write().await?;
         let stored = I::insert(&mut tx, incident, event).await?;
         tx.commit().await?;

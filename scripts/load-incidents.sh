@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# Load test of filing incidents on PostGIS: wrk drives POST /api/incidents (scripts/
+# load-incidents.lua) against the release build on a throw-away PostGIS database seeded
+# with the demo town, each request a valid report at a random point inside the town in a
+# random sub-category. Prints requests per second and latency, fails on any answer other
+# than 201, then checks that the database holds one incident and one first event per 201
+# (a few more at most: requests still in flight when wrk stops may commit). Drops the
+# database at the end. Figures go in BENCHMARKS.md.
+#
+# Needs PostgreSQL on 127.0.0.1:5432 with PostGIS (as root it installs postgresql-15-postgis-3,
+# wrk and jq with apt when they are missing).
+#   DURATION  seconds (default 10)   CONNECTIONS  open connections (default 64)
+#   THREADS  wrk threads (default 2)   PORT  the service's port (default 18081)
+#   GRIDLINK_PG_ADMIN_URL  a superuser URL ending in /DBNAME (default: as root, the postgres
+#                          user over the Unix socket; otherwise postgres://postgres@127.0.0.1:5432/postgres)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+duration="${DURATION:-10}"
+connections="${CONNECTIONS:-64}"
+threads="${THREADS:-2}"
+port="${PORT:-18081}"
+admin_url="${GRIDLINK_PG_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+target="${CARGO_TARGET_DIR:-target}"
+say() { printf '==> %s\n' "$*" >&2; }
+fail() { printf 'FAIL: %s\n' "$*" >&2; exit 1; }
+
+missing=()
+command -v wrk >/dev/null || missing+=(wrk)
+command -v jq >/dev/null || missing+=(jq)
+if [ "${#missing[@]}" -gt 0 ]; then
+    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
+fi
+pg_isready -q -h 127.0.0.1 -p 5432 || fail "PostgreSQL is not accepting connections on 127.0.0.1:5432"
+
+# As scripts/test.sh: the postgres superuser over the Unix socket when we are root.
+psql_admin() { # DATABASE psql-arguments...
+    local db="$1"; shift
+    if [ -z "${GRIDLINK_PG_ADMIN_URL:-}" ] && [ "$(id -u)" = 0 ] && command -v runuser >/dev/null; then
+        runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -At -d "$db" "$@"
+    else
+        psql "${admin_url%/*}/$db" -X -q -v ON_ERROR_STOP=1 -At "$@"
+    fi
+}
+if [ -z "$(psql_admin postgres -c "SELECT 1 FROM pg_available_extensions WHERE name = 'postgis'")" ]; then
+    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql-15-postgis-3
+fi
+
+say "cargo build --release"
+cargo build --release --quiet
+
+role=gridlink_load
+db="gridlink_load_$$"
+data="$(mktemp -d)"
+server=
+cleanup() {
+    local status=$?
+    if [ "$status" != 0 ] && [ -f "$data/serve.log" ]; then
+        say "the service's last log lines:"
+        tail -n 20 "$data/serve.log" >&2
+    fi
+    if [ -n "$server" ]; then
+        kill "$server" 2>/dev/null || true
+        wait "$server" 2>/dev/null || true
+    fi
+    say "dropping database $db"
+    psql_admin postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true
+    rm -rf "$data"
+}
+trap cleanup EXIT
+psql_admin postgres -c "DO \$\$ BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$role') THEN
+        CREATE ROLE $role LOGIN PASSWORD '$role';
+    END IF; END \$\$"
+say "creating database $db with PostGIS"
+psql_admin postgres -c "CREATE DATABASE $db OWNER $role"
+psql_admin "$db" -c "CREATE EXTENSION postgis"
+
+# A copy: another checkout building into a shared CARGO_TARGET_DIR replaces the binary.
+cp "$target/release/gridlink" "$data/gridlink"
+say "starting gridlink serve on :$port (log in $data/serve.log)"
+"$data/gridlink" serve --bind "127.0.0.1:$port" \
+    --database-url "postgres://$role:$role@127.0.0.1:5432/$db" >"$data/serve.log" 2>&1 &
+server=$!
+base="http://127.0.0.1:$port"
+for _ in $(seq 1 300); do
+    curl -fs "$base/healthz" >/dev/null && break
+    kill -0 "$server" 2>/dev/null || { cat "$data/serve.log" >&2; fail "the service stopped"; }
+    sleep 0.2
+done
+curl -fs "$base/healthz" >/dev/null || fail "the service did not start within 60 s"
+
+# Points: uniform over the town's bounding box (from /api/map), kept where /api/locate
+# finds a grid; incidents outside every grid are refused. Categories: every sub-category.
+read -r minlon minlat maxlon maxlat < <(curl -fs "$base/api/map" | jq -r '.bounds | @tsv')
+awk -v a="$minlon" -v b="$minlat" -v c="$maxlon" -v d="$maxlat" 'BEGIN {
+    srand(42); printf "{\"points\":["
+    for (i = 0; i < 50000; i++)
+        printf "%s[%.7f,%.7f]", (i ? "," : ""), a + rand() * (c - a), b + rand() * (d - b)
+    print "]}" }' >"$data/candidates.json"
+curl -fs -H 'content-type: application/json' --data-binary "@$data/candidates.json" \
+    "$base/api/locate" |
+    jq -r '.results[] | select(.chain | length > 0) | "\(.lon) \(.lat)"' >"$data/points.txt"
+curl -fs "$base/api/categories" | jq -r '.categories[].sub_categories[].code' >"$data/categories.txt"
+say "$(wc -l <"$data/points.txt") points inside the town, $(wc -l <"$data/categories.txt") sub-categories"
+
+say "wrk -t$threads -c$connections -d${duration}s POST /api/incidents"
+wrk -t"$threads" -c"$connections" -d"${duration}s" --latency -s scripts/load-incidents.lua \
+    "$base/api/incidents" -- "$data/points.txt" "$data/categories.txt" | tee "$data/wrk.txt" >&2
+
+rps=$(awk '/^Requests\/sec/ {print $2}' "$data/wrk.txt")
+total=$(awk '/requests in/ {print $1}' "$data/wrk.txt")
+created=$(awk '/^201 responses:/ {print $3}' "$data/wrk.txt")
+non2xx=$(awk '/Non-2xx or 3xx responses:/ {print $5}' "$data/wrk.txt")
+errors=$(awk '/Socket errors:/ {print}' "$data/wrk.txt")
+p50=$(awk '$1 == "50%" {print $2}' "$data/wrk.txt")
+p99=$(awk '$1 == "99%" {print $2}' "$data/wrk.txt")
+
+# Let requests still in flight when wrk stopped finish before counting rows.
+sleep 1
+rows=$(psql_admin "$db" -c "SELECT count(*) FROM incidents")
+events=$(psql_admin "$db" -c "SELECT count(*) FROM incident_events WHERE seq = 1")
+
+printf 'incidents filed: %.0f req/s, latency p50 %s p99 %s; %s requests, %s answered 201; %s rows, %s first events\n' \
+    "$rps" "$p50" "$p99" "$total" "$created" "$rows" "$events"
+[ -z "$errors" ] || fail "wrk saw socket errors: $errors"
+[ -z "$non2xx" ] || fail "$non2xx answers were not 2xx"
+[ "$created" = "$total" ] || fail "only $created of $total answers were 201"
+[ "$events" = "$rows" ] || fail "$rows incidents but $events first events"
+# Every 201 committed; at most one request per connection was still in flight at the end.
+[ "$rows" -ge "$created" ] && [ "$rows" -le $((created + connections)) ] ||
+    fail "$rows incidents stored for $created answered 201"
+say "ok: every answer 201, the database holds what was answered"
