@@ -529,7 +529,13 @@ async fn lists_filter_by_status_grid_category_and_colour_and_page_with_next_befo
 
     let around = |p: &Place| {
         let d = 0.0001;
-        format!("bbox={},{},{},{}", p.lon - d, p.lat - d, p.lon + d, p.lat + d)
+        format!(
+            "bbox={},{},{},{}",
+            p.lon - d,
+            p.lat - d,
+            p.lon + d,
+            p.lat + d
+        )
     };
     assert_eq!(list_ids(&app, &around(&first)).await, vec![a.clone()]);
     assert_eq!(list_ids(&app, &around(&second)).await, vec![b.clone()]);

@@ -237,7 +237,9 @@ async fn incident_layers_fill_the_grid_of_an_open_incident_and_leave_it_clear_of
         let answer = fetch(&app, &uri, None).await;
         assert_eq!(answer.status, StatusCode::OK, "{layer}");
         assert_eq!(answer.headers[header::CACHE_CONTROL], "no-cache");
-        let image = image::load_from_memory(&answer.body).expect("a PNG").to_rgba8();
+        let image = image::load_from_memory(&answer.body)
+            .expect("a PNG")
+            .to_rgba8();
         alpha.push(image.get_pixel(px, py)[3]);
     }
     assert!(alpha[0] > 0, "the open incident's grid is filled");
