@@ -20,75 +20,17 @@ duration="${DURATION:-10}"
 connections="${CONNECTIONS:-64}"
 threads="${THREADS:-2}"
 port="${PORT:-18081}"
-admin_url="${GRIDLINK_PG_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
-target="${CARGO_TARGET_DIR:-target}"
-say() { printf '==> %s\n' "$*" >&2; }
-fail() { printf 'FAIL: %s\n' "$*" >&2; exit 1; }
-
 missing=()
 command -v wrk >/dev/null || missing+=(wrk)
 command -v jq >/dev/null || missing+=(jq)
 if [ "${#missing[@]}" -gt 0 ]; then
     apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
 fi
-pg_isready -q -h 127.0.0.1 -p 5432 || fail "PostgreSQL is not accepting connections on 127.0.0.1:5432"
+source scripts/lib/throwaway-pg.sh
 
-# As scripts/test.sh: the postgres superuser over the Unix socket when we are root.
-psql_admin() { # DATABASE psql-arguments...
-    local db="$1"; shift
-    if [ -z "${GRIDLINK_PG_ADMIN_URL:-}" ] && [ "$(id -u)" = 0 ] && command -v runuser >/dev/null; then
-        runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -At -d "$db" "$@"
-    else
-        psql "${admin_url%/*}/$db" -X -q -v ON_ERROR_STOP=1 -At "$@"
-    fi
-}
-if [ -z "$(psql_admin postgres -c "SELECT 1 FROM pg_available_extensions WHERE name = 'postgis'")" ]; then
-    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql-15-postgis-3
-fi
-
-say "cargo build --release"
-cargo build --release --quiet
-
-role=gridlink_load
-db="gridlink_load_$$"
-data="$(mktemp -d)"
-server=
-cleanup() {
-    local status=$?
-    if [ "$status" != 0 ] && [ -f "$data/serve.log" ]; then
-        say "the service's last log lines:"
-        tail -n 20 "$data/serve.log" >&2
-    fi
-    if [ -n "$server" ]; then
-        kill "$server" 2>/dev/null || true
-        wait "$server" 2>/dev/null || true
-    fi
-    say "dropping database $db"
-    psql_admin postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true
-    rm -rf "$data"
-}
-trap cleanup EXIT
-psql_admin postgres -c "DO \$\$ BEGIN
-    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$role') THEN
-        CREATE ROLE $role LOGIN PASSWORD '$role';
-    END IF; END \$\$"
-say "creating database $db with PostGIS"
-psql_admin postgres -c "CREATE DATABASE $db OWNER $role"
-psql_admin "$db" -c "CREATE EXTENSION postgis"
-
-# A copy: another checkout building into a shared CARGO_TARGET_DIR replaces the binary.
-cp "$target/release/gridlink" "$data/gridlink"
-say "starting gridlink serve on :$port (log in $data/serve.log)"
-"$data/gridlink" serve --bind "127.0.0.1:$port" \
-    --database-url "postgres://$role:$role@127.0.0.1:5432/$db" >"$data/serve.log" 2>&1 &
-server=$!
-base="http://127.0.0.1:$port"
-for _ in $(seq 1 300); do
-    curl -fs "$base/healthz" >/dev/null && break
-    kill -0 "$server" 2>/dev/null || { cat "$data/serve.log" >&2; fail "the service stopped"; }
-    sleep 0.2
-done
-curl -fs "$base/healthz" >/dev/null || fail "the service did not start within 60 s"
+build_release
+create_database "gridlink_load_$$"
+start_service "$port"
 
 # Points: uniform over the town's bounding box (from /api/map), kept where /api/locate
 # finds a grid; incidents outside every grid are refused. Categories: every sub-category.

@@ -22,8 +22,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 source scripts/lib/throwaway-pg.sh
 
-say "cargo build --release"
-cargo build --release --quiet
+build_release
 create_database "gridlink_stats_$$"
 # The first start migrates and seeds the demo town.
 start_service "$port"

@@ -5,9 +5,9 @@
 # when PostGIS is missing).
 #   GRIDLINK_PG_ADMIN_URL  a superuser URL ending in /DBNAME (default: as root, the postgres
 #                          user over the Unix socket; otherwise postgres://postgres@127.0.0.1:5432/postgres)
-# Provides: say, fail, psql_admin DB ARGS..., create_database NAME (sets $db and $db_url),
-# start_service PORT ARGS... (sets $server and $base), stop_service; and $data, a
-# temporary directory.
+# Provides: say, fail, psql_admin DB ARGS..., build_release, create_database NAME (sets
+# $db and $db_url), start_service PORT ARGS... (sets $server and $base), stop_service; and
+# $data, a temporary directory.
 
 admin_url="${GRIDLINK_PG_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 target="${CARGO_TARGET_DIR:-target}"
@@ -48,6 +48,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# Builds the release binary and runs a copy of it, which another build into a shared
+# CARGO_TARGET_DIR cannot replace mid-run.
+build_release() {
+    say "cargo build --release"
+    cargo build --release --quiet
+    cp "$target/release/gridlink" "$data/gridlink"
+}
+
 create_database() { # NAME
     db="$1"
     psql_admin postgres -c "DO \$\$ BEGIN
@@ -63,7 +71,7 @@ create_database() { # NAME
 start_service() { # PORT [serve arguments...]
     local port="$1"; shift
     say "starting gridlink serve on :$port (log in $data/serve.log)"
-    "$target/release/gridlink" serve --bind "127.0.0.1:$port" --database-url "$db_url" "$@" \
+    "$data/gridlink" serve --bind "127.0.0.1:$port" --database-url "$db_url" "$@" \
         >"$data/serve.log" 2>&1 &
     server=$!
     base="http://127.0.0.1:$port"
