@@ -53,6 +53,7 @@ macro_rules! contract {
             photos_attach_once_and_a_taken_photo_stores_nothing,
             closing_times_and_satisfaction_round_trip,
             facts_are_what_statistics_need_and_follow_changes_by_time,
+            filing_near_answers_the_earlier_incidents_the_filter_selects_and_not_itself,
         );
     };
     (@cases $backend:ident, $make:path; $($case:ident),+ $(,)?) => {

@@ -101,7 +101,7 @@ async fn create(
     } else {
         reporter
     });
-    let incident = state
+    let (incident, _) = state
         .desk
         .file(
             state.store.as_ref(),

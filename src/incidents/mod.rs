@@ -211,7 +211,8 @@ impl Desk {
         self.sub_category(code).map(|(_, sub)| sub.time_limit)
     }
 
-    /// Files a report made at `at`: locates it, routes it, sets its deadline, stores it.
+    /// Files a report made at `at`: locates it, routes it, sets its deadline, stores it;
+    /// answers it with the likely duplicates to offer (see [`Desk::likely_duplicates`]).
     pub async fn file(
         &self,
         store: &dyn Store,
@@ -219,7 +220,7 @@ impl Desk {
         report: Report,
         actor: &str,
         at: DateTime<Utc>,
-    ) -> Result<Incident, DeskError> {
+    ) -> Result<(Incident, Vec<(Incident, f64)>), DeskError> {
         let (class, sub) = self.sub_category(&report.category).ok_or_else(|| {
             DeskError::Invalid(format!(
                 "unknown category {:?}; GET /api/categories lists them",
@@ -270,9 +271,13 @@ impl Desk {
                 ..Default::default()
             },
         };
-        let stored = store.insert_incident(&incident, &event).await?;
+        let nearby = self.duplicates_filter(&incident.category, incident.location, at);
+        let (stored, near) = store
+            .insert_incident_near(&incident, &event, &nearby)
+            .await?;
         self.announce("filed", &stored);
-        Ok(stored)
+        let duplicates = self.nearest(&stored, near);
+        Ok((stored, duplicates))
     }
 
     /// Takes a step on incident `id` at `at`.
@@ -326,15 +331,32 @@ impl Desk {
         store: &dyn Store,
         incident: &Incident,
     ) -> Result<Vec<(Incident, f64)>, DeskError> {
+        let filter =
+            self.duplicates_filter(&incident.category, incident.location, incident.reported_at);
+        let page = store.incidents(&filter.filed_before(incident.id)).await?;
+        Ok(self.nearest(incident, page.incidents))
+    }
+
+    /// Incidents of `category` in a box around `location` filed within the duplicate
+    /// window before `reported_at`: the candidates, to be narrowed by [`Desk::nearest`].
+    fn duplicates_filter(
+        &self,
+        category: &str,
+        location: LonLat,
+        reported_at: DateTime<Utc>,
+    ) -> IncidentFilter {
+        let mut filter = IncidentFilter::all(MAX_DUPLICATES * 5, reported_at);
+        filter.categories = vec![category.to_owned()];
+        filter.bbox = Some(location.around(self.settings.duplicate_radius_m));
+        filter.reported_since = Some(reported_at - self.settings.duplicate_window);
+        filter
+    }
+
+    /// Of `candidates`, those not rejected within the duplicate radius of `incident`,
+    /// nearest first, with their distance in metres.
+    fn nearest(&self, incident: &Incident, candidates: Vec<Incident>) -> Vec<(Incident, f64)> {
         let radius = self.settings.duplicate_radius_m;
-        let mut filter = IncidentFilter::all(MAX_DUPLICATES * 5, incident.reported_at);
-        filter.categories = vec![incident.category.clone()];
-        filter.bbox = Some(incident.location.around(radius));
-        filter.reported_since = Some(incident.reported_at - self.settings.duplicate_window);
-        filter.before_id = Some(incident.id);
-        let page = store.incidents(&filter).await?;
-        let mut near: Vec<(Incident, f64)> = page
-            .incidents
+        let mut near: Vec<(Incident, f64)> = candidates
             .into_iter()
             .filter(|other| other.status() != crate::domain::IncidentStatus::Rejected)
             .map(|other| {
@@ -345,6 +367,6 @@ impl Desk {
             .collect();
         near.sort_by(|a, b| a.1.total_cmp(&b.1));
         near.truncate(MAX_DUPLICATES as usize);
-        Ok(near)
+        near
     }
 }

@@ -124,6 +124,15 @@ pub struct IncidentFilter {
 }
 
 impl IncidentFilter {
+    /// The same filter, narrowed to incidents filed before incident `id`.
+    #[must_use]
+    pub fn filed_before(&self, id: IncidentId) -> Self {
+        Self {
+            before_id: Some(id),
+            ..self.clone()
+        }
+    }
+
     /// Every incident, newest first, `limit` at a time, colours judged at `now`.
     #[must_use]
     pub fn all(limit: u32, now: DateTime<Utc>) -> Self {
@@ -277,6 +286,21 @@ pub trait Store: Send + Sync {
         incident: &NewIncident,
         event: &NewIncidentEvent,
     ) -> Result<Incident, StoreError>;
+
+    /// Files an incident as [`Store::insert_incident`] does, then answers the incidents
+    /// `nearby` selects among those filed before it (its `before_id` becomes the new id):
+    /// the likely duplicates a filing offers, found on the same connection where the
+    /// backend can, which spares a filing a second trip through the pool.
+    async fn insert_incident_near(
+        &self,
+        incident: &NewIncident,
+        event: &NewIncidentEvent,
+        nearby: &IncidentFilter,
+    ) -> Result<(Incident, Vec<Incident>), StoreError> {
+        let stored = self.insert_incident(incident, event).await?;
+        let page = self.incidents(&nearby.filed_before(stored.id)).await?;
+        Ok((stored, page.incidents))
+    }
 
     /// One incident.
     async fn incident(&self, id: IncidentId) -> Result<Incident, StoreError>;

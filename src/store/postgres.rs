@@ -21,7 +21,7 @@ use crate::domain::{
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::pool::PoolConnection;
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 use sqlx::{Connection, Postgres, QueryBuilder, Transaction};
 use std::str::FromStr;
 use std::time::Duration;
@@ -68,6 +68,22 @@ const INSERT_INCIDENT_AND_EVENT: &str = "WITH incident AS (INSERT INTO incidents
      1, $14) RETURNING id) INSERT INTO incident_events (incident_id, seq, at, actor, action, \
      from_status, to_status, note, photos, details) SELECT id, 1, $17, $18, $19, NULL, $10, \
      $20, $21, $22 FROM incident RETURNING incident_id";
+
+/// Files an incident on `conn`: without photos in one statement (its own transaction),
+/// with photos in a transaction that attaches them too.
+async fn insert_on(
+    conn: &mut PgConnection,
+    incident: &NewIncident,
+    event: &NewIncidentEvent,
+) -> Result<Incident, StoreError> {
+    if event.photos.is_empty() {
+        return I::insert_in_one_statement(conn, INSERT_INCIDENT_AND_EVENT, incident, event).await;
+    }
+    let mut tx = conn.begin().await?;
+    let stored = I::insert(&mut tx, incident, event).await?;
+    tx.commit().await?;
+    Ok(stored)
+}
 
 /// A pooled connection idle this long is pinged before use, and replaced if it is dead.
 const PING_AFTER_IDLE: Duration = Duration::from_secs(1);
@@ -292,20 +308,26 @@ impl Store for PostgresStore {
         versions::read::<Postgres>(&mut *self.conn().await?).await
     }
 
+    async fn insert_incident_near(
+        &self,
+        incident: &NewIncident,
+        event: &NewIncidentEvent,
+        nearby: &IncidentFilter,
+    ) -> Result<(Incident, Vec<Incident>), StoreError> {
+        // One connection for both: one trip through the pool (and sqlx's ping on the way
+        // back) instead of two. The filing has committed before the search starts.
+        let mut conn = self.conn().await?;
+        let stored = insert_on(&mut conn, incident, event).await?;
+        let near = I::list(&mut conn, &nearby.filed_before(stored.id)).await?;
+        Ok((stored, near.incidents))
+    }
+
     async fn insert_incident(
         &self,
         incident: &NewIncident,
         event: &NewIncidentEvent,
     ) -> Result<Incident, StoreError> {
-        if event.photos.is_empty() {
-            let sql = INSERT_INCIDENT_AND_EVENT;
-            return I::insert_in_one_statement(&mut *self.conn().await?, sql, incident, event)
-                .await;
-        }
-        let mut tx = self.write().await?;
-        let stored = I::insert(&mut tx, incident, event).await?;
-        tx.commit().await?;
-        Ok(stored)
+        insert_on(&mut *self.conn().await?, incident, event).await
     }
 
     async fn incident(&self, id: IncidentId) -> Result<Incident, StoreError> {

@@ -361,3 +361,38 @@ pub async fn facts_are_what_statistics_need_and_follow_changes_by_time(store: &d
             .is_empty()
     );
 }
+
+pub async fn filing_near_answers_the_earlier_incidents_the_filter_selects_and_not_itself(
+    store: &dyn Store,
+) {
+    let grids = seed_town(store).await;
+    let earlier = store
+        .insert_incident(&report(&grids, "road_damage", 0), &event(None, 0))
+        .await
+        .unwrap();
+    store
+        .insert_incident(&report(&grids, "noise", 10), &event(None, 10))
+        .await
+        .unwrap();
+    let nearby = IncidentFilter {
+        categories: vec!["road_damage".to_owned()],
+        bbox: Some(lonlat(119.61, 31.11).around(50.0)),
+        ..IncidentFilter::all(10, at(20))
+    };
+
+    let (filed, near) = store
+        .insert_incident_near(
+            &report(&grids, "road_damage", 20),
+            &event(None, 20),
+            &nearby,
+        )
+        .await
+        .unwrap();
+
+    assert_eq!(near.iter().map(|i| i.id).collect::<Vec<_>>(), [earlier.id]);
+    assert_eq!(
+        store.incident(filed.id).await.unwrap(),
+        filed,
+        "it was stored"
+    );
+}

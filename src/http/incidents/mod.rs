@@ -131,13 +131,9 @@ async fn file(
 ) -> Result<Response, ApiError> {
     let report = body.parse()?;
     let by = actor(&context, Some(report.reporter.clone()));
-    let incident = state
+    let (incident, duplicates) = state
         .desk
         .file(state.store.as_ref(), &state.index, report, &by, Utc::now())
-        .await?;
-    let duplicates = state
-        .desk
-        .likely_duplicates(state.store.as_ref(), &incident)
         .await?;
     let mut body = json!(IncidentView::new(&incident, &state, Utc::now()));
     body["likely_duplicates"] = view::duplicates(&duplicates, &state);
