@@ -20,13 +20,8 @@ duration="${DURATION:-10}"
 connections="${CONNECTIONS:-64}"
 threads="${THREADS:-2}"
 port="${PORT:-18081}"
-missing=()
-command -v wrk >/dev/null || missing+=(wrk)
-command -v jq >/dev/null || missing+=(jq)
-if [ "${#missing[@]}" -gt 0 ]; then
-    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
-fi
 source scripts/lib/throwaway-pg.sh
+install_commands wrk jq
 
 build_release
 create_database "gridlink_load_$$"

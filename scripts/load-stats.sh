@@ -14,13 +14,8 @@ cd "$(dirname "$0")/.."
 incidents="${INCIDENTS:-1000000}"
 duration="${DURATION:-10}"
 port="${PORT:-18082}"
-missing=()
-command -v wrk >/dev/null || missing+=(wrk)
-command -v jq >/dev/null || missing+=(jq)
-if [ "${#missing[@]}" -gt 0 ]; then
-    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
-fi
 source scripts/lib/throwaway-pg.sh
+install_commands wrk jq
 
 build_release
 create_database "gridlink_stats_$$"

@@ -11,9 +11,8 @@ duration="${DURATION:-10}"
 connections="${CONNECTIONS:-64}"
 port="${PORT:-18080}"
 
-if ! command -v wrk >/dev/null; then
-    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk
-fi
+source scripts/lib/common.sh
+install_commands wrk
 cargo build --release --quiet
 
 data="$(mktemp -d)"

@@ -14,60 +14,8 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 
-admin_url="${GRIDLINK_PG_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
-pg_major=15
-say() { printf '==> %s\n' "$*"; }
-
-apt_updated=0
-apt_install() {
-    if ! command -v apt-get >/dev/null; then
-        echo "error: $* missing and apt-get unavailable; install it by hand" >&2
-        exit 1
-    fi
-    if [ "$apt_updated" = 0 ]; then
-        say "apt-get update"
-        apt-get update -q
-        apt_updated=1
-    fi
-    say "installing $*"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@"
-}
-
-pg_ready() { command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1 -p 5432; }
-
-if ! pg_ready; then
-    if ! compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null; then
-        apt_install "postgresql-$pg_major"
-    fi
-    if command -v pg_ctlcluster >/dev/null; then
-        say "starting PostgreSQL cluster $pg_major/main"
-        pg_ctlcluster "$pg_major" main start || true
-    fi
-    for _ in $(seq 1 30); do
-        pg_ready && break
-        sleep 1
-    done
-    if ! pg_ready; then
-        echo "error: PostgreSQL is not accepting connections on 127.0.0.1:5432" >&2
-        exit 1
-    fi
-fi
-
-# Administration runs as the postgres superuser over the Unix socket when we are root and
-# no admin URL is given: a fresh Debian cluster trusts only that, and asks for a password
-# on TCP. The tests then log in over TCP as a role of their own, with a password.
-psql_admin() { # [DATABASE] -- psql arguments
-    local db="$1"; shift
-    if [ -z "${GRIDLINK_PG_ADMIN_URL:-}" ] && [ "$(id -u)" = 0 ] && command -v runuser >/dev/null; then
-        runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -At -d "$db" "$@"
-    else
-        psql "${admin_url%/*}/$db" -X -q -v ON_ERROR_STOP=1 -At "$@"
-    fi
-}
-
-if [ -z "$(psql_admin postgres -c "SELECT 1 FROM pg_available_extensions WHERE name = 'postgis'")" ]; then
-    apt_install "postgresql-$pg_major-postgis-3"
-fi
+source scripts/lib/common.sh
+ensure_postgis
 
 role=gridlink_test
 db="gridlink_test_$$"
@@ -76,15 +24,8 @@ cleanup() {
     psql_admin postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true
 }
 trap cleanup EXIT
-psql_admin postgres -c "DO \$\$ BEGIN
-    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$role') THEN
-        CREATE ROLE $role LOGIN PASSWORD '$role';
-    END IF; END \$\$"
-say "creating database $db with PostGIS"
-psql_admin postgres -c "CREATE DATABASE $db OWNER $role"
-psql_admin "$db" -c "CREATE EXTENSION postgis"
-
-export GRIDLINK_TEST_DATABASE_URL="postgres://$role:$role@127.0.0.1:5432/$db"
+GRIDLINK_TEST_DATABASE_URL="$(create_postgis_database "$role" "$db")"
+export GRIDLINK_TEST_DATABASE_URL
 say "GRIDLINK_TEST_DATABASE_URL=$GRIDLINK_TEST_DATABASE_URL"
 
 say "cargo test --all-targets $*"

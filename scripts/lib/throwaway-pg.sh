@@ -1,33 +1,13 @@
 # Sourced by the load scripts: a throw-away PostGIS database and the release build of the
-# service on it, both gone when the script exits.
-#
-# Needs PostgreSQL on 127.0.0.1:5432 (as root it installs postgresql-15-postgis-3 with apt
-# when PostGIS is missing).
-#   GRIDLINK_PG_ADMIN_URL  a superuser URL ending in /DBNAME (default: as root, the postgres
-#                          user over the Unix socket; otherwise postgres://postgres@127.0.0.1:5432/postgres)
-# Provides: say, fail, psql_admin DB ARGS..., build_release, create_database NAME (sets
+# service on it, both gone when the script exits. PostgreSQL and PostGIS are installed and
+# started when missing (scripts/lib/common.sh, also for GRIDLINK_PG_ADMIN_URL).
+# Provides what common.sh does, and build_release, create_database NAME (sets
 # $db and $db_url), start_service PORT ARGS... (sets $server and $base), stop_service; and
 # $data, a temporary directory.
 
-admin_url="${GRIDLINK_PG_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+source scripts/lib/common.sh
 target="${CARGO_TARGET_DIR:-target}"
-say() { printf '==> %s\n' "$*" >&2; }
-fail() { printf 'FAIL: %s\n' "$*" >&2; exit 1; }
-
-pg_isready -q -h 127.0.0.1 -p 5432 || fail "PostgreSQL is not accepting connections on 127.0.0.1:5432"
-
-# As scripts/test.sh: the postgres superuser over the Unix socket when we are root.
-psql_admin() { # DATABASE psql-arguments...
-    local db="$1"; shift
-    if [ -z "${GRIDLINK_PG_ADMIN_URL:-}" ] && [ "$(id -u)" = 0 ] && command -v runuser >/dev/null; then
-        runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -At -d "$db" "$@"
-    else
-        psql "${admin_url%/*}/$db" -X -q -v ON_ERROR_STOP=1 -At "$@"
-    fi
-}
-if [ -z "$(psql_admin postgres -c "SELECT 1 FROM pg_available_extensions WHERE name = 'postgis'")" ]; then
-    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql-15-postgis-3
-fi
+ensure_postgis
 
 role=gridlink_load
 db=
@@ -58,14 +38,7 @@ build_release() {
 
 create_database() { # NAME
     db="$1"
-    psql_admin postgres -c "DO \$\$ BEGIN
-        IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$role') THEN
-            CREATE ROLE $role LOGIN PASSWORD '$role';
-        END IF; END \$\$"
-    say "creating database $db with PostGIS"
-    psql_admin postgres -c "CREATE DATABASE $db OWNER $role"
-    psql_admin "$db" -c "CREATE EXTENSION postgis"
-    db_url="postgres://$role:$role@127.0.0.1:5432/$db"
+    db_url="$(create_postgis_database "$role" "$db")"
 }
 
 start_service() { # PORT [serve arguments...]

@@ -95,7 +95,7 @@ async fn stats(
     let report: StatsReport = tokio::task::spawn_blocking(move || {
         let now = Utc::now();
         desk.facts()
-            .read(|facts, _| tally(facts, &grids, now, &options))
+            .read(|facts| tally(facts, &grids, now, &options))
     })
     .await
     .map_err(|e| ApiError::Internal(format!("tallying statistics failed: {e}")))?;

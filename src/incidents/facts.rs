@@ -50,8 +50,6 @@ struct Table {
     facts: Vec<IncidentFact>,
     /// Where each incident's fact is in `facts`, and its revision.
     rows: HashMap<IncidentId, (usize, i64)>,
-    /// Bumped whenever a fact changes, so derived figures know when to recompute.
-    generation: u64,
 }
 
 #[derive(Default)]
@@ -75,7 +73,6 @@ impl Table {
                     .insert(entry.id, (self.facts.len(), entry.revision));
                 self.facts.push(entry.fact);
             }
-            self.generation += 1;
         }
     }
 }
@@ -125,28 +122,16 @@ impl IncidentFacts {
         }
     }
 
-    /// Runs `read` on every incident's fact, with every change recorded so far applied;
-    /// also gives the generation they reflect. May wait for a writer, so call it off the
-    /// async executor (`spawn_blocking`) when the tally is large.
-    pub fn read<R>(&self, read: impl FnOnce(&[IncidentFact], u64) -> R) -> R {
+    /// Runs `read` on every incident's fact, with every change recorded so far applied.
+    /// May wait for a writer, so call it off the async executor (`spawn_blocking`) when
+    /// the tally is large.
+    pub fn read<R>(&self, read: impl FnOnce(&[IncidentFact]) -> R) -> R {
         {
             let mut table = self.table.write().unwrap_or_else(PoisonError::into_inner);
             self.drain_into(&mut table);
         }
         let table = self.table.read().unwrap_or_else(PoisonError::into_inner);
-        read(&table.facts, table.generation)
-    }
-
-    /// How many incidents the mirror holds, queued changes aside.
-    #[must_use]
-    pub fn len(&self) -> usize {
-        self.read(|facts, _| facts.len())
-    }
-
-    /// Whether it holds no incident.
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        read(&table.facts)
     }
 
     /// The open and overdue counts per grid at `now`, counted again when the last count
@@ -159,7 +144,7 @@ impl IncidentFacts {
             _ => {
                 let counts = Arc::new(OpenCounts {
                     at: now,
-                    by_code: self.read(|facts, _| open_counts(facts, now)),
+                    by_code: self.read(|facts| open_counts(facts, now)),
                 });
                 *cached = Some(Arc::clone(&counts));
                 counts
@@ -213,7 +198,7 @@ mod tests {
     }
 
     fn statuses(facts: &IncidentFacts) -> Vec<IncidentStatus> {
-        facts.read(|facts, _| facts.iter().map(|f| f.status).collect())
+        facts.read(|facts| facts.iter().map(|f| f.status).collect())
     }
 
     #[test]
@@ -231,24 +216,14 @@ mod tests {
         facts.record([entry(1, 1, IncidentStatus::Reported)]);
         facts.record([entry(2, 1, IncidentStatus::Reported)]);
         facts.record([entry(1, 1, IncidentStatus::Reported)]);
-        assert_eq!(facts.len(), 2);
-    }
-
-    #[test]
-    fn the_generation_moves_only_when_a_fact_changes() {
-        let facts = IncidentFacts::new(vec![entry(1, 1, IncidentStatus::Reported)]);
-        let before = facts.read(|_, generation| generation);
-        facts.record([entry(1, 1, IncidentStatus::Reported)]);
-        assert_eq!(facts.read(|_, generation| generation), before);
-        facts.record([entry(1, 2, IncidentStatus::Accepted)]);
-        assert!(facts.read(|_, generation| generation) > before);
+        assert_eq!(statuses(&facts).len(), 2);
     }
 
     #[test]
     fn changes_recorded_while_a_reader_holds_the_table_show_in_the_next_read() {
         let facts = IncidentFacts::default();
-        facts.read(|_, _| facts.record([entry(7, 1, IncidentStatus::Reported)]));
-        assert_eq!(facts.len(), 1);
+        facts.read(|_| facts.record([entry(7, 1, IncidentStatus::Reported)]));
+        assert_eq!(statuses(&facts).len(), 1);
     }
 
     #[test]

@@ -74,12 +74,20 @@ pub fn render_png(
     scale: u8,
     layer: RasterLayer,
 ) -> Result<Vec<u8>, RasterError> {
+    rasterise(tile, scale, |frame| render(scene, frame, layer))
+}
+
+/// A `tile` at `scale` drawn by `draw` and encoded as PNG.
+fn rasterise(
+    tile: TileCoord,
+    scale: u8,
+    draw: impl FnOnce(&Frame) -> Option<Pixmap>,
+) -> Result<Vec<u8>, RasterError> {
     if !(1..=2).contains(&scale) {
         return Err(RasterError::Scale(scale));
     }
     // Pixmap::new fails only for a zero or enormous size, which the scale check excludes.
-    let pixmap =
-        render(scene, &Frame::tile(tile, scale), layer).ok_or(RasterError::Scale(scale))?;
+    let pixmap = draw(&Frame::tile(tile, scale)).ok_or(RasterError::Scale(scale))?;
     encode(pixmap)
 }
 
@@ -93,40 +101,38 @@ pub fn render_incidents_png(
     measure: IncidentMeasure,
     count: &dyn Fn(&str) -> OpenCount,
 ) -> Result<Vec<u8>, RasterError> {
-    if !(1..=2).contains(&scale) {
-        return Err(RasterError::Scale(scale));
-    }
-    let frame = Frame::tile(tile, scale);
-    let mut pixmap = Pixmap::new(frame.width, frame.height).ok_or(RasterError::Scale(scale))?;
-    let grids = scene.grids_in(frame.area());
-    let shown = grids
-        .iter()
-        .map(|g| g.level)
-        .filter(|&level| style::level_style(level).min_zoom <= frame.zoom)
-        .max();
-    if let Some(level) = shown {
-        let level_grids: Vec<&SceneGrid> =
-            grids.iter().copied().filter(|g| g.level == level).collect();
-        let class_of = |grid: &SceneGrid| {
-            let count = count(&grid.code);
-            style::incident_class(match measure {
-                IncidentMeasure::Open => count.open,
-                IncidentMeasure::Overdue => count.overdue,
-            })
-        };
-        fill_classes(
-            &mut pixmap,
-            &frame,
-            &level_grids,
-            class_of,
-            &style::INCIDENT_RAMP,
-            style::INCIDENT_OPACITY,
-        );
-        if let Some(path) = boundary_path(&frame, &level_grids, &mut HashSet::new()) {
-            stroke(&mut pixmap, &frame, &path, &style::DENSITY_OUTLINE);
+    rasterise(tile, scale, |frame| {
+        let mut pixmap = Pixmap::new(frame.width, frame.height)?;
+        let grids = scene.grids_in(frame.area());
+        let shown = grids
+            .iter()
+            .map(|g| g.level)
+            .filter(|&level| style::level_style(level).min_zoom <= frame.zoom)
+            .max();
+        if let Some(level) = shown {
+            let level_grids: Vec<&SceneGrid> =
+                grids.iter().copied().filter(|g| g.level == level).collect();
+            let class_of = |grid: &SceneGrid| {
+                let count = count(&grid.code);
+                style::incident_class(match measure {
+                    IncidentMeasure::Open => count.open,
+                    IncidentMeasure::Overdue => count.overdue,
+                })
+            };
+            fill_classes(
+                &mut pixmap,
+                frame,
+                &level_grids,
+                class_of,
+                &style::INCIDENT_RAMP,
+                style::INCIDENT_OPACITY,
+            );
+            if let Some(path) = boundary_path(frame, &level_grids, &mut HashSet::new()) {
+                stroke(&mut pixmap, frame, &path, &style::DENSITY_OUTLINE);
+            }
         }
-    }
-    encode(pixmap)
+        Some(pixmap)
+    })
 }
 
 fn finest_level(scene: &Scene) -> Option<LevelNo> {

@@ -453,6 +453,17 @@ export function setLang(next) {
   for (const fn of listeners) fn(lang);
 }
 
+/** Makes `button` switch between Chinese and English, labelled with the language it offers. */
+export function wireLanguageSwitch(button) {
+  const label = () => {
+    button.textContent = t('lang.switch');
+    button.lang = lang === 'en' ? 'zh-CN' : 'en';
+  };
+  label();
+  button.addEventListener('click', () => setLang(lang === 'en' ? 'zh' : 'en'));
+  onLangChange(label);
+}
+
 /** Calls `fn` after every language change. */
 export function onLangChange(fn) {
   listeners.push(fn);

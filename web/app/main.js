@@ -6,7 +6,9 @@ import * as api from './api.js';
 import { cameraLayer } from './cameras.js';
 import { startDispatch } from './dispatch.js';
 import { incidentLegend } from './incidentLayer.js';
-import { applyToDocument, currentLang, formatCount, levelName, onLangChange, setLang, t } from './i18n.js';
+import {
+  applyToDocument, formatCount, levelName, onLangChange, t, wireLanguageSwitch,
+} from './i18n.js';
 import { LayerPanel } from './layers.js';
 import { Selection, basemapTiles, createMap, serviceTiles, townBackground } from './map.js';
 import { DetailsPanel } from './panel.js';
@@ -21,7 +23,7 @@ const L = window.L;
 
 async function start() {
   applyToDocument();
-  wireLanguageSwitch();
+  wireLanguageSwitch(document.getElementById('lang-switch'));
   let settings;
   try {
     settings = await api.mapSettings();
@@ -236,15 +238,5 @@ function showTownName(towns) {
   document.getElementById('town-name').textContent = names.join('、');
 }
 
-function wireLanguageSwitch() {
-  const button = document.getElementById('lang-switch');
-  const label = () => {
-    button.textContent = t('lang.switch');
-    button.lang = currentLang() === 'en' ? 'zh-CN' : 'en';
-  };
-  label();
-  button.addEventListener('click', () => setLang(currentLang() === 'en' ? 'zh' : 'en'));
-  onLangChange(label);
-}
 
 start();

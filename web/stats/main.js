@@ -4,7 +4,7 @@
 
 import * as api from '../app/api.js';
 import { h } from '../app/dom.js';
-import { applyToDocument, currentLang, onLangChange, setLang, t } from '../app/i18n.js';
+import { applyToDocument, currentLang, onLangChange, t, wireLanguageSwitch } from '../app/i18n.js';
 import { renderCharts } from './charts.js';
 import { dateTime } from './format.js';
 import { renderTable } from './table.js';
@@ -93,15 +93,12 @@ function drill(g) {
 
 function relabel() {
   document.title = t('stats.title');
-  const button = document.getElementById('lang-switch');
-  button.textContent = t('lang.switch');
-  button.lang = currentLang() === 'en' ? 'zh-CN' : 'en';
 }
 
 async function start() {
   applyToDocument();
   relabel();
-  document.getElementById('lang-switch').addEventListener('click', () => setLang(currentLang() === 'en' ? 'zh' : 'en'));
+  wireLanguageSwitch(document.getElementById('lang-switch'));
   onLangChange(() => {
     relabel();
     if (last) render();

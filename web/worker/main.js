@@ -2,7 +2,7 @@
 // report, me) and what moves between them.
 
 import { h } from '../app/dom.js';
-import { applyToDocument, currentLang, onLangChange, setLang, t } from '../app/i18n.js';
+import { applyToDocument, onLangChange, t, wireLanguageSwitch } from '../app/i18n.js';
 import { MePicker, loadMe, rememberedId } from './me.js';
 import { Report } from './report.js';
 import { Tasks } from './tasks.js';
@@ -24,8 +24,6 @@ const picker = new MePicker(document.getElementById('view-me'), (worker) => {
 
 function relabel() {
   document.title = t('worker.title');
-  document.getElementById('lang-switch').textContent = t('lang.switch');
-  document.getElementById('lang-switch').lang = currentLang() === 'en' ? 'zh-CN' : 'en';
 }
 
 function renderMeBar() {
@@ -61,7 +59,7 @@ function show(view, { reload = true } = {}) {
 async function start() {
   applyToDocument();
   relabel();
-  document.getElementById('lang-switch').addEventListener('click', () => setLang(currentLang() === 'en' ? 'zh' : 'en'));
+  wireLanguageSwitch(document.getElementById('lang-switch'));
   onLangChange(() => {
     relabel();
     renderMeBar();
