@@ -104,17 +104,20 @@ async fn moving_a_camera_across_a_grid_boundary_changes_its_chain() {
     let elsewhere = (cameras.iter().find(|c| village(c) != village(mover))).expect("two villages");
     let [lon, lat] = [0, 1].map(|i| elsewhere["geometry"]["coordinates"][i].clone());
 
-    let (status, moved) = patch(&app, id_of(mover), &json!({ "lon": lon, "lat": lat })).await;
+    let (status, answer) = patch(&app, id_of(mover), &json!({ "lon": lon, "lat": lat })).await;
 
-    assert_eq!(status, StatusCode::OK, "{moved}");
+    assert_eq!(status, StatusCode::OK, "{answer}");
     assert_eq!(
-        moved["properties"]["chain"],
+        answer["properties"]["chain"],
         elsewhere["properties"]["chain"]
     );
-    assert_ne!(moved["properties"]["chain"], mover["properties"]["chain"]);
-    assert_eq!(moved["geometry"], elsewhere["geometry"]);
+    assert_ne!(answer["properties"]["chain"], mover["properties"]["chain"]);
+    assert_eq!(answer["geometry"], elsewhere["geometry"]);
     let (_, fetched) = get(&app, &format!("/api/cameras/{}", id_of(mover))).await;
-    assert_eq!(fetched["properties"]["chain"], moved["properties"]["chain"]);
+    assert_eq!(
+        fetched["properties"]["chain"],
+        answer["properties"]["chain"]
+    );
     assert!(
         lists(&app, &village(elsewhere), id_of(mover)).await,
         "the new village lists it"
@@ -219,6 +222,7 @@ async fn an_upload_is_all_or_nothing_in_csv_and_geojson() {
 }
 
 #[tokio::test]
+#[expect(clippy::too_many_lines, reason = "one table of cases")]
 async fn bad_camera_requests_get_a_4xx_that_names_the_problem() {
     let (app, _db) = demo_router().await;
     let with = |field: &str, value: Value| {

@@ -115,7 +115,8 @@ fn a_record_becomes_a_new_camera_with_defaults_for_what_it_leaves_out() {
 
 #[test]
 fn each_bad_field_of_a_record_is_named() {
-    let cases: Vec<(&str, fn(&mut CameraRecord))> = vec![
+    type Spoil = fn(&mut CameraRecord);
+    let cases: Vec<(&str, Spoil)> = vec![
         ("code must not be empty", |r| r.code = "  ".into()),
         ("name must not be empty", |r| r.name = String::new()),
         ("lat 95 is out of range", |r| r.lat = 95.0),

@@ -12,6 +12,10 @@ use serde::{Deserialize, Deserializer};
 /// `heading_deg` and `fov_deg`, where null clears the value. `lon` and `lat` come together.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[expect(
+    clippy::option_option,
+    reason = "absent, null and a number mean keep, clear and set, as in `CameraChange`"
+)]
 pub(super) struct ChangeBody {
     name: Option<String>,
     lon: Option<f64>,
@@ -27,6 +31,7 @@ pub(super) struct ChangeBody {
 
 /// A field that is there, null or not: `Some(None)` for null, as absent fields default
 /// to `None`.
+#[expect(clippy::option_option, reason = "see `ChangeBody`")]
 fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
     d: D,
 ) -> Result<Option<Option<T>>, D::Error> {
