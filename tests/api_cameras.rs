@@ -6,7 +6,7 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use common::router::{demo_router, get, post_json, send};
+use common::router::{ErrorCase, assert_errors, demo_router, get, post_json, send};
 use serde_json::{Value, json};
 
 fn request(method: Method, uri: &str, content_type: &str, body: String) -> Request<Body> {
@@ -241,7 +241,7 @@ async fn bad_camera_requests_get_a_4xx_that_names_the_problem() {
             body.into(),
         )
     };
-    let cases: Vec<(Request<Body>, StatusCode, &str, &str)> = vec![
+    let cases: Vec<ErrorCase<'_>> = vec![
         (
             post(with("kind", json!("drone"))),
             StatusCode::BAD_REQUEST,
@@ -376,17 +376,7 @@ async fn bad_camera_requests_get_a_4xx_that_names_the_problem() {
             "",
         ),
     ];
-    for (request, status, code, mentions) in cases {
-        let what = format!("{} {}", request.method(), request.uri());
-        let (got_status, body) = send(&app, request).await;
-        assert_eq!(got_status, status, "{what}: {body}");
-        assert_eq!(body["error"]["code"], code, "{what}: {body}");
-        let message = body["error"]["message"].as_str().unwrap_or_default();
-        assert!(
-            message.contains(mentions),
-            "{what}: {message:?} should mention {mentions:?}"
-        );
-    }
+    assert_errors(&app, cases).await;
     assert_eq!(
         camera_count(&app).await,
         472,

@@ -7,6 +7,7 @@
     reason = "the shared cases fail their test by panicking"
 )]
 
+#[macro_use]
 mod common;
 
 use gridlink::domain::{CameraStatus, FieldOfView, Heading};
@@ -175,25 +176,6 @@ async fn geojson_cameras_carry_heading_and_fov_and_need_a_stream_url(store: &dyn
         .expect("a good file");
     assert_eq!(stored[0].heading, Heading::new(12.5).ok());
     assert_eq!(store.camera(stored[0].id).await.expect("stored"), stored[0]);
-}
-
-macro_rules! on_both_stores {
-    ($($case:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test]
-            async fn $case() {
-                let t = super::common::sqlite_store().await;
-                super::$case(t.store.as_ref()).await;
-            })*
-        }
-        mod postgres {
-            $(#[tokio::test]
-            async fn $case() {
-                let t = super::common::postgres_store().await;
-                super::$case(t.store.as_ref()).await;
-            })*
-        }
-    };
 }
 
 on_both_stores!(

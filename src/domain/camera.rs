@@ -67,6 +67,34 @@ pub enum CameraError {
     Coord(#[from] CoordError),
 }
 
+/// Gives an angle newtype, whose `new` checks its range, the ways in and out of `f64`
+/// that serde and the store use, so the two angles share them.
+macro_rules! degrees {
+    ($name:ident) => {
+        impl $name {
+            /// The angle in degrees.
+            #[must_use]
+            pub fn degrees(self) -> f64 {
+                self.0
+            }
+        }
+
+        impl TryFrom<f64> for $name {
+            type Error = CameraError;
+
+            fn try_from(degrees: f64) -> Result<Self, CameraError> {
+                Self::new(degrees)
+            }
+        }
+
+        impl From<$name> for f64 {
+            fn from(angle: $name) -> f64 {
+                angle.0
+            }
+        }
+    };
+}
+
 /// Where a camera looks, in degrees clockwise from north: 0 ≤ h < 360.
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Serialize, Deserialize)]
 #[serde(try_from = "f64", into = "f64")]
@@ -82,27 +110,9 @@ impl Heading {
             Err(CameraError::Heading(degrees))
         }
     }
-
-    /// Degrees clockwise from north.
-    #[must_use]
-    pub fn degrees(self) -> f64 {
-        self.0
-    }
 }
 
-impl TryFrom<f64> for Heading {
-    type Error = CameraError;
-
-    fn try_from(degrees: f64) -> Result<Self, CameraError> {
-        Self::new(degrees)
-    }
-}
-
-impl From<Heading> for f64 {
-    fn from(h: Heading) -> f64 {
-        h.0
-    }
-}
+degrees!(Heading);
 
 /// How wide a camera sees, in degrees: 0 < f ≤ 360 (360 for a dome that sees all round).
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Serialize, Deserialize)]
@@ -118,27 +128,9 @@ impl FieldOfView {
             Err(CameraError::FieldOfView(degrees))
         }
     }
-
-    /// Degrees.
-    #[must_use]
-    pub fn degrees(self) -> f64 {
-        self.0
-    }
 }
 
-impl TryFrom<f64> for FieldOfView {
-    type Error = CameraError;
-
-    fn try_from(degrees: f64) -> Result<Self, CameraError> {
-        Self::new(degrees)
-    }
-}
-
-impl From<FieldOfView> for f64 {
-    fn from(f: FieldOfView) -> f64 {
-        f.0
-    }
-}
+degrees!(FieldOfView);
 
 /// Longest stream URL accepted.
 const MAX_URL_LEN: usize = 2048;
