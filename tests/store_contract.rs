@@ -15,13 +15,16 @@ mod workers;
 // The incident cases.
 #[path = "store_contract/incidents.rs"]
 mod incidents;
+// The camera registry cases.
+#[path = "store_contract/cameras.rs"]
+mod cameras;
 // The data-version cases.
 #[path = "store_contract/versions.rs"]
 mod versions;
 
 use common::{bits, new_grid, next_up, random_star, square, taihua_levels};
 use geo::{LineString, MultiPolygon, Polygon};
-use gridlink::domain::{Bbox, CameraKind, CameraStatus, GridCode, LonLat, NewCamera};
+use gridlink::domain::{Bbox, CameraKind, CameraStatus, GridCode, LonLat, NewCamera, StreamUrl};
 use gridlink::store::{GridFilter, Store, StoreError};
 
 macro_rules! contract {
@@ -35,6 +38,9 @@ macro_rules! contract {
             grids_filter_by_level_and_by_exact_bbox,
             unknown_ids_are_not_found,
             cameras_round_trip_and_filter_by_bbox,
+            an_edit_replaces_what_it_names_keeps_the_rest_and_can_clear_the_heading,
+            a_retired_camera_is_found_by_id_but_not_listed_and_cannot_change_again,
+            editing_or_retiring_an_unknown_camera_is_not_found,
             workers_round_trip_with_their_grid_assignments,
             workers_by_ids_are_those_known_once_each_in_id_order,
             a_worker_with_an_unknown_grid_is_a_conflict_and_stores_nothing,
@@ -316,8 +322,10 @@ mod cases {
             name: format!("{code} 路口"),
             location: lonlat(lon, lat),
             kind: CameraKind::Dome,
-            stream_url: format!("rtsp://10.0.0.1/{code}"),
+            stream_url: StreamUrl::parse(&format!("rtsp://10.0.0.1/{code}")).unwrap(),
             status: CameraStatus::Online,
+            heading: None,
+            field_of_view: None,
         }
     }
 
@@ -364,6 +372,7 @@ mod cases {
         assert_eq!(store.cameras(None).await.unwrap().len(), 2);
     }
 
+    pub use super::cameras::*;
     pub use super::incidents::*;
     pub use super::versions::*;
     pub use super::workers::*;
