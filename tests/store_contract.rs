@@ -18,6 +18,9 @@ mod incidents;
 // The camera registry cases.
 #[path = "store_contract/cameras.rs"]
 mod cameras;
+// The video-linkage cases.
+#[path = "store_contract/linkage.rs"]
+mod linkage;
 // The data-version cases.
 #[path = "store_contract/versions.rs"]
 mod versions;
@@ -60,6 +63,11 @@ macro_rules! contract {
             closing_times_and_satisfaction_round_trip,
             facts_are_what_statistics_need_and_follow_changes_by_time,
             filing_near_answers_the_earlier_incidents_the_filter_selects_and_not_itself,
+            tracks_keep_every_fix_and_answer_them_by_worker_and_day,
+            one_call_at_a_time_holds_an_alert,
+            of_two_answers_to_one_call_exactly_one_wins_and_files_one_incident,
+            every_step_of_an_alert_is_recorded_in_order,
+            an_alert_nobody_answered_is_given_up_and_opens_again_with_a_new_call,
         );
     };
     (@cases $backend:ident, $make:path; $($case:ident),+ $(,)?) => {
@@ -374,6 +382,7 @@ mod cases {
 
     pub use super::cameras::*;
     pub use super::incidents::*;
+    pub use super::linkage::*;
     pub use super::versions::*;
     pub use super::workers::*;
 }
