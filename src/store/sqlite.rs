@@ -107,7 +107,14 @@ impl SqliteStore {
         {
             std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
         }
-        let pool = SqlitePoolOptions::new().connect_with(options).await?;
+        // A file on this machine never drops a connection: no ping before each use and no
+        // reaping by age, which also keeps pool timers out of tests on a paused clock.
+        let pool = SqlitePoolOptions::new()
+            .test_before_acquire(false)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect_with(options)
+            .await?;
         Ok(Self { pool })
     }
 

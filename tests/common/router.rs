@@ -5,13 +5,21 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use gridlink::config::ServeConfig;
+use gridlink::linkage::Linkage;
 use http_body_util::BodyExt;
 use serde_json::Value;
 use std::path::Path;
+use std::sync::Arc;
 use tower::ServiceExt;
 
 /// A router over the demo town in a new SQLite file; keep the directory while it is used.
 pub async fn demo_router() -> (Router, tempfile::TempDir) {
+    let (router, _, dir) = demo_app().await;
+    (router, dir)
+}
+
+/// The same router, with the video linkage behind it for tests that drive its timers.
+pub async fn demo_app() -> (Router, Arc<Linkage>, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite:{}", dir.path().join("api.db").display());
     let store = gridlink::store::connect(&url).await.expect("sqlite store");
@@ -23,8 +31,8 @@ pub async fn demo_router() -> (Router, tempfile::TempDir) {
         .expect("index");
     let config = ServeConfig::for_tests(&url);
     let (desk, linkage) = gridlink::app::services(&store, &mirrors, &config).expect("desk files");
-    let state = gridlink::http::AppState::new(store, mirrors, desk, linkage, &config);
-    (gridlink::http::router(state, &config), dir)
+    let state = gridlink::http::AppState::new(store, mirrors, desk, Arc::clone(&linkage), &config);
+    (gridlink::http::router(state, &config), linkage, dir)
 }
 
 /// Sends a request through the router; the body is `null` when it is not JSON.

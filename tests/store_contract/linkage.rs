@@ -138,7 +138,7 @@ pub async fn one_call_at_a_time_holds_an_alert(store: &dyn Store) {
     };
     assert_eq!(
         store.calls(&all).await.unwrap(),
-        [first.clone()],
+        std::slice::from_ref(&first),
         "nothing of the second"
     );
     store
@@ -181,17 +181,14 @@ pub async fn of_two_answers_to_one_call_exactly_one_wins_and_files_one_incident(
     }
     let call = store.call(ringing.id).await.unwrap();
     let alert = store.alert(stored.id).await.unwrap();
-    match &won[0] {
-        Ok(Some(filed)) => {
-            assert_eq!(call.status, CallStatus::Accepted);
-            assert_eq!(alert.incident_id, Some(filed.id));
-            assert_eq!(alert.status, AlertStatus::Answered);
-            assert_eq!(store.incident(filed.id).await.unwrap().assignee, Some(a));
-        }
-        _ => {
-            assert_eq!(call.status, CallStatus::TimedOut);
-            assert_eq!(alert.incident_id, None, "no incident is left behind");
-        }
+    if let Ok(Some(filed)) = &won[0] {
+        assert_eq!(call.status, CallStatus::Accepted);
+        assert_eq!(alert.incident_id, Some(filed.id));
+        assert_eq!(alert.status, AlertStatus::Answered);
+        assert_eq!(store.incident(filed.id).await.unwrap().assignee, Some(a));
+    } else {
+        assert_eq!(call.status, CallStatus::TimedOut);
+        assert_eq!(alert.incident_id, None, "no incident is left behind");
     }
     let page = store
         .incidents(&gridlink::store::IncidentFilter::all(10, at(100)))
