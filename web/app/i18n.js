@@ -134,7 +134,7 @@ const STRINGS = {
   'worker.call.enRoute': ['赶赴中', 'En route'],
   'worker.call.enRouteHint': ['请尽快赶到摄像机位置,到达 50 米内自动记为已到场。', 'Head to the camera; within 50 m you are marked on scene.'],
   'worker.call.onScene': ['已到场', 'On scene'],
-  'worker.call.declined': ['已拒绝,已转给下一位网格员。', 'Declined: passed to the next grid worker.'],
+  'worker.call.declined': ['已转给下一位网格员。', 'Passed on to the next grid worker.'],
   'worker.call.timedOut': ['未及时接听,已转给下一位网格员。', 'Not answered in time: passed to the next grid worker.'],
   'worker.call.caseNumber': ['案件编号', 'Case number'],
   'worker.call.openCase': ['查看事件', 'Open the incident'],

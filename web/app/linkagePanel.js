@@ -58,13 +58,14 @@ export class LinkagePanel {
   render() {
     const alerts = this.feed.newest();
     this.element.dataset.state = this.state;
-    this.element.replaceChildren(
+    this.element.replaceChildren(...[
       h('h2', { class: 'sidebar-title' }, t('linkage.title')),
       this.live ? null : h('p', { class: 'live-lost', role: 'status' }, t('linkage.liveLost')),
       this.error ? h('p', { class: 'panel-error', role: 'alert' }, t('linkage.loadFailed', { msg: this.error })) : null,
       this.state === 'loading' && !alerts.length ? h('p', { class: 'panel-loading' }, t('panel.loading')) : null,
       this.state === 'ready' && !alerts.length ? h('p', { class: 'panel-none' }, t('linkage.none')) : null,
-      alerts.length ? h('ul', { class: 'alert-list' }, alerts.map((alert) => this.row(alert))) : null);
+      alerts.length ? h('ul', { class: 'alert-list' }, alerts.map((alert) => this.row(alert))) : null,
+    ].filter(Boolean));
   }
 
   row(alert) {

@@ -84,7 +84,7 @@ export class CallCard {
         typeof call.eta_s === 'number' ? [h('dt', {}, t('worker.call.eta')), h('dd', {}, formatEta(call.eta_s))] : null),
       this.body(call),
       this.error ? h('p', { class: 'w-error', role: 'alert' }, t('worker.call.failed', { msg: this.error })) : null,
-    ].filter(Boolean));
+    ].flat().filter(Boolean));
   }
 
   body(call) {
