@@ -21,7 +21,10 @@ const report = new Report(document.getElementById('view-report'), (id) => {
 });
 const position = new PositionSender(document.getElementById('position-status'));
 const callCard = new CallCard(document.getElementById('call-card'), {
-  onAccepted: () => position.sendNow(),
+  onAccepted: () => {
+    position.sendNow();
+    if (current === 'tasks') tasks.show(me);
+  },
   onOpenCase: (id) => {
     show('tasks', { reload: false });
     tasks.open(id);
