@@ -25,6 +25,8 @@ export class CameraDesk {
       if (!this.feature || !this.panel.shows(this)) return;
       const cameraId = kind === 'alert' ? item.camera && item.camera.id : item && item.camera_id;
       if (kind === 'reload' || cameraId === this.feature.id) this.refresh();
+      // Once the alert is answered or given up, who is available has changed.
+      if (kind === 'alert' && cameraId === this.feature.id && !stillOpen(item)) this.loadNearest();
     });
   }
 
@@ -42,14 +44,23 @@ export class CameraDesk {
     this.panel.host(this);
     this.panel.selection.point([lat, lon]);
     const finest = chain.length ? chain[chain.length - 1] : null;
-    const [grid, responsible, nearest] = await Promise.all([
+    const [grid, responsible] = await Promise.all([
       finest ? api.grid(finest.id).catch(() => null) : null,
-      finest ? api.responsible(finest.id).then((value) => ({ ok: true, value }), (error) => ({ ok: false, error })) : null,
-      api.nearestWorkers(lon, lat, 5).then((value) => ({ ok: true, value }), (error) => ({ ok: false, error })),
+      finest ? settle(api.responsible(finest.id)) : null,
+      this.loadNearest(),
     ]);
     if (this.feature !== feature || !this.panel.shows(this)) return;
     if (grid) this.panel.selection.grid(grid);
     this.responsible = responsible;
+    this.refresh();
+  }
+
+  // The available workers nearest the camera, asked for again.
+  async loadNearest() {
+    const feature = this.feature;
+    const [lon, lat] = feature.geometry.coordinates;
+    const nearest = await settle(api.nearestWorkers(lon, lat, 5));
+    if (this.feature !== feature) return;
     this.nearest = nearest;
     this.refresh();
   }
@@ -188,6 +199,11 @@ export class CameraDesk {
     this.busy = null;
     this.refresh();
   }
+}
+
+// `{ok, value}` or `{ok: false, error}`.
+function settle(promise) {
+  return promise.then((value) => ({ ok: true, value }), (error) => ({ ok: false, error }));
 }
 
 function snapshotLink(alert) {
