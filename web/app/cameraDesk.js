@@ -8,7 +8,7 @@ import * as api from './api.js';
 import { h } from './dom.js';
 import { formatDistance, t } from './i18n.js';
 import { stillOpen } from './linkage.js';
-import { alertTag, callChip, callRow, caseLink, formatEta } from './linkageParts.js';
+import { alertTag, answered, callChip, callRow, caseLink, formatEta } from './linkageParts.js';
 import { formatTime } from './incidentParts.js';
 import { fact, responsibleList, section } from './panel.js';
 import { STATUS_COLORS, cameraSvg, workerSvg } from './symbols.js';
@@ -123,7 +123,7 @@ export class CameraDesk {
   alertSummary(alert) {
     return h('div', { class: 'alert-summary', 'data-alert-id': alert.id },
       h('div', { class: 'alert-row-top' }, alertTag(alert), h('span', { class: 'alert-time' }, formatTime(alert.raised_at)),
-        alert.case_number && !alert.calls.some((c) => c.case_number) ? caseLink(alert, this.onCase) : null),
+        alert.case_number && !alert.calls.some(answered) ? caseLink(alert, this.onCase) : null),
       alert.note ? h('p', { class: 'alert-note-text' }, alert.note) : null,
       alert.calls.length
         ? h('ol', { class: 'call-list' }, alert.calls.map((call) => callRow(call, this.onCase)))

@@ -5,7 +5,7 @@
 
 import { h } from './dom.js';
 import { t } from './i18n.js';
-import { alertTag, callRow, caseLink } from './linkageParts.js';
+import { alertTag, answered, callRow, caseLink } from './linkageParts.js';
 import { formatTime } from './incidentParts.js';
 
 /** The tab in `element`; `onCamera(cameraId)` and `onCase(incidentId)` when chosen. */
@@ -83,7 +83,7 @@ export class LinkagePanel {
         h('span', { class: 'code' }, camera.code || ''),
         h('span', { class: 'alert-time' }, formatTime(alert.raised_at))),
       alert.note ? h('p', { class: 'alert-note-text' }, alert.note) : null,
-      alert.case_number && !alert.calls.some((c) => c.case_number)
+      alert.case_number && !alert.calls.some(answered)
         ? h('div', { class: 'alert-case' }, caseLink(alert, this.onCase)) : null,
       alert.calls.length
         ? h('ol', { class: 'call-list' }, alert.calls.map((call) => callRow(call, this.onCase)))

@@ -46,7 +46,12 @@ export function callRow(call, onCase) {
     h('span', { class: 'call-worker' }, call.worker_name || `#${call.worker_id}`),
     callChip(call),
     h('span', { class: 'call-distance' }, distanceEta(call)),
-    call.case_number ? caseLink(call, onCase) : null);
+    call.case_number && answered(call) ? caseLink(call, onCase) : null);
+}
+
+/** Whether the call was accepted (en route or on scene): the incident is this worker's. */
+export function answered(call) {
+  return call.status === 'accepted' || call.status === 'on_scene';
 }
 
 /** The incident's case number, a button opening it when `onCase` is given. */

@@ -8,7 +8,7 @@ import * as api from '../app/api.js';
 import { h } from '../app/dom.js';
 import { formatDistance, t } from '../app/i18n.js';
 import { LinkageFeed } from '../app/linkage.js';
-import { countdown, formatEta, startCountdowns } from '../app/linkageParts.js';
+import { answered, countdown, formatEta, startCountdowns } from '../app/linkageParts.js';
 
 /** Which call the card shows first: ringing, then en route, then the latest that ended. */
 const SHOW_FIRST = { ringing: 0, accepted: 1, on_scene: 2, declined: 3, timed_out: 3 };
@@ -100,13 +100,13 @@ export class CallCard {
     }
     const ended = call.status === 'declined' || call.status === 'timed_out';
     return [
-      call.case_number ? h('div', { class: 'w-call-case' },
+      call.case_number && answered(call) ? h('div', { class: 'w-call-case' },
         h('span', { class: 'w-hint' }, t('worker.call.caseNumber')),
         h('strong', { class: 'w-case', id: 'call-case' }, call.case_number)) : null,
       call.status === 'accepted' ? h('p', { class: 'w-hint' }, t('worker.call.enRouteHint')) : null,
       ended ? h('p', { class: 'w-hint' }, t(call.status === 'declined' ? 'worker.call.declined' : 'worker.call.timedOut')) : null,
       h('div', { class: 'w-call-buttons' },
-        call.incident_id ? h('button', { type: 'button', class: 'w-button', id: 'call-open-case', onclick: () => this.onOpenCase(call.incident_id) },
+        call.incident_id && answered(call) ? h('button', { type: 'button', class: 'w-button', id: 'call-open-case', onclick: () => this.onOpenCase(call.incident_id) },
           t('worker.call.openCase')) : null,
         call.status === 'accepted' ? null : h('button', { type: 'button', class: 'w-button', id: 'call-dismiss', onclick: () => this.dismiss(call) },
           t('worker.call.dismiss'))),
