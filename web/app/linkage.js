@@ -1,8 +1,7 @@
 // linkage.js — what a page knows of video linkage (视频联动), in one place: the alerts raised
 // at cameras and the calls to grid workers they made, kept current from the service's live
 // stream (`/api/linkage/live`: `alert`, `call`, and `lagged` when some were missed). The
-// command map watches every
-// alert; the worker's phone page watches only its worker's calls.
+// command map watches every alert; the worker's phone page watches only its worker's calls.
 
 import * as api from './api.js';
 
