@@ -6,7 +6,8 @@ mod refresh;
 
 use crate::config::ServeConfig;
 use crate::import::{self, ImportError};
-use crate::incidents::IncidentFacts;
+use crate::incidents::{Desk, IncidentFacts};
+use crate::linkage::Linkage;
 use crate::spatial::{GridIndex, Roster, SpatialIndex};
 use crate::store::{self, DataVersions, GridFilter, Store, StoreError};
 use crate::tiles::{Scene, Tiles};
@@ -42,8 +43,9 @@ pub enum StartError {
 pub struct Application {
     listener: TcpListener,
     router: axum::Router,
-    /// Reloads the index when other processes commit; stops when this is dropped.
-    refresh: refresh::RefreshTask,
+    /// Reloads the index when other processes commit, sweeps calls (and walks the demo's
+    /// patrols); each stops when this is dropped.
+    background: Vec<refresh::RefreshTask>,
 }
 
 impl Application {
@@ -55,11 +57,22 @@ impl Application {
             seed_if_empty(store.as_ref(), &config.seed_dir).await?;
         }
         let (mirrors, versions) = load_mirrors(store.as_ref(), config.tile_cache_bytes()).await?;
-        let desk = Arc::new(crate::incidents::Desk::from_config(
+        let (desk, linkage) = services(&store, &mirrors, config)?;
+        linkage.recover().await?;
+        let mut background = vec![sweep_calls(Arc::clone(&linkage))];
+        if config.simulate_patrols {
+            background.push(refresh::RefreshTask::spawn(crate::demo::patrol::walk(
+                Arc::clone(&mirrors.index),
+                Arc::clone(&linkage),
+            )));
+        }
+        let state = crate::http::AppState::new(
+            Arc::clone(&store),
+            mirrors.clone(),
+            desk,
+            Arc::clone(&linkage),
             config,
-            Arc::clone(&mirrors.incidents),
-        )?);
-        let state = crate::http::AppState::new(Arc::clone(&store), mirrors.clone(), desk, config);
+        );
         let router = crate::http::router(state, config);
         let listener = TcpListener::bind(config.bind)
             .await
@@ -68,11 +81,11 @@ impl Application {
                 source,
             })?;
         let period = Duration::from_millis(config.index_refresh_ms);
-        let refresh = refresh::spawn(store, mirrors, versions, period);
+        background.push(refresh::spawn(store, mirrors, versions, period));
         Ok(Self {
             listener,
             router,
-            refresh,
+            background,
         })
     }
 
@@ -87,14 +100,48 @@ impl Application {
         let Self {
             listener,
             router,
-            refresh,
+            background,
         } = self;
         let served = axum::serve(listener, router)
             .with_graceful_shutdown(shutdown_signal())
             .await;
-        drop(refresh);
+        drop(background);
         served
     }
+}
+
+/// The incident desk and video linkage over `store` and `mirrors`, as `config` sets them.
+pub fn services(
+    store: &Arc<dyn Store>,
+    mirrors: &Mirrors,
+    config: &ServeConfig,
+) -> Result<(Arc<Desk>, Arc<Linkage>), crate::incidents::FileError> {
+    let desk = Arc::new(Desk::from_config(config, Arc::clone(&mirrors.incidents))?);
+    let linkage = Arc::new(Linkage::new(
+        Arc::clone(store),
+        Arc::clone(&mirrors.index),
+        Arc::clone(&desk),
+        config.linkage(),
+    ));
+    Ok((desk, linkage))
+}
+
+/// How often calls are brought in step with what other replicas committed.
+const CALL_SWEEP_PERIOD: Duration = Duration::from_secs(5);
+
+/// Sweeps calls every few seconds (see `Linkage::sweep`).
+fn sweep_calls(linkage: Arc<Linkage>) -> refresh::RefreshTask {
+    refresh::RefreshTask::spawn(async move {
+        let mut ticks = tokio::time::interval(CALL_SWEEP_PERIOD);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        ticks.tick().await;
+        loop {
+            ticks.tick().await;
+            if let Err(error) = linkage.sweep(chrono::Utc::now()).await {
+                tracing::warn!(%error, "sweeping calls failed; trying again at the next tick");
+            }
+        }
+    })
 }
 
 /// Loads the dataset in `dir` into an empty store. Replicas starting together on one empty

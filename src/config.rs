@@ -112,6 +112,48 @@ pub struct ServeConfig {
     /// Largest photo accepted, in bytes.
     #[arg(long, env = "GRIDLINK_PHOTO_MAX_BYTES", default_value_t = 10 * 1024 * 1024)]
     pub photo_max_bytes: usize,
+
+    /// Seconds a call to a grid worker rings before it goes to the next candidate.
+    #[arg(long, env = "GRIDLINK_CALL_TIMEOUT_SECS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub call_timeout_secs: u64,
+
+    /// Minutes a worker's last reported position stays fresh enough to call them.
+    #[arg(long, env = "GRIDLINK_POSITION_FRESH_MINUTES", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub position_fresh_minutes: u32,
+
+    /// Travel speed for estimated arrival times, in km/h (an electric scooter in town).
+    #[arg(long, env = "GRIDLINK_TRAVEL_SPEED_KMH", default_value_t = 20.0,
+          value_parser = speed)]
+    pub travel_speed_kmh: f64,
+
+    /// Metres from the camera within which a worker on the way is on scene.
+    #[arg(long, env = "GRIDLINK_ON_SCENE_RADIUS_M", default_value_t = 50.0)]
+    pub on_scene_radius_m: f64,
+
+    /// The incident sub-category a camera alert is filed under unless it names one.
+    #[arg(
+        long,
+        env = "GRIDLINK_ALERT_CATEGORY",
+        default_value = "public_order_suspicious"
+    )]
+    pub alert_category: String,
+
+    /// Demo only: the on-shift workers of the demo town walk their grids and report
+    /// positions every few seconds, as their phones would, so that video linkage has
+    /// someone to call without phones in the field.
+    #[arg(long, env = "GRIDLINK_SIMULATE_PATROLS")]
+    pub simulate_patrols: bool,
+}
+
+fn speed(text: &str) -> Result<f64, String> {
+    let value: f64 = text.parse().map_err(|e| format!("{e}"))?;
+    if value.is_finite() && value > 0.0 {
+        Ok(value)
+    } else {
+        Err(format!("{value} is not a speed above 0"))
+    }
 }
 
 fn fraction(text: &str) -> Result<f64, String> {
@@ -124,6 +166,19 @@ fn fraction(text: &str) -> Result<f64, String> {
 }
 
 impl ServeConfig {
+    /// The settings of video linkage.
+    #[must_use]
+    pub fn linkage(&self) -> crate::linkage::LinkageSettings {
+        crate::linkage::LinkageSettings {
+            call_timeout: std::time::Duration::from_secs(self.call_timeout_secs),
+            freshness: chrono::TimeDelta::minutes(i64::from(self.position_fresh_minutes)),
+            speed_m_s: self.travel_speed_kmh / 3.6,
+            on_scene_radius_m: self.on_scene_radius_m,
+            candidates: 5,
+            alert_category: self.alert_category.clone(),
+        }
+    }
+
     /// The tile cache's bound in bytes.
     #[must_use]
     pub fn tile_cache_bytes(&self) -> u64 {
@@ -154,6 +209,12 @@ impl ServeConfig {
             duplicate_radius_m: 50.0,
             duplicate_window_hours: 72,
             photo_max_bytes: 10 * 1024 * 1024,
+            call_timeout_secs: 60,
+            position_fresh_minutes: 10,
+            travel_speed_kmh: 20.0,
+            on_scene_radius_m: 50.0,
+            alert_category: "public_order_suspicious".into(),
+            simulate_patrols: false,
         }
     }
 }

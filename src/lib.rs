@@ -8,6 +8,8 @@
 //!                        spatial (in-memory R-tree index: no HTTP, no SQL) ─▶ domain
 //!                        tiles (projected scene, PNG and MVT, tile cache: no HTTP, no SQL)
 //!                        incidents (the desk: filing, steps, live feed) ─▶ store, spatial
+//!                        linkage (camera alerts, calls to the nearest workers, their
+//!                                 timers) ─▶ incidents, store, spatial
 //!                        import, demo (GeoJSON in and out) ─▶ domain
 //!                        media (incident photos checked, upright, re-encoded without
 //!                               metadata, thumbnailed: no HTTP, no storage)
@@ -23,6 +25,7 @@ pub mod domain;
 pub mod http;
 pub mod import;
 pub mod incidents;
+pub mod linkage;
 pub mod media;
 pub mod spatial;
 pub mod store;

@@ -6,7 +6,7 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use common::router::{demo_router, get, post_json, send};
+use common::router::{demo_router, get, make_available, post_json, send};
 use gridlink::config::ServeConfig;
 use serde_json::{Value, json};
 
@@ -164,18 +164,41 @@ async fn cameras_carry_their_chain_and_each_village_lists_its_own() {
 }
 
 #[tokio::test]
-async fn nearest_workers_are_on_duty_and_sorted_by_distance() {
+async fn nearest_workers_are_available_and_sorted_by_distance() {
     let (app, _db) = demo_router().await;
+    let (_, on_duty) = get(&app, "/api/workers?on_duty=true").await;
+    let ids: Vec<i64> = on_duty.as_array().unwrap()[..9]
+        .iter()
+        .map(|w| w["id"].as_i64().unwrap())
+        .collect();
+    for (i, &id) in ids[..8].iter().enumerate() {
+        make_available(&app, id, 119.65 + 0.001 * i as f64, 31.17).await;
+    }
+    // The ninth is right at the point but reported long ago: never offered.
+    let stale = ids[8];
+    let stale_report = json!({
+        "lon": 119.65, "lat": 31.17, "accuracy_m": 5.0,
+        "at": (chrono::Utc::now() - chrono::TimeDelta::minutes(30)).to_rfc3339(),
+    });
+    let uri = format!("/api/workers/{stale}/positions");
+    assert_eq!(post_json(&app, &uri, &stale_report).await.0, StatusCode::OK);
+
     let (status, body) = get(&app, "/api/workers/nearest?lon=119.65&lat=31.17&k=7").await;
+
     assert_eq!(status, StatusCode::OK);
     let workers = body["workers"].as_array().expect("workers");
-    assert_eq!(workers.len(), 7);
+    let got: Vec<i64> = workers.iter().map(|w| w["id"].as_i64().unwrap()).collect();
+    assert_eq!(got, ids[..7], "the seven available nearest, nearest first");
     let distances: Vec<f64> = workers
         .iter()
         .map(|w| w["distance_m"].as_f64().unwrap())
         .collect();
     assert!(distances.windows(2).all(|d| d[0] <= d[1]), "{distances:?}");
-    assert!(workers.iter().all(|w| w["on_duty"] == true));
+    assert!(
+        workers
+            .iter()
+            .all(|w| w["available"] == true && w["eta_s"].is_i64())
+    );
     let (_, all) = get(&app, "/api/workers").await;
     assert_eq!(all.as_array().unwrap().len(), 25 + 91 + 273 + 67 + 9);
 }

@@ -8,7 +8,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use chrono::{TimeDelta, Utc};
-use common::router::{demo_router, get, post_json, send};
+use common::router::{demo_router, get, post_json, put_json, send};
 use serde_json::{Value, json};
 
 /// Far from every demo worker, inside the valid range.
@@ -16,10 +16,17 @@ const FAR: (f64, f64) = (121.47, 31.23);
 /// When the demo town's positions were reported.
 const DEMO_TIME: &str = "2026-11-01T08:00:00+08:00";
 
-/// The id of the first worker listed with `on_duty` as given.
+/// The id of the first worker listed with `on_duty` as given, put on a shift covering
+/// every hour so that a fresh position makes them available.
 async fn a_worker(app: &Router, on_duty: bool) -> i64 {
     let (_, workers) = get(app, &format!("/api/workers?on_duty={on_duty}")).await;
-    workers[0]["id"].as_i64().expect("a worker id")
+    let id = workers[0]["id"].as_i64().expect("a worker id");
+    let all_day = json!({
+        "shifts": [{ "weekdays": [1, 2, 3, 4, 5, 6, 7], "from": "00:00", "to": "00:00" }]
+    });
+    let (status, body) = put_json(app, &format!("/api/workers/{id}/shifts"), &all_day).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    id
 }
 
 async fn nearest_to_far(app: &Router) -> Value {

@@ -106,8 +106,9 @@ fn lonlat(lon: f64, lat: f64) -> LonLat {
     LonLat::new(lon, lat).expect("a valid point")
 }
 
+/// `seconds` after five minutes ago: recent enough for a worker to be available.
 fn at(seconds: i64) -> DateTime<Utc> {
-    DateTime::from_timestamp(1_790_000_000, 0).expect("a valid time") + TimeDelta::seconds(seconds)
+    Utc::now() - TimeDelta::minutes(5) + TimeDelta::seconds(seconds)
 }
 
 fn nearest(p: LonLat) -> String {
@@ -140,6 +141,7 @@ async fn the_index_follows_grids_and_workers_written_elsewhere(url: &str) {
         on_duty: true,
         position: Some(start),
         position_at: Some(at(0)),
+        shifts: vec![common::all_day()],
     };
     let id = service
         .other
@@ -153,9 +155,14 @@ async fn the_index_follows_grids_and_workers_written_elsewhere(url: &str) {
         .await;
 
     let there = lonlat(119.75, 31.25);
+    let fix = gridlink::domain::Fix {
+        position: there,
+        accuracy_m: 5.0,
+        at: at(60),
+    };
     service
         .other
-        .record_position(id, there, at(60))
+        .record_position(id, &fix, Utc::now())
         .await
         .expect("moved");
     let what = "the worker moved elsewhere";

@@ -12,6 +12,7 @@ use crate::domain::Worker;
 use crate::spatial::{GridIndex, Roster, WorkerIndex};
 use crate::store::{DataVersions, GridFilter, Store, StoreError};
 use crate::tiles::Scene;
+use chrono::{DateTime, TimeDelta, Utc};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::task::{JoinError, JoinHandle};
@@ -28,8 +29,15 @@ enum RefreshError {
     Build(#[from] JoinError),
 }
 
-/// The running refresh task; dropping it stops the task.
+/// A running background task (the refresh, the linkage sweep); dropping it stops it.
 pub(crate) struct RefreshTask(JoinHandle<()>);
+
+impl RefreshTask {
+    /// Runs `task` in the background until this is dropped.
+    pub(crate) fn spawn(task: impl std::future::Future<Output = ()> + Send + 'static) -> Self {
+        Self(tokio::spawn(task))
+    }
+}
 
 impl Drop for RefreshTask {
     fn drop(&mut self) {
@@ -48,6 +56,7 @@ pub(crate) fn spawn(
 }
 
 async fn poll(store: Arc<dyn Store>, mirrors: Mirrors, mut loaded: DataVersions, period: Duration) {
+    let mut positions = PositionFeed::from(Utc::now() - POSITION_OVERLAP);
     // `interval` panics on a zero period; the command line refuses one, code might not.
     let mut ticks = tokio::time::interval(period.max(Duration::from_millis(1)));
     ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
@@ -55,6 +64,9 @@ async fn poll(store: Arc<dyn Store>, mirrors: Mirrors, mut loaded: DataVersions,
     ticks.tick().await;
     loop {
         ticks.tick().await;
+        if let Err(error) = positions.poll(store.as_ref(), &mirrors).await {
+            tracing::warn!(%error, "reading new positions failed; trying again at the next tick");
+        }
         if let Err(error) = refresh(store.as_ref(), &mirrors, &mut loaded).await {
             tracing::warn!(%error, "refreshing the index failed; trying again at the next tick");
         }
@@ -111,9 +123,42 @@ async fn refresh(
     Ok(())
 }
 
+/// How far back each poll of positions re-reads, for reports committed a little after
+/// the server stamped them (another replica's, say).
+const POSITION_OVERLAP: TimeDelta = TimeDelta::seconds(2);
+
+/// Where the poll of other processes' position reports has got to.
+struct PositionFeed {
+    since: DateTime<Utc>,
+}
+
+impl From<DateTime<Utc>> for PositionFeed {
+    fn from(since: DateTime<Utc>) -> Self {
+        Self { since }
+    }
+}
+
+impl PositionFeed {
+    /// Moves the workers whose phones reported through another process since the last
+    /// poll; reports this process recorded (or older than what the index has) change
+    /// nothing, so reading some twice is harmless.
+    async fn poll(&mut self, store: &dyn Store, mirrors: &Mirrors) -> Result<(), StoreError> {
+        let reports = store.positions_since(self.since).await?;
+        let mut newest = None;
+        for (worker, fix, received_at) in reports {
+            mirrors.index.move_worker(worker, fix.position, fix.at);
+            newest = newest.max(Some(received_at));
+        }
+        if let Some(newest) = newest {
+            self.since = self.since.max(newest - POSITION_OVERLAP);
+        }
+        Ok(())
+    }
+}
+
 /// The nearest-worker index of these workers.
 pub(crate) fn worker_index(workers: &[Worker]) -> WorkerIndex {
-    WorkerIndex::new(workers.iter().map(|w| (w.id, w.on_duty, w.position)))
+    WorkerIndex::new(workers)
 }
 
 #[cfg(test)]

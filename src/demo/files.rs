@@ -3,7 +3,7 @@
 
 use super::people::People;
 use super::regions::{Hierarchy, Region};
-use crate::domain::{GridCode, Level, LevelNo, NewWorker};
+use crate::domain::{GridCode, Level, LevelNo, NewWorker, Shift};
 use chrono::FixedOffset;
 use serde::Serialize;
 
@@ -69,6 +69,7 @@ struct WorkerProperties<'a> {
     grid_codes: Vec<&'a str>,
     on_duty: bool,
     position_at: Option<String>,
+    shifts: &'a [Shift],
 }
 
 /// Every file, by name.
@@ -159,6 +160,7 @@ fn worker_feature(w: &NewWorker) -> String {
         phone: &w.phone,
         grid_codes: w.grid_codes.iter().map(GridCode::as_str).collect(),
         on_duty: w.on_duty,
+        shifts: &w.shifts,
         position_at: w
             .position_at
             .map(|t| match FixedOffset::east_opt(CST_OFFSET) {

@@ -9,11 +9,12 @@
 //! blob of its cells, each level split into clean regions by balanced region growing
 //! (`partition`), outlines traced along the lattice edges so neighbours share vertices
 //! bit for bit (`regions`); then cameras and people (`people`) and the files
-//! (`files`).
+//! (`files`). Apart from the files, `patrol` walks the demo's workers at run time.
 
 mod files;
 mod lattice;
 mod partition;
+pub mod patrol;
 mod people;
 mod regions;
 mod rng;

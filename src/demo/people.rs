@@ -4,7 +4,9 @@
 use super::lattice::{Lattice, round7};
 use super::regions::{Hierarchy, Region};
 use super::rng::SplitMix64;
-use crate::domain::{CameraKind, CameraStatus, GridCode, LonLat, NewCamera, NewWorker, WorkerRole};
+use crate::domain::{
+    CameraKind, CameraStatus, GridCode, LonLat, NewCamera, NewWorker, Shift, WorkerRole,
+};
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -183,6 +185,7 @@ fn workers(h: &Hierarchy) -> Vec<NewWorker> {
             position,
             position_at: position
                 .and_then(|_| DateTime::<Utc>::from_timestamp(POSITION_AT_UNIX, 0)),
+            shifts: shifts(role, out.len()),
         });
     };
     for r in towns.iter().chain(villages) {
@@ -210,6 +213,31 @@ fn workers(h: &Hierarchy) -> Vec<NewWorker> {
         );
     }
     out
+}
+
+/// Every day of the week, as weekday bits.
+const EVERY_DAY: u8 = 0x7f;
+/// Monday to Friday.
+const WEEKDAYS: u8 = 0x1f;
+/// Saturday and Sunday.
+const WEEKEND: u8 = 0x60;
+
+/// The weekly shifts of the `n`-th worker in `role`, China time. Liaisons alternate day
+/// and night shifts, so between them every hour of every day is covered; full-time workers
+/// cover long days, chiefs and department staff office hours, volunteers evenings and
+/// weekends.
+fn shifts(role: WorkerRole, n: usize) -> Vec<Shift> {
+    let hours = |weekdays: u8, from: u16, to: u16| Shift::from_parts(weekdays, from * 60, to * 60);
+    let shifts = match role {
+        WorkerRole::GridChief | WorkerRole::DepartmentStaff => vec![hours(WEEKDAYS, 8, 18)],
+        WorkerRole::FullTime if n % 2 == 0 => vec![hours(EVERY_DAY, 7, 19)],
+        WorkerRole::FullTime => vec![hours(WEEKDAYS, 8, 20), hours(WEEKEND, 9, 17)],
+        WorkerRole::Liaison if n % 2 == 0 => vec![hours(EVERY_DAY, 6, 18)],
+        WorkerRole::Liaison => vec![hours(EVERY_DAY, 18, 6)],
+        WorkerRole::Volunteer if n % 2 == 0 => vec![hours(WEEKEND, 8, 18)],
+        WorkerRole::Volunteer => vec![hours(WEEKDAYS, 17, 22)],
+    };
+    shifts.into_iter().filter_map(Result::ok).collect()
 }
 
 /// A full name not used yet: a family name and one or two given-name characters.

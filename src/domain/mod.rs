@@ -14,6 +14,8 @@ mod geometry;
 mod grid;
 mod incident;
 mod level;
+mod linkage;
+mod shift;
 mod stats;
 mod worker;
 
@@ -34,10 +36,15 @@ pub use incident::{
     StepRequest, Target, TransitionError, allowed_actions, escalate, next, route, step,
 };
 pub use level::{Level, LevelNo};
+pub use linkage::{
+    Alert, AlertEvent, AlertEventKind, AlertId, AlertSource, AlertStatus, Call, CallId, CallStatus,
+    NewAlert, NewCall,
+};
+pub use shift::{Shift, ShiftError, ShiftSpec};
 pub use stats::{
     CategoryFigures, CategoryGrouping, CategoryLevel, Figures, GridStats, IncidentFact,
     OpenByColour, OpenCount, Period, PeriodFigures, Satisfaction, StatsGrid, StatsReport,
     TallyOptions, TimeToClose, colour_at, duty_classes, open_counts, tally,
 };
 pub use text_enum::UnknownWord;
-pub use worker::{NewWorker, Worker, WorkerId, WorkerRole};
+pub use worker::{Fix, NewWorker, Worker, WorkerId, WorkerRole};

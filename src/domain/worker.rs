@@ -1,6 +1,6 @@
 //! Grid workers and the other staff who answer for a grid.
 
-use super::{GridId, LonLat};
+use super::{GridId, LonLat, Shift};
 use chrono::{DateTime, Utc};
 
 /// Store-assigned identifier of a worker.
@@ -43,6 +43,27 @@ pub struct Worker {
     pub position: Option<LonLat>,
     /// When that position was reported.
     pub position_at: Option<DateTime<Utc>>,
+    /// The weekly shifts the worker is on duty in.
+    pub shifts: Vec<Shift>,
+}
+
+impl Worker {
+    /// Whether one of the worker's shifts covers `at`.
+    #[must_use]
+    pub fn on_shift(&self, at: DateTime<Utc>) -> bool {
+        self.shifts.iter().any(|s| s.covers(at))
+    }
+}
+
+/// A position a worker's phone reported (one point of the patrol track, 巡查轨迹).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Fix {
+    /// Where.
+    pub position: LonLat,
+    /// The phone's estimate of its error, in metres (at least 0).
+    pub accuracy_m: f64,
+    /// When, by the phone's clock.
+    pub at: DateTime<Utc>,
 }
 
 /// A worker about to be stored: assigned grids are named by code.
@@ -64,4 +85,6 @@ pub struct NewWorker {
     pub position: Option<LonLat>,
     /// When that position was reported.
     pub position_at: Option<DateTime<Utc>>,
+    /// The weekly shifts the worker is on duty in.
+    pub shifts: Vec<Shift>,
 }

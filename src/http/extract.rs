@@ -69,6 +69,26 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
     }
 }
 
+/// An optional JSON body: a request without a body or `content-type` gives `None`; any
+/// other must be JSON, with the errors of [`Json`].
+impl<T: DeserializeOwned, S: Send + Sync> axum::extract::OptionalFromRequest<S> for Json<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Option<Self>, ApiError> {
+        use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE, TRANSFER_ENCODING};
+        let headers = req.headers();
+        let length = headers.get(CONTENT_LENGTH);
+        let no_body = length.is_some_and(|v| v.as_bytes() == b"0")
+            || (length.is_none() && !headers.contains_key(TRANSFER_ENCODING));
+        if no_body && !headers.contains_key(CONTENT_TYPE) {
+            return Ok(None);
+        }
+        <Self as FromRequest<S>>::from_request(req, state)
+            .await
+            .map(Some)
+    }
+}
+
 /// `axum::Form` with JSON errors.
 pub struct Form<T>(pub T);
 

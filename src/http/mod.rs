@@ -2,6 +2,7 @@
 //! one [`AppState`] and one stack of layers (request ids, tracing, timeouts, body limits,
 //! compression, panic catching).
 
+mod alerts;
 mod cameras;
 mod context;
 mod error;
@@ -18,6 +19,7 @@ mod photos;
 mod search;
 mod stats;
 mod tiles;
+mod tracks;
 mod workers;
 
 pub use context::{GridScope, RequestContext};
@@ -26,6 +28,7 @@ pub use error::ApiError;
 use crate::app::Mirrors;
 use crate::config::ServeConfig;
 use crate::incidents::Desk;
+use crate::linkage::Linkage;
 use crate::media::PhotoLimits;
 use crate::spatial::SpatialIndex;
 use crate::store::Store;
@@ -59,6 +62,8 @@ pub struct AppState {
     pub basemap: Option<Arc<Basemap>>,
     /// Incident categories, calendar, settings and live feed.
     pub desk: Arc<Desk>,
+    /// Camera alerts and calls to workers.
+    pub linkage: Arc<Linkage>,
 }
 
 /// An XYZ basemap for the web map.
@@ -86,10 +91,12 @@ impl AppState {
         store: Arc<dyn Store>,
         mirrors: Mirrors,
         desk: Arc<Desk>,
+        linkage: Arc<Linkage>,
         config: &ServeConfig,
     ) -> Self {
         Self {
             desk,
+            linkage,
             store,
             index: mirrors.index,
             tiles: mirrors.tiles,
@@ -130,6 +137,8 @@ pub fn router(state: AppState, config: &ServeConfig) -> Router {
         .merge(incidents::router())
         .merge(live::router())
         .merge(photos::router(config))
+        .merge(alerts::router(config))
+        .merge(tracks::router())
         .fallback(not_found);
     // The web map's files; anything else is a JSON 404 like every other.
     let web = ServeDir::new(&config.web_dir)

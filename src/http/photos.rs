@@ -51,7 +51,8 @@ impl From<PhotoError> for ApiError {
     }
 }
 
-fn multipart_error(e: &axum::extract::multipart::MultipartError) -> ApiError {
+/// A multipart body that could not be read, in the JSON error shape.
+pub(super) fn multipart_error(e: &axum::extract::multipart::MultipartError) -> ApiError {
     let status = e.status();
     let code = if status == StatusCode::PAYLOAD_TOO_LARGE {
         "photo_too_large"
@@ -78,26 +79,36 @@ async fn upload(State(state): State<AppState>, mut form: Multipart) -> Result<Re
     let (bytes, declared) = upload.ok_or_else(|| {
         ApiError::bad_request("invalid_multipart", "the form has no \"photo\" file field")
     })?;
-    let limits = state.limits.photo;
-    // Decoding and encoding take milliseconds to seconds of CPU: off the async workers.
-    let photo =
-        tokio::task::spawn_blocking(move || media::process(&bytes, declared.as_deref(), &limits))
-            .await
-            .map_err(|e| ApiError::Internal(format!("photo processing failed: {e}")))??;
-    let stored = NewPhoto {
-        content_type: photo.content_type.to_owned(),
-        width: photo.width,
-        height: photo.height,
-        data: photo.data,
-        thumbnail: photo.thumbnail,
-        uploaded_at: Utc::now(),
-    };
+    let stored = process(&state, bytes, declared).await?;
     let id = state.store.insert_photo(&stored).await?;
     let mut body = photo_links(id);
     body["width"] = json!(stored.width);
     body["height"] = json!(stored.height);
     body["content_type"] = json!(stored.content_type);
     Ok((StatusCode::CREATED, axum::Json(body)).into_response())
+}
+
+/// Checks an uploaded image, turns it upright, re-encodes it without metadata and makes
+/// its thumbnail, off the async workers: ready to store.
+pub(super) async fn process(
+    state: &AppState,
+    bytes: bytes::Bytes,
+    declared: Option<String>,
+) -> Result<NewPhoto, ApiError> {
+    let limits = state.limits.photo;
+    // Decoding and encoding take milliseconds to seconds of CPU: off the async workers.
+    let photo =
+        tokio::task::spawn_blocking(move || media::process(&bytes, declared.as_deref(), &limits))
+            .await
+            .map_err(|e| ApiError::Internal(format!("photo processing failed: {e}")))??;
+    Ok(NewPhoto {
+        content_type: photo.content_type.to_owned(),
+        width: photo.width,
+        height: photo.height,
+        data: photo.data,
+        thumbnail: photo.thumbnail,
+        uploaded_at: Utc::now(),
+    })
 }
 
 async fn serve(state: &AppState, id: i64, thumbnail: bool) -> Result<Response, ApiError> {

@@ -1,15 +1,17 @@
 //! Workers: `GET /api/workers` (optionally by grid, role or duty), `GET /api/workers/{id}`,
-//! `GET /api/workers/nearest` (the k nearest on-duty workers to a point) and
-//! `POST /api/workers/{id}/positions` (a phone reporting where its worker is).
+//! `GET /api/workers/nearest` (the k nearest available workers to a point),
+//! `POST /api/workers/{id}/positions` (a phone reporting where its worker is) and
+//! `PUT /api/workers/{id}/shifts` (their weekly shifts).
 
 use super::extract::{self, Path, Query};
 use super::{ApiError, AppState, GridScope, RequestContext};
-use crate::domain::{GridId, LonLat, Worker, WorkerId, WorkerRole};
+use crate::domain::{Fix, GridId, LonLat, Shift, ShiftSpec, Worker, WorkerId, WorkerRole};
+use crate::spatial::{Availability, Tracked};
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -26,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/workers/nearest", get(nearest))
         .route("/workers/{id}", get(one))
         .route("/workers/{id}/positions", post(record_position))
+        .route("/workers/{id}/shifts", put(replace_shifts))
         .route("/grids/{id}/responsible", get(responsible))
 }
 
@@ -39,12 +42,23 @@ struct WorkerView<'a> {
     phone: &'a str,
     grid_ids: &'a [GridId],
     on_duty: bool,
+    /// One of their shifts covers now.
+    on_shift: bool,
+    /// On duty, on shift and with a fresh position: they can be called.
+    available: bool,
+    shifts: &'a [Shift],
     position: Option<LonLat>,
     position_at: Option<DateTime<Utc>>,
 }
 
-impl<'a> From<&'a Worker> for WorkerView<'a> {
-    fn from(w: &'a Worker) -> Self {
+impl<'a> WorkerView<'a> {
+    /// The view of `w`, available or not by `rule`.
+    fn new(w: &'a Worker, rule: &Availability) -> Self {
+        let tracked = Tracked {
+            on_duty: w.on_duty,
+            shifts: w.shifts.clone(),
+            fix: w.position.zip(w.position_at),
+        };
         Self {
             id: w.id,
             name: &w.name,
@@ -53,6 +67,9 @@ impl<'a> From<&'a Worker> for WorkerView<'a> {
             phone: &w.phone,
             grid_ids: &w.grid_ids,
             on_duty: w.on_duty,
+            on_shift: w.on_shift(rule.now),
+            available: rule.check(&tracked).is_ok(),
+            shifts: &w.shifts,
             position: w.position,
             position_at: w.position_at,
         }
@@ -81,13 +98,14 @@ async fn list(
             .any(|&g| index.get(g).is_some_and(|ig| index.is_within(ig, root)))
     };
     let workers = state.store.workers().await?;
+    let rule = state.linkage.availability(Utc::now());
     let views: Vec<WorkerView<'_>> = workers
         .iter()
         .filter(|w| q.grid.is_none_or(|g| answers_for(w, g)))
         .filter(|w| q.role.is_none_or(|r| w.role == r))
         .filter(|w| q.on_duty.is_none_or(|d| w.on_duty == d))
         .filter(|w| visible(&ctx, &index, w))
-        .map(WorkerView::from)
+        .map(|w| WorkerView::new(w, &rule))
         .collect();
     Ok(Json(views).into_response())
 }
@@ -123,7 +141,39 @@ async fn one(
     Path(id): Path<WorkerId>,
 ) -> Result<Response, ApiError> {
     let worker = visible_worker(&state, &ctx, id).await?;
-    Ok(Json(WorkerView::from(&worker)).into_response())
+    let rule = state.linkage.availability(Utc::now());
+    Ok(Json(WorkerView::new(&worker, &rule)).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ShiftsBody {
+    shifts: Vec<ShiftSpec>,
+}
+
+async fn replace_shifts(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    Path(id): Path<WorkerId>,
+    extract::Json(body): extract::Json<ShiftsBody>,
+) -> Result<Response, ApiError> {
+    let shifts = body
+        .shifts
+        .iter()
+        .map(Shift::try_from)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| ApiError::bad_request("invalid_parameter", format!("shifts: {e}")))?;
+    visible_worker(&state, &ctx, id).await?;
+    state.store.replace_shifts(id, &shifts).await?;
+    // Availability reads shifts from the index: reload it now rather than at the next poll.
+    let workers = state.store.workers().await?;
+    state.index.replace_workers(
+        crate::spatial::WorkerIndex::new(&workers),
+        crate::spatial::Roster::new(&workers),
+    );
+    let worker = state.store.worker(id).await?;
+    let rule = state.linkage.availability(Utc::now());
+    Ok(Json(WorkerView::new(&worker, &rule)).into_response())
 }
 
 /// A position report as posted.
@@ -135,17 +185,10 @@ struct PositionBody {
     at: String,
 }
 
-/// A position report that passed every check.
-#[derive(Debug)]
-struct PositionReport {
-    position: LonLat,
-    at: DateTime<Utc>,
-}
-
 impl PositionBody {
     /// Checks the report against `now`: a valid point, an accuracy of at least 0 m and an
     /// RFC 3339 time no more than [`MAX_CLOCK_SKEW`] ahead.
-    fn check(self, now: DateTime<Utc>) -> Result<PositionReport, ApiError> {
+    fn check(self, now: DateTime<Utc>) -> Result<Fix, ApiError> {
         let position = LonLat::new(self.lon, self.lat)?;
         if !(self.accuracy_m.is_finite() && self.accuracy_m >= 0.0) {
             return Err(ApiError::bad_request(
@@ -167,7 +210,12 @@ impl PositionBody {
                 format!("at {} is more than 60 s in the future", self.at),
             ));
         }
-        Ok(PositionReport { position, at })
+        Ok(Fix {
+            position,
+            accuracy_m: self.accuracy_m,
+            // As stored: both backends keep microseconds.
+            at: at.trunc_subsecs(6),
+        })
     }
 }
 
@@ -177,17 +225,13 @@ async fn record_position(
     Path(id): Path<WorkerId>,
     extract::Json(body): extract::Json<PositionBody>,
 ) -> Result<Response, ApiError> {
-    let report = body.check(Utc::now())?;
-    visible_worker(&state, &ctx, id).await?;
-    let worker = state
-        .store
-        .record_position(id, report.position, report.at)
-        .await?;
-    // Only now is the position committed, so only now may lookups find the worker there.
-    state
-        .index
-        .update_worker(worker.id, worker.on_duty, worker.position);
-    Ok(Json(WorkerView::from(&worker)).into_response())
+    let now = Utc::now();
+    let fix = body.check(now)?;
+    let mut worker = visible_worker(&state, &ctx, id).await?;
+    state.linkage.record_position(id, &fix, now).await?;
+    (worker.position, worker.position_at) = (Some(fix.position), Some(fix.at));
+    let rule = state.linkage.availability(now);
+    Ok(Json(WorkerView::new(&worker, &rule)).into_response())
 }
 
 #[derive(Deserialize)]
@@ -209,6 +253,8 @@ struct NearbyView<'a> {
     #[serde(flatten)]
     worker: WorkerView<'a>,
     distance_m: f64,
+    eta_s: i64,
+    responsible: bool,
 }
 
 async fn nearest(
@@ -224,8 +270,16 @@ async fn nearest(
             format!("k must be 1 to {MAX_K}"),
         ));
     }
-    let nearby = state.index.nearest_workers(p, k);
-    let ids: Vec<WorkerId> = nearby.iter().map(|n| n.worker_id).collect();
+    let chain: Vec<GridId> = state
+        .index
+        .grids()
+        .chain_at(p.into())
+        .iter()
+        .map(|l| l.id)
+        .collect();
+    let now = Utc::now();
+    let candidates = state.linkage.candidates(p, &chain, k, now);
+    let ids: Vec<WorkerId> = candidates.iter().map(|c| c.worker_id).collect();
     let workers: HashMap<WorkerId, Worker> = state
         .store
         .workers_by_ids(&ids)
@@ -234,13 +288,16 @@ async fn nearest(
         .map(|w| (w.id, w))
         .collect();
     let index = state.index.grids();
-    let views: Vec<NearbyView<'_>> = nearby
+    let rule = state.linkage.availability(now);
+    let views: Vec<NearbyView<'_>> = candidates
         .iter()
-        .filter_map(|n| {
-            let worker = workers.get(&n.worker_id)?;
+        .filter_map(|c| {
+            let worker = workers.get(&c.worker_id)?;
             visible(&ctx, &index, worker).then(|| NearbyView {
-                worker: WorkerView::from(worker),
-                distance_m: (n.distance_m * 10.0).round() / 10.0,
+                worker: WorkerView::new(worker, &rule),
+                distance_m: c.distance_m,
+                eta_s: c.eta_s,
+                responsible: c.responsible,
             })
         })
         .collect();
@@ -314,6 +371,7 @@ async fn responsible(
         .ok_or_else(|| ApiError::NotFound(format!("grid {id}")))?;
     let chain = index.chain(grid);
     let workers = state.store.workers().await?;
+    let rule = state.linkage.availability(Utc::now());
     let mut views: Vec<ResponsibleView<'_>> = workers
         .iter()
         .filter_map(|w| {
@@ -322,7 +380,7 @@ async fn responsible(
                 .rev()
                 .find(|link| w.grid_ids.contains(&link.id))?;
             Some(ResponsibleView {
-                worker: WorkerView::from(w),
+                worker: WorkerView::new(w, &rule),
                 for_grid: *finest,
             })
         })

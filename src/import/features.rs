@@ -3,8 +3,8 @@
 
 use super::GridProperties;
 use crate::domain::{
-    CameraKind, CameraStatus, GridCode, LevelNo, LonLat, NewCamera, NewGrid, NewWorker, WorkerRole,
-    check_boundary,
+    CameraKind, CameraStatus, GridCode, LevelNo, LonLat, NewCamera, NewGrid, NewWorker, Shift,
+    ShiftSpec, WorkerRole, check_boundary,
 };
 use chrono::{DateTime, Utc};
 use geo::{MultiPolygon, Point};
@@ -120,6 +120,7 @@ pub(super) fn parse_worker(feature: &Feature) -> Result<NewWorker, Fault> {
         },
         position: point(feature)?,
         position_at,
+        shifts: shifts(feature)?,
     })
 }
 
@@ -150,6 +151,22 @@ fn point(feature: &Feature) -> Result<Option<LonLat>, Fault> {
         }
         Some(_) => Err(plain("the geometry must be a Point".into())),
     }
+}
+
+/// The `shifts` property: an array of `{"weekdays","from","to"}` (see `ShiftSpec`).
+fn shifts(feature: &Feature) -> Result<Vec<Shift>, Fault> {
+    let Some(value) = feature.property("shifts").filter(|v| !v.is_null()) else {
+        return Ok(Vec::new());
+    };
+    let specs: Vec<ShiftSpec> = serde_json::from_value(value.clone()).map_err(|e| {
+        plain(format!(
+            "shifts must be an array of {{\"weekdays\",\"from\",\"to\"}}: {e}"
+        ))
+    })?;
+    specs
+        .iter()
+        .map(|spec| Shift::try_from(spec).map_err(|e| plain(format!("shifts: {e}"))))
+        .collect()
 }
 
 fn optional_text(feature: &Feature, key: &str) -> Result<Option<String>, Fault> {

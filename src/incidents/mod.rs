@@ -221,6 +221,25 @@ impl Desk {
         actor: &str,
         at: DateTime<Utc>,
     ) -> Result<(Incident, Vec<(Incident, f64)>), DeskError> {
+        let (incident, event) = self.prepare(index, report, actor, at)?;
+        let nearby = self.duplicates_filter(&incident.category, incident.location, at);
+        let (stored, near) = store
+            .insert_incident_near(&incident, &event, &nearby)
+            .await?;
+        self.announce("filed", &stored);
+        let duplicates = self.nearest(&stored, near);
+        Ok((stored, duplicates))
+    }
+
+    /// The incident a report made at `at` files and the first step of its timeline, located,
+    /// routed and given its deadline, for the caller to store (and then [`Desk::filed`]).
+    pub fn prepare(
+        &self,
+        index: &SpatialIndex,
+        report: Report,
+        actor: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(NewIncident, NewIncidentEvent), DeskError> {
         let (class, sub) = self.sub_category(&report.category).ok_or_else(|| {
             DeskError::Invalid(format!(
                 "unknown category {:?}; GET /api/categories lists them",
@@ -271,13 +290,13 @@ impl Desk {
                 ..Default::default()
             },
         };
-        let nearby = self.duplicates_filter(&incident.category, incident.location, at);
-        let (stored, near) = store
-            .insert_incident_near(&incident, &event, &nearby)
-            .await?;
-        self.announce("filed", &stored);
-        let duplicates = self.nearest(&stored, near);
-        Ok((stored, duplicates))
+        Ok((incident, event))
+    }
+
+    /// Tells the statistics mirror and the live feed about an incident filed elsewhere
+    /// from [`Desk::prepare`] (with a call's answer, say), once it is committed.
+    pub fn filed(&self, incident: &Incident) {
+        self.announce("filed", incident);
     }
 
     /// Takes a step on incident `id` at `at`.

@@ -22,10 +22,11 @@ mod workers;
 pub use grids::{ChainLink, GridIndex, IndexedGrid};
 pub use roster::{Contact, Roster};
 pub use shape::Shape;
-pub use workers::{Nearby, WorkerIndex};
+pub use workers::{Availability, Nearby, Tracked, Unavailable, WorkerIndex};
 
 use crate::domain::{LonLat, WorkerId};
 use arc_swap::ArcSwap;
+use chrono::{DateTime, Utc};
 use std::sync::{Arc, PoisonError, RwLock};
 
 /// The index the service shares between requests.
@@ -67,12 +68,25 @@ impl SpatialIndex {
         self.grids.store(Arc::new(grids));
     }
 
-    /// The `k` nearest on-duty workers to `p`.
+    /// The `k` workers nearest to `p` who are available by `rule` and not in `busy`.
     #[must_use]
-    pub fn nearest_workers(&self, p: LonLat, k: usize) -> Vec<Nearby> {
+    pub fn nearest_available(
+        &self,
+        p: LonLat,
+        k: usize,
+        rule: &Availability,
+        busy: &dyn Fn(WorkerId) -> bool,
+    ) -> Vec<Nearby> {
         // A poisoned lock only means a writer panicked between two whole updates.
         let workers = self.workers.read().unwrap_or_else(PoisonError::into_inner);
-        workers.nearest(p, k)
+        workers.nearest(p, k, |id, w| !busy(id) && rule.check(w).is_ok())
+    }
+
+    /// What the index knows of a worker now.
+    #[must_use]
+    pub fn worker(&self, id: WorkerId) -> Option<Tracked> {
+        let workers = self.workers.read().unwrap_or_else(PoisonError::into_inner);
+        workers.get(id).cloned()
     }
 
     /// Swaps in a worker index built from newly committed workers. The old index is freed
@@ -85,9 +99,10 @@ impl SpatialIndex {
         drop(old);
     }
 
-    /// Records a committed change of a worker's duty or position.
-    pub fn update_worker(&self, id: WorkerId, on_duty: bool, position: Option<LonLat>) {
+    /// Records a committed position report taken at `at`, unless a later one is known;
+    /// answers whether it moved the worker.
+    pub fn move_worker(&self, id: WorkerId, position: LonLat, at: DateTime<Utc>) -> bool {
         let mut workers = self.workers.write().unwrap_or_else(PoisonError::into_inner);
-        workers.update(id, on_duty, position);
+        workers.move_worker(id, position, at)
     }
 }

@@ -1,7 +1,7 @@
 //! Who is assigned to which grid, for routing incidents: a map from grid to its workers,
 //! built from committed workers and replaced whole when they change.
 
-use crate::domain::{GridId, RosterEntry, Worker, WorkerId};
+use crate::domain::{GridId, RosterEntry, Worker, WorkerId, WorkerRole};
 use std::collections::HashMap;
 
 /// The workers assigned to each grid, ordered by id.
@@ -18,6 +18,8 @@ pub struct Contact {
     pub name: String,
     /// Mobile number.
     pub phone: String,
+    /// Role in the grid system.
+    pub role: WorkerRole,
 }
 
 impl Roster {
@@ -45,6 +47,7 @@ impl Roster {
                     let contact = Contact {
                         name: w.name.clone(),
                         phone: w.phone.clone(),
+                        role: w.role,
                     };
                     (w.id, contact)
                 })
@@ -56,6 +59,13 @@ impl Roster {
     #[must_use]
     pub fn members(&self, grid: GridId) -> &[RosterEntry] {
         self.by_grid.get(&grid).map_or(&[], Vec::as_slice)
+    }
+
+    /// Every assignment: each grid with each of its workers.
+    pub fn assignments(&self) -> impl Iterator<Item = (GridId, &RosterEntry)> {
+        self.by_grid
+            .iter()
+            .flat_map(|(&grid, members)| members.iter().map(move |m| (grid, m)))
     }
 
     /// How to reach a worker; `None` for an unknown one.

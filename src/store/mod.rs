@@ -6,6 +6,7 @@
 
 mod geometry;
 mod incidents;
+mod linkage;
 mod postgres;
 mod queries;
 mod rows;
@@ -17,9 +18,10 @@ pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 use crate::domain::{
-    Bbox, Camera, CameraId, Grid, GridCode, GridId, Incident, IncidentEvent, IncidentFact,
-    IncidentId, IncidentStatus, Level, LevelNo, LonLat, NewCamera, NewGrid, NewIncident,
-    NewIncidentEvent, NewWorker, PhotoId, Urgency, Worker, WorkerId,
+    Alert, AlertEvent, AlertId, Bbox, Call, CallId, CallStatus, Camera, CameraId, Fix, Grid,
+    GridCode, GridId, Incident, IncidentEvent, IncidentFact, IncidentId, IncidentStatus, Level,
+    LevelNo, NewAlert, NewCall, NewCamera, NewGrid, NewIncident, NewIncidentEvent, NewWorker,
+    PhotoId, Shift, Urgency, Worker, WorkerId,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -263,17 +265,37 @@ pub trait Store: Send + Sync {
     /// any refusal stores nothing of it, levels included.
     async fn insert_dataset(&self, dataset: &Dataset) -> Result<DatasetCounts, StoreError>;
 
-    /// Makes `position`, reported at `at`, a worker's last known position, provided `at`
-    /// is later than the stored report's time (or none is stored); times are kept to the
-    /// microsecond. An earlier or equal time is a [`StoreError::Conflict`] naming both
-    /// times, as reports arrive out of order and the latest must win; an unknown worker
-    /// is [`StoreError::NotFound`]. Returns the worker as now stored.
+    /// Records a position report received at `received_at`: a point of the worker's
+    /// patrol track and, provided `fix.at` is later than the stored report's time (or none
+    /// is stored), the worker's last known position; times are kept to the microsecond. An
+    /// earlier or equal time is a [`StoreError::Conflict`] naming both times, as reports
+    /// arrive out of order and the latest must win; an unknown worker is
+    /// [`StoreError::NotFound`]. Bumps no version (see [`Store::positions_since`]).
     async fn record_position(
         &self,
         id: WorkerId,
-        position: LonLat,
-        at: DateTime<Utc>,
-    ) -> Result<Worker, StoreError>;
+        fix: &Fix,
+        received_at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+
+    /// Every position report received at or after `since` by the server's clock, oldest
+    /// first, with that time: how a replica learns the positions others recorded.
+    async fn positions_since(
+        &self,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<(WorkerId, Fix, DateTime<Utc>)>, StoreError>;
+
+    /// The patrol tracks: fixes taken in `[from, to)`, of one worker or of all, by worker
+    /// and time.
+    async fn tracks(
+        &self,
+        worker: Option<WorkerId>,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<(WorkerId, Fix)>, StoreError>;
+
+    /// Replaces a worker's weekly shifts, bumping the workers' version.
+    async fn replace_shifts(&self, id: WorkerId, shifts: &[Shift]) -> Result<(), StoreError>;
 
     /// The current [`DataVersions`], as committed.
     async fn data_versions(&self) -> Result<DataVersions, StoreError>;
@@ -333,6 +355,78 @@ pub trait Store: Send + Sync {
 
     /// A stored photo, or its thumbnail.
     async fn photo(&self, id: PhotoId, thumbnail: bool) -> Result<StoredPhoto, StoreError>;
+
+    /// Stores an alert, open, with its snapshot, in one transaction; an unknown camera or
+    /// incident is a [`StoreError::Conflict`] and stores nothing.
+    async fn insert_alert(
+        &self,
+        alert: &NewAlert,
+        snapshot: Option<&NewPhoto>,
+    ) -> Result<Alert, StoreError>;
+
+    /// One alert.
+    async fn alert(&self, id: AlertId) -> Result<Alert, StoreError>;
+
+    /// The newest alerts, newest first.
+    async fn alerts(&self, limit: u32) -> Result<Vec<Alert>, StoreError>;
+
+    /// An alert's record, oldest first; never rewritten.
+    async fn alert_events(&self, id: AlertId) -> Result<Vec<AlertEvent>, StoreError>;
+
+    /// One call.
+    async fn call(&self, id: CallId) -> Result<Call, StoreError>;
+
+    /// The calls a filter selects, oldest first.
+    async fn calls(&self, filter: &CallFilter) -> Result<Vec<Call>, StoreError>;
+
+    /// Rings a worker for an alert. While another call of the alert is ringing or accepted
+    /// it is a [`StoreError::Conflict`] and nothing is stored, whichever replica placed
+    /// the other.
+    async fn place_call(&self, call: &NewCall) -> Result<Call, StoreError>;
+
+    /// Ends a ringing call as `answer` says, in one transaction with whatever goes with
+    /// it: an accepted call files its incident (or links the alert's own) and answers the
+    /// alert. A call no longer ringing is a [`StoreError::Conflict`] and nothing is stored,
+    /// so of two answers to one call exactly one wins. Returns the call and the incident
+    /// filed, if one was.
+    async fn answer_call(
+        &self,
+        id: CallId,
+        answer: &CallAnswer<'_>,
+        at: DateTime<Utc>,
+        actor: &str,
+    ) -> Result<(Call, Option<Incident>), StoreError>;
+
+    /// Marks an accepted call on scene; any other status is a [`StoreError::Conflict`].
+    async fn arrive(&self, id: CallId, at: DateTime<Utc>) -> Result<Call, StoreError>;
+
+    /// Records that nobody is left to call for an open alert, which becomes unanswered.
+    async fn give_up_alert(&self, id: AlertId, at: DateTime<Utc>) -> Result<Alert, StoreError>;
+}
+
+/// Which calls to list; every part left empty selects all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CallFilter {
+    /// Only calls of this alert.
+    pub alert: Option<AlertId>,
+    /// Only calls to this worker.
+    pub worker: Option<WorkerId>,
+    /// Only calls in these statuses.
+    pub statuses: Vec<CallStatus>,
+    /// Only calls that expire before this instant.
+    pub expired_before: Option<DateTime<Utc>>,
+}
+
+/// How a ringing call ends.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum CallAnswer<'a> {
+    /// The worker accepted; with an incident to file for the alert, or `None` to link the
+    /// incident the alert already names.
+    Accept(Option<(&'a NewIncident, &'a NewIncidentEvent)>),
+    /// The worker declined, for this reason.
+    Decline(&'a str),
+    /// Nobody answered in time.
+    TimeOut,
 }
 
 /// Opens the store a URL names: `sqlite:` for the embedded store, `postgres:` or

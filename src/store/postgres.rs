@@ -7,16 +7,17 @@
 //! boundaries itself (`CHECK (ST_IsValid(geom))`), which surfaces as [`StoreError::Invalid`].
 
 use super::incidents::IncidentQueries;
+use super::linkage::{LinkageQueries, ending};
 use super::queries::{GridInsert, Queries, Writes};
 use super::rows::{CameraRow, GridRow, found};
 use super::{
-    DataVersions, Dataset, DatasetCounts, GridFilter, IncidentFilter, IncidentPage, NewPhoto,
-    RecordedFact, Store, StoreError, StoredPhoto, versions, wkb,
+    CallAnswer, CallFilter, DataVersions, Dataset, DatasetCounts, GridFilter, IncidentFilter,
+    IncidentPage, NewPhoto, RecordedFact, Store, StoreError, StoredPhoto, versions, wkb,
 };
 use crate::domain::{
-    Bbox, Camera, CameraId, Grid, GridCode, GridId, Incident, IncidentEvent, IncidentId, Level,
-    LonLat, NewCamera, NewGrid, NewIncident, NewIncidentEvent, NewWorker, PhotoId, Worker,
-    WorkerId,
+    Alert, AlertEvent, AlertId, Bbox, Call, CallId, Camera, CameraId, Fix, Grid, GridCode, GridId,
+    Incident, IncidentEvent, IncidentId, Level, NewAlert, NewCall, NewCamera, NewGrid, NewIncident,
+    NewIncidentEvent, NewWorker, PhotoId, Shift, Worker, WorkerId,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -28,6 +29,7 @@ use std::time::Duration;
 
 type Q = Queries<Postgres>;
 type I = IncidentQueries<Postgres>;
+type L = LinkageQueries<Postgres>;
 
 const GRIDS: &str = "SELECT id, code, name, level, parent_id, households, residents, \
      ST_AsBinary(geom, 'NDR') AS geometry FROM grids";
@@ -42,6 +44,10 @@ const CAMERA_BY_ID: &str = "SELECT id, code, name, ST_X(point) AS lon, ST_Y(poin
 const WORKERS: &str = "SELECT id, name, role, department, phone, on_duty, ST_X(position) AS lon, \
      ST_Y(position) AS lat, position_at FROM workers";
 
+/// Locks an alert for the rest of a write transaction and reads its status.
+// Row locks serialise the steps of one alert across replicas.
+const LOCK_ALERT: &str = "SELECT status FROM alerts WHERE id = $1 FOR UPDATE";
+
 /// The writes, with parameters as `Writes` documents them.
 const WRITES: Writes<Postgres> = Writes {
     grid: "INSERT INTO grids (code, name, level, parent_id, households, residents, geom) \
@@ -55,7 +61,6 @@ const WRITES: Writes<Postgres> = Writes {
     lock_position: "SELECT position_at FROM workers WHERE id = $1 FOR UPDATE",
     update_position: "UPDATE workers SET position = ST_SetSRID(ST_MakePoint($2, $3), 4326), \
          position_at = $4 WHERE id = $1",
-    workers: WORKERS,
 };
 
 /// Files a report without photos in one statement: the incident and its first event,
@@ -295,13 +300,34 @@ impl Store for PostgresStore {
     async fn record_position(
         &self,
         id: WorkerId,
-        position: LonLat,
-        at: DateTime<Utc>,
-    ) -> Result<Worker, StoreError> {
+        fix: &Fix,
+        received_at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let mut tx = self.write().await?;
-        let worker = Q::record_position(&mut tx, &WRITES, id, position, at).await?;
-        tx.commit().await?;
-        Ok(worker)
+        Q::record_position(&mut tx, &WRITES, id, fix, received_at).await?;
+        Ok(tx.commit().await?)
+    }
+
+    async fn positions_since(
+        &self,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<(WorkerId, Fix, DateTime<Utc>)>, StoreError> {
+        L::positions_since(&mut *self.conn().await?, since).await
+    }
+
+    async fn tracks(
+        &self,
+        worker: Option<WorkerId>,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<(WorkerId, Fix)>, StoreError> {
+        L::tracks(&mut *self.conn().await?, worker, from, to).await
+    }
+
+    async fn replace_shifts(&self, id: WorkerId, shifts: &[Shift]) -> Result<(), StoreError> {
+        let mut tx = self.write().await?;
+        Q::replace_shifts(&mut tx, id, shifts).await?;
+        Ok(tx.commit().await?)
     }
 
     async fn data_versions(&self) -> Result<DataVersions, StoreError> {
@@ -366,6 +392,83 @@ impl Store for PostgresStore {
 
     async fn photo(&self, id: PhotoId, thumbnail: bool) -> Result<StoredPhoto, StoreError> {
         I::photo(&mut *self.conn().await?, id, thumbnail).await
+    }
+
+    async fn insert_alert(
+        &self,
+        alert: &NewAlert,
+        snapshot: Option<&NewPhoto>,
+    ) -> Result<Alert, StoreError> {
+        let mut tx = self.write().await?;
+        let snapshot = match snapshot {
+            Some(photo) => Some(I::insert_photo(&mut tx, photo).await?),
+            None => None,
+        };
+        let stored = L::insert_alert(&mut tx, alert, snapshot).await?;
+        tx.commit().await?;
+        Ok(stored)
+    }
+
+    async fn alert(&self, id: AlertId) -> Result<Alert, StoreError> {
+        L::alert(&mut *self.conn().await?, id).await
+    }
+
+    async fn alerts(&self, limit: u32) -> Result<Vec<Alert>, StoreError> {
+        L::alerts(&mut *self.conn().await?, limit).await
+    }
+
+    async fn alert_events(&self, id: AlertId) -> Result<Vec<AlertEvent>, StoreError> {
+        L::events(&mut *self.conn().await?, id).await
+    }
+
+    async fn call(&self, id: CallId) -> Result<Call, StoreError> {
+        L::call(&mut *self.conn().await?, id).await
+    }
+
+    async fn calls(&self, filter: &CallFilter) -> Result<Vec<Call>, StoreError> {
+        L::calls(&mut *self.conn().await?, filter).await
+    }
+
+    async fn place_call(&self, call: &NewCall) -> Result<Call, StoreError> {
+        let mut tx = self.write().await?;
+        let stored = L::place_call(&mut tx, LOCK_ALERT, call).await?;
+        tx.commit().await?;
+        Ok(stored)
+    }
+
+    async fn answer_call(
+        &self,
+        id: CallId,
+        answer: &CallAnswer<'_>,
+        at: DateTime<Utc>,
+        actor: &str,
+    ) -> Result<(Call, Option<Incident>), StoreError> {
+        let mut tx = self.write().await?;
+        let filed = match answer {
+            CallAnswer::Accept(Some((incident, event))) => {
+                Some(I::insert(&mut tx, incident, event).await?)
+            }
+            _ => None,
+        };
+        let case = filed.as_ref().map(|i| i.case_number().to_string());
+        let filed_as = filed.as_ref().map(|i| i.id).zip(case.as_deref());
+        let call = L::answer(&mut tx, LOCK_ALERT, id, ending(answer, filed_as), at, actor).await?;
+        tx.commit().await?;
+        Ok((call, filed))
+    }
+
+    async fn arrive(&self, id: CallId, at: DateTime<Utc>) -> Result<Call, StoreError> {
+        let mut tx = self.write().await?;
+        let call = L::arrive(&mut tx, LOCK_ALERT, id, at).await?;
+        tx.commit().await?;
+        Ok(call)
+    }
+
+    async fn give_up_alert(&self, id: AlertId, at: DateTime<Utc>) -> Result<Alert, StoreError> {
+        let mut tx = self.write().await?;
+        let alert = L::give_up(&mut tx, LOCK_ALERT, id, at).await?;
+        tx.commit().await?;
+        Ok(alert)
     }
 }
 

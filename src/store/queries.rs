@@ -3,14 +3,14 @@
 //! and a transaction serve alike; everything spatial stays in the backend modules.
 
 use super::rows::{
-    PositionTime, WorkerRow, assemble_workers, found, stored_camera, stored_grid, stored_worker,
-    write_error,
+    PositionTime, ShiftRow, WorkerRow, assemble_workers, found, stored_camera, stored_grid,
+    stored_worker, write_error,
 };
 use super::versions::{self, Topic};
 use super::{Dataset, DatasetCounts, StoreError};
 use crate::domain::{
-    Camera, CameraId, Grid, GridCode, GridId, Level, LevelNo, LonLat, NewCamera, NewGrid,
-    NewWorker, Worker, WorkerId,
+    Camera, CameraId, Fix, Grid, GridCode, GridId, Level, LevelNo, LonLat, NewCamera, NewGrid,
+    NewWorker, Shift, Worker, WorkerId,
 };
 use chrono::{DateTime, SecondsFormat, SubsecRound, Utc};
 use sqlx::query::QueryScalar;
@@ -45,9 +45,6 @@ pub(crate) struct Writes<DB: Database> {
     pub lock_position: &'static str,
     /// Sets the position of worker `$1` to lon `$2`, lat `$3`, reported at `$4`.
     pub update_position: &'static str,
-    /// Reads workers: `SELECT` id, name, role, department, phone, on duty, lon, lat and
-    /// position time `FROM workers`, to which the shared reads add a filter and an order.
-    pub workers: &'static str,
 }
 
 /// The shared queries for database `DB`; the bounds below are what they ask of it, and
@@ -74,6 +71,7 @@ where
     for<'r> PositionTime: FromRow<'r, DB::Row>,
     for<'r> (WorkerId, GridId): FromRow<'r, DB::Row>,
     for<'r> WorkerRow: FromRow<'r, DB::Row>,
+    for<'r> ShiftRow: FromRow<'r, DB::Row>,
     usize: ColumnIndex<DB::Row>,
 {
     /// All levels, top first.
@@ -215,19 +213,21 @@ where
         })
     }
 
-    /// Records a worker's position reported at `at` if it is later than the stored one
-    /// (see `Store::record_position`), bumping the workers' version; run it in a write
-    /// transaction, so that nothing comes between the comparison and the update.
+    /// Records a position report if it is later than the stored one (see
+    /// `Store::record_position`): the worker's last position and a point of their track.
+    /// Run it in a write transaction, so that nothing comes between the comparison and the
+    /// update. It bumps no version: positions reach other replicas through their poll of
+    /// the track (`Store::positions_since`), not through a reload of every worker.
     pub async fn record_position(
         conn: &mut DB::Connection,
         writes: &Writes<DB>,
         id: WorkerId,
-        position: LonLat,
-        at: DateTime<Utc>,
-    ) -> Result<Worker, StoreError> {
+        fix: &Fix,
+        received_at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         // PostgreSQL keeps microseconds; comparing what will be stored keeps a repeated
         // report with finer digits from counting as newer on one backend only.
-        let at = at.trunc_subsecs(6);
+        let at = fix.at.trunc_subsecs(6);
         let what = || format!("worker {id}");
         let last: PositionTime = Self::one(&mut *conn, writes.lock_position, id, what).await?;
         if let Some(last) = last.position_at.filter(|last| *last >= at) {
@@ -240,14 +240,71 @@ where
         }
         sqlx::query(writes.update_position)
             .bind(id)
-            .bind(position.lon())
-            .bind(position.lat())
+            .bind(fix.position.lon())
+            .bind(fix.position.lat())
             .bind(at)
             .execute(&mut *conn)
             .await
             .map_err(|e| write_error(e, &what()))?;
-        versions::bump(&mut *conn, Topic::Workers).await?;
-        Self::worker(conn, writes.workers, id).await
+        sqlx::query(
+            "INSERT INTO worker_positions (worker_id, at, lon, lat, accuracy_m, received_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(at)
+        .bind(fix.position.lon())
+        .bind(fix.position.lat())
+        .bind(fix.accuracy_m)
+        .bind(received_at.trunc_subsecs(6))
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| write_error(e, &what()))?;
+        Ok(())
+    }
+
+    /// Replaces a worker's shifts and bumps the workers' version; an unknown worker is
+    /// [`StoreError::NotFound`].
+    pub async fn replace_shifts(
+        conn: &mut DB::Connection,
+        id: WorkerId,
+        shifts: &[Shift],
+    ) -> Result<(), StoreError> {
+        let known: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM workers WHERE id = $1)")
+            .bind(id)
+            .fetch_one(&mut *conn)
+            .await?;
+        if !known {
+            return Err(StoreError::NotFound(format!("worker {id}")));
+        }
+        sqlx::query("DELETE FROM shifts WHERE worker_id = $1")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        Self::put_shifts(&mut *conn, id, shifts, &format!("worker {id}")).await?;
+        versions::bump(conn, Topic::Workers).await
+    }
+
+    /// Stores shifts of a worker.
+    async fn put_shifts(
+        conn: &mut DB::Connection,
+        id: WorkerId,
+        shifts: &[Shift],
+        what: &str,
+    ) -> Result<(), StoreError> {
+        for shift in shifts {
+            let (weekdays, starts, ends) = shift.parts();
+            sqlx::query(
+                "INSERT INTO shifts (worker_id, weekdays, starts, ends) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(id)
+            .bind(i64::from(weekdays))
+            .bind(i64::from(starts))
+            .bind(i64::from(ends))
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| write_error(e, what))?;
+        }
+        Ok(())
     }
 
     /// Stores cameras with `insert`, which takes code, name, lon, lat, kind, stream URL and
@@ -307,6 +364,7 @@ where
                 .map_err(|e| write_error(e, &what))?;
             let worker = stored_worker(id, grid_ids, worker);
             Self::assign(&mut *conn, &worker, &what).await?;
+            Self::put_shifts(&mut *conn, id, &worker.shifts, &what).await?;
             stored.push(worker);
         }
         if !workers.is_empty() {
@@ -354,17 +412,6 @@ where
         Ok(workers)
     }
 
-    /// The worker with `id`, with their grids; as [`Queries::workers`], run it in a
-    /// transaction.
-    pub async fn worker(
-        conn: &mut DB::Connection,
-        select: &str,
-        id: WorkerId,
-    ) -> Result<Worker, StoreError> {
-        let worker = Self::read_workers(conn, select, Some(&[id])).await?.pop();
-        found(worker, || format!("worker {id}"))
-    }
-
     /// The workers `select` reads, only those in `ids` when given (never empty), by id.
     async fn read_workers(
         conn: &mut DB::Connection,
@@ -382,6 +429,10 @@ where
                 )
             }
         };
+        let shifts_of = format!(
+            "SELECT worker_id, weekdays, starts, ends FROM shifts{grids_of} \
+             ORDER BY worker_id, weekdays, starts"
+        );
         let rows = format!("{select}{rows_of} ORDER BY id");
         let assignments = format!(
             "SELECT worker_id, grid_id FROM worker_grids{grids_of} ORDER BY worker_id, grid_id"
@@ -389,13 +440,16 @@ where
         let ids = ids.unwrap_or_default();
         let mut rows = sqlx::query_as::<DB, WorkerRow>(&rows);
         let mut assignments = sqlx::query_as::<DB, (WorkerId, GridId)>(&assignments);
+        let mut shifts = sqlx::query_as::<DB, ShiftRow>(&shifts_of);
         for &id in ids {
             rows = rows.bind(id);
             assignments = assignments.bind(id);
+            shifts = shifts.bind(id);
         }
         let rows = rows.fetch_all(&mut *conn).await?;
-        let assignments = assignments.fetch_all(conn).await?;
-        assemble_workers(rows, assignments)
+        let assignments = assignments.fetch_all(&mut *conn).await?;
+        let shifts = shifts.fetch_all(conn).await?;
+        assemble_workers(rows, assignments, shifts)
     }
 }
 

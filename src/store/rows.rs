@@ -7,7 +7,7 @@
 use super::StoreError;
 use crate::domain::{
     Camera, CameraId, Grid, GridCode, GridId, LevelNo, LonLat, NewCamera, NewGrid, NewWorker,
-    Worker, WorkerId,
+    Shift, Worker, WorkerId,
 };
 use chrono::{DateTime, Utc};
 use geo::MultiPolygon;
@@ -97,14 +97,29 @@ pub(crate) struct PositionTime {
     pub position_at: Option<DateTime<Utc>>,
 }
 
-/// Joins workers to their `(worker_id, grid_id)` assignments, keeping the rows' order.
+/// A `shifts` row: worker, weekday bits, start and end minutes.
+pub(crate) type ShiftRow = (WorkerId, i64, i64, i64);
+
+/// Joins workers to their `(worker_id, grid_id)` assignments and their shifts, keeping the
+/// rows' order.
 pub(crate) fn assemble_workers(
     rows: Vec<WorkerRow>,
     assignments: Vec<(WorkerId, GridId)>,
+    shift_rows: Vec<ShiftRow>,
 ) -> Result<Vec<Worker>, StoreError> {
     let mut grids: HashMap<WorkerId, Vec<GridId>> = HashMap::new();
     for (worker_id, grid_id) in assignments {
         grids.entry(worker_id).or_default().push(grid_id);
+    }
+    let mut shifts: HashMap<WorkerId, Vec<Shift>> = HashMap::new();
+    for (worker_id, weekdays, starts, ends) in shift_rows {
+        let shift = u8::try_from(weekdays)
+            .ok()
+            .zip(u16::try_from(starts).ok().zip(u16::try_from(ends).ok()))
+            .ok_or_else(|| format!("{weekdays}, {starts}, {ends}"))
+            .and_then(|(w, (s, e))| Shift::from_parts(w, s, e).map_err(|e| e.to_string()))
+            .map_err(|e| corrupt(&format!("worker {worker_id}: shift"), &e))?;
+        shifts.entry(worker_id).or_default().push(shift);
     }
     rows.into_iter()
         .map(|row| {
@@ -126,6 +141,7 @@ pub(crate) fn assemble_workers(
                 on_duty: row.on_duty,
                 position,
                 position_at: row.position_at,
+                shifts: shifts.remove(&row.id).unwrap_or_default(),
             })
         })
         .collect()
@@ -204,6 +220,7 @@ pub(crate) fn stored_worker(id: WorkerId, mut grid_ids: Vec<GridId>, worker: &Ne
         on_duty: worker.on_duty,
         position: worker.position,
         position_at: worker.position_at,
+        shifts: worker.shifts.clone(),
     }
 }
 

@@ -198,3 +198,8 @@ pub fn random_star(seed: u64, center: (f64, f64), radius: f64, n: usize) -> geo:
         .collect();
     geo::Polygon::new(geo::LineString::from(ring), vec![])
 }
+
+/// A shift covering every hour of every day.
+pub fn all_day() -> gridlink::domain::Shift {
+    gridlink::domain::Shift::from_parts(0x7f, 0, 0).expect("a valid shift")
+}

@@ -22,10 +22,8 @@ pub async fn demo_router() -> (Router, tempfile::TempDir) {
         .await
         .expect("index");
     let config = ServeConfig::for_tests(&url);
-    let desk =
-        gridlink::incidents::Desk::from_config(&config, std::sync::Arc::clone(&mirrors.incidents))
-            .expect("desk files");
-    let state = gridlink::http::AppState::new(store, mirrors, std::sync::Arc::new(desk), &config);
+    let (desk, linkage) = gridlink::app::services(&store, &mirrors, &config).expect("desk files");
+    let state = gridlink::http::AppState::new(store, mirrors, desk, linkage, &config);
     (gridlink::http::router(state, &config), dir)
 }
 
@@ -119,4 +117,30 @@ pub async fn get_bytes(router: &Router, uri: &str) -> (StatusCode, String, Vec<u
         .expect("body")
         .to_bytes();
     (status, content_type, bytes.to_vec())
+}
+
+/// A PUT request with a JSON body.
+pub async fn put_json(router: &Router, uri: &str, body: &Value) -> (StatusCode, Value) {
+    let request = Request::put(uri)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_string()))
+        .expect("request");
+    send(router, request).await
+}
+
+/// Makes worker `id` available at `(lon, lat)`: a shift covering every hour, and a
+/// position reported now.
+pub async fn make_available(router: &Router, id: i64, lon: f64, lat: f64) {
+    let all_day = serde_json::json!({
+        "shifts": [{ "weekdays": [1, 2, 3, 4, 5, 6, 7], "from": "00:00", "to": "00:00" }]
+    });
+    let (status, body) = put_json(router, &format!("/api/workers/{id}/shifts"), &all_day).await;
+    assert_eq!(status, StatusCode::OK, "shifts of worker {id}: {body}");
+    let report = serde_json::json!({
+        "lon": lon, "lat": lat, "accuracy_m": 5.0, "at": chrono::Utc::now().to_rfc3339(),
+    });
+    let uri = format!("/api/workers/{id}/positions");
+    let (status, body) = post_json(router, &uri, &report).await;
+    assert_eq!(status, StatusCode::OK, "position of worker {id}: {body}");
+    assert_eq!(body["available"], true, "worker {id} is available: {body}");
 }

@@ -6,7 +6,7 @@ use super::cases::camera;
 use super::{GRID, TOWN, VILLAGE, assert_conflict_naming, code, lonlat, seed_town, taihua_levels};
 use crate::common::{new_grid, next_up, square};
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
-use gridlink::domain::{NewWorker, WorkerId, WorkerRole};
+use gridlink::domain::{Fix, LonLat, NewWorker, Worker, WorkerId, WorkerRole};
 use gridlink::store::{Dataset, DatasetCounts, GridFilter, Store, StoreError};
 
 pub(crate) fn worker(name: &str, grids: &[&str]) -> NewWorker {
@@ -19,7 +19,24 @@ pub(crate) fn worker(name: &str, grids: &[&str]) -> NewWorker {
         on_duty: false,
         position: None,
         position_at: None,
+        shifts: Vec::new(),
     }
+}
+
+/// Reports a position through `Store::record_position` and reads the worker back.
+async fn report(
+    store: &dyn Store,
+    id: WorkerId,
+    position: LonLat,
+    at: DateTime<Utc>,
+) -> Result<Worker, StoreError> {
+    let fix = Fix {
+        position,
+        accuracy_m: 5.0,
+        at,
+    };
+    store.record_position(id, &fix, at).await?;
+    store.worker(id).await
 }
 
 pub async fn workers_round_trip_with_their_grid_assignments(store: &dyn Store) {
@@ -112,7 +129,7 @@ pub async fn a_later_position_is_recorded_and_an_earlier_or_equal_one_is_a_confl
     let later = first + TimeDelta::seconds(30);
     let there = lonlat(next_up(119.62), 31.12);
 
-    let moved = store.record_position(id, there, later).await.unwrap();
+    let moved = report(store, id, there, later).await.unwrap();
 
     assert_eq!(
         (moved.position, moved.position_at),
@@ -120,7 +137,7 @@ pub async fn a_later_position_is_recorded_and_an_earlier_or_equal_one_is_a_confl
     );
     assert_eq!(store.worker(id).await.unwrap(), moved, "as stored");
     for (label, stale) in [("earlier", later - TimeDelta::seconds(1)), ("equal", later)] {
-        let result = store.record_position(id, lonlat(119.7, 31.2), stale).await;
+        let result = report(store, id, lonlat(119.7, 31.2), stale).await;
         match result {
             Err(StoreError::Conflict(message)) => {
                 for t in [stale, later] {
@@ -145,8 +162,7 @@ pub async fn a_first_position_is_recorded_for_a_worker_without_one(store: &dyn S
         .unwrap();
     let at = time(1_790_000_000, 0);
 
-    let moved = store
-        .record_position(stored[0].id, lonlat(119.65, 31.15), at)
+    let moved = report(store, stored[0].id, lonlat(119.65, 31.15), at)
         .await
         .unwrap();
 
@@ -161,9 +177,7 @@ pub async fn a_first_position_is_recorded_for_a_worker_without_one(store: &dyn S
 }
 
 pub async fn a_position_for_an_unknown_worker_is_not_found(store: &dyn Store) {
-    let result = store
-        .record_position(42, lonlat(119.65, 31.15), time(1_790_000_000, 0))
-        .await;
+    let result = report(store, 42, lonlat(119.65, 31.15), time(1_790_000_000, 0)).await;
     match result {
         Err(StoreError::NotFound(what)) => assert_eq!(what, "worker 42"),
         other => panic!("expected worker 42 not found, got {other:?}"),
@@ -174,15 +188,12 @@ pub async fn position_times_are_kept_to_the_microsecond(store: &dyn Store) {
     let id = seeded_worker(store, worker("李明", &[GRID])).await;
     let p = lonlat(119.65, 31.15);
 
-    let moved = store
-        .record_position(id, p, time(1_790_000_000, 123_456_789))
+    let moved = report(store, id, p, time(1_790_000_000, 123_456_789))
         .await
         .unwrap();
 
     assert_eq!(moved.position_at, Some(time(1_790_000_000, 123_456_000)));
-    let same_microsecond = store
-        .record_position(id, p, time(1_790_000_000, 123_456_999))
-        .await;
+    let same_microsecond = report(store, id, p, time(1_790_000_000, 123_456_999)).await;
     assert!(
         matches!(same_microsecond, Err(StoreError::Conflict(_))),
         "{same_microsecond:?}"
@@ -194,12 +205,12 @@ pub async fn concurrent_reports_leave_the_latest_position_and_fail_only_as_confl
 ) {
     let id = seeded_worker(store, worker("李明", &[GRID])).await;
     let before = store.data_versions().await.unwrap().workers;
-    let report = |k: i32| {
+    let send = |k: i32| {
         let at = time(1_790_000_000 + i64::from(k), 0);
-        store.record_position(id, lonlat(119.6 + f64::from(k) * 0.01, 31.15), at)
+        report(store, id, lonlat(119.6 + f64::from(k) * 0.01, 31.15), at)
     };
 
-    let results = tokio::join!(report(3), report(1), report(4), report(2));
+    let results = tokio::join!(send(3), send(1), send(4), send(2));
 
     let results = [results.0, results.1, results.2, results.3];
     for result in &results {
@@ -208,11 +219,17 @@ pub async fn concurrent_reports_leave_the_latest_position_and_fail_only_as_confl
             "{result:?}"
         );
     }
-    let recorded = results.iter().filter(|r| r.is_ok()).count() as i64;
+    let recorded = results.iter().filter(|r| r.is_ok()).count();
     assert_eq!(
-        store.data_versions().await.unwrap().workers - before,
+        store.data_versions().await.unwrap().workers,
+        before,
+        "positions bump no version: replicas poll the track instead"
+    );
+    let track = store.positions_since(time(0, 0)).await.unwrap();
+    assert_eq!(
+        track.len(),
         recorded,
-        "each recorded report bumps the workers' version once, none is lost"
+        "each recorded report is one point of the track, none is lost"
     );
     let last = store.worker(id).await.unwrap();
     assert_eq!(last.position_at, Some(time(1_790_000_004, 0)));

@@ -156,7 +156,7 @@ fn files_are_feature_collections_with_one_feature_per_line() {
         ("cameras.geojson", "code,kind,name,status,stream_url"),
         (
             "workers.geojson",
-            "department,grid_codes,name,on_duty,phone,position_at,role",
+            "department,grid_codes,name,on_duty,phone,position_at,role,shifts",
         ),
     ];
     for (file, keys) in schema {

@@ -1,0 +1,354 @@
+//! Video linkage over HTTP: `POST /api/cameras/{id}/alerts` (JSON, or multipart with a
+//! snapshot), `GET /api/alerts`, `GET /api/alerts/{id}`, `GET /api/alerts/{id}/events`,
+//! `POST /api/alerts/{id}/calls`, `GET /api/calls`, `GET /api/calls/{id}`,
+//! `POST /api/calls/{id}/accept` and `/decline`, and the live feed `GET /api/linkage/live`.
+
+mod live;
+mod view;
+
+use super::extract::{self, Path, Query};
+use super::{ApiError, AppState, RequestContext};
+use crate::config::ServeConfig;
+use crate::domain::{AlertId, AlertSource, CallId, CallStatus, CameraId, IncidentId, WorkerId};
+use crate::linkage::{AlertRequest, LinkageError};
+use crate::store::{CallFilter, NewPhoto};
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Request, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::Utc;
+use serde::Deserialize;
+use serde_json::json;
+use view::AlertContext;
+
+/// Most alerts one list answers.
+const MAX_LIMIT: u32 = 200;
+/// Room for the multipart envelope and text fields around a snapshot.
+const ENVELOPE_BYTES: usize = 64 * 1024;
+
+/// Routes of this resource.
+pub fn router(config: &ServeConfig) -> Router<AppState> {
+    let snapshot_limit = config.photo_max_bytes.saturating_add(ENVELOPE_BYTES);
+    Router::new()
+        .route(
+            "/cameras/{id}/alerts",
+            post(raise).layer(DefaultBodyLimit::max(snapshot_limit)),
+        )
+        .route("/alerts", get(list))
+        .route("/alerts/{id}", get(one))
+        .route("/alerts/{id}/events", get(events))
+        .route("/alerts/{id}/calls", post(call))
+        .route("/calls", get(calls))
+        .route("/calls/{id}", get(one_call))
+        .route("/calls/{id}/accept", post(accept))
+        .route("/calls/{id}/decline", post(decline))
+        .route("/linkage/live", get(live::live))
+}
+
+impl From<LinkageError> for ApiError {
+    fn from(e: LinkageError) -> Self {
+        match e {
+            LinkageError::Store(e) => e.into(),
+            LinkageError::Desk(e) => e.into(),
+            e @ (LinkageError::Unavailable { .. } | LinkageError::Conflict(_)) => {
+                Self::Conflict(e.to_string())
+            }
+            LinkageError::Invalid(message) => Self::Status {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                code: "invalid_body",
+                message,
+            },
+        }
+    }
+}
+
+/// An alert as posted in JSON (multipart carries the same fields as text).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AlertBody {
+    #[serde(default)]
+    note: String,
+    category: Option<String>,
+    source: Option<AlertSource>,
+    incident_id: Option<IncidentId>,
+    raised_by: Option<String>,
+}
+
+impl AlertBody {
+    fn into_request(self) -> AlertRequest {
+        let source = self.source.unwrap_or(AlertSource::Operator);
+        AlertRequest {
+            note: self.note,
+            category: self.category.filter(|c| !c.is_empty()),
+            raised_by: self.raised_by.unwrap_or_else(|| source.as_str().to_owned()),
+            source,
+            incident_id: self.incident_id,
+        }
+    }
+}
+
+async fn raise(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    Path(id): Path<CameraId>,
+    request: Request,
+) -> Result<Response, ApiError> {
+    let camera = state.store.camera(id).await?;
+    if !ctx.may_see(view::chain_at(&state, &camera).iter().map(|g| g.id)) {
+        return Err(ApiError::NotFound(format!("camera {id}")));
+    }
+    let (body, snapshot) = alert_body(&state, request).await?;
+    let alert = state
+        .linkage
+        .raise(&camera, body.into_request(), snapshot, Utc::now())
+        .await?;
+    let context = AlertContext::load(&state, alert).await?;
+    let report = context.report(&state, &[], true);
+    Ok((StatusCode::CREATED, Json(report)).into_response())
+}
+
+/// The alert's fields and snapshot, from a JSON or a multipart body.
+async fn alert_body(
+    state: &AppState,
+    request: Request,
+) -> Result<(AlertBody, Option<NewPhoto>), ApiError> {
+    let multipart = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if !multipart {
+        let extract::Json(body) = extract::Json::<AlertBody>::from_request(request, state).await?;
+        return Ok((body, None));
+    }
+    let mut form = Multipart::from_request(request, state)
+        .await
+        .map_err(|e| ApiError::bad_request("invalid_multipart", e.body_text()))?;
+    let mut body = AlertBody::default();
+    let mut snapshot = None;
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|e| super::photos::multipart_error(&e))?
+    {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "snapshot" {
+            let declared = field.content_type().map(str::to_owned);
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|e| super::photos::multipart_error(&e))?;
+            snapshot = Some(super::photos::process(state, bytes, declared).await?);
+            continue;
+        }
+        let text = field
+            .text()
+            .await
+            .map_err(|e| super::photos::multipart_error(&e))?;
+        match name.as_str() {
+            "note" => body.note = text,
+            "category" => body.category = Some(text),
+            "raised_by" => body.raised_by = Some(text),
+            "source" => body.source = Some(word(&text, "source")?),
+            "incident_id" => body.incident_id = Some(word(&text, "incident_id")?),
+            other => {
+                return Err(ApiError::bad_request(
+                    "invalid_multipart",
+                    format!("unknown field {other:?}"),
+                ));
+            }
+        }
+    }
+    Ok((body, snapshot))
+}
+
+fn word<T: std::str::FromStr>(text: &str, field: &str) -> Result<T, ApiError>
+where
+    T::Err: std::fmt::Display,
+{
+    text.parse()
+        .map_err(|e| ApiError::bad_request("invalid_multipart", format!("{field}: {e}")))
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    limit: Option<u32>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, ApiError> {
+    let limit = q.limit.unwrap_or(50);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(ApiError::bad_request(
+            "invalid_parameter",
+            format!("limit must be 1 to {MAX_LIMIT}"),
+        ));
+    }
+    let mut reports = Vec::new();
+    for alert in state.store.alerts(limit).await? {
+        let context = AlertContext::load(&state, alert).await?;
+        if ctx.may_see(context.chain.iter().map(|g| g.id)) {
+            reports.push(report_with_calls(&state, &context, false).await?);
+        }
+    }
+    Ok(Json(json!({ "alerts": reports })).into_response())
+}
+
+/// An alert's report with its calls.
+async fn report_with_calls(
+    state: &AppState,
+    context: &AlertContext,
+    ranked: bool,
+) -> Result<serde_json::Value, ApiError> {
+    let filter = CallFilter {
+        alert: Some(context.alert.id),
+        ..CallFilter::default()
+    };
+    let calls = state.store.calls(&filter).await?;
+    Ok(context.report(state, &calls, ranked))
+}
+
+/// Alert `id` with what its views need, if the request may see it.
+async fn visible_alert(
+    state: &AppState,
+    ctx: &RequestContext,
+    id: AlertId,
+) -> Result<AlertContext, ApiError> {
+    let context = AlertContext::load(state, state.store.alert(id).await?).await?;
+    if ctx.may_see(context.chain.iter().map(|g| g.id)) {
+        Ok(context)
+    } else {
+        Err(ApiError::NotFound(format!("alert {id}")))
+    }
+}
+
+async fn one(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    Path(id): Path<AlertId>,
+) -> Result<Response, ApiError> {
+    let context = visible_alert(&state, &ctx, id).await?;
+    Ok(Json(report_with_calls(&state, &context, true).await?).into_response())
+}
+
+async fn events(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    Path(id): Path<AlertId>,
+) -> Result<Response, ApiError> {
+    visible_alert(&state, &ctx, id).await?;
+    let events = state.store.alert_events(id).await?;
+    Ok(Json(view::events(&events)).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CallBody {
+    worker_id: Option<WorkerId>,
+    actor: Option<String>,
+}
+
+async fn call(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    Path(id): Path<AlertId>,
+    body: Option<extract::Json<CallBody>>,
+) -> Result<Response, ApiError> {
+    let context = visible_alert(&state, &ctx, id).await?;
+    let body = body.map(|b| b.0).unwrap_or_default();
+    let actor = body.actor.unwrap_or_else(|| "operator".into());
+    let call = state
+        .linkage
+        .call(id, body.worker_id, &actor, Utc::now())
+        .await?;
+    let view = context.call(&state, &call);
+    Ok((StatusCode::CREATED, Json(view)).into_response())
+}
+
+#[derive(Deserialize)]
+struct CallsQuery {
+    worker_id: Option<WorkerId>,
+    alert_id: Option<AlertId>,
+    status: Option<String>,
+}
+
+async fn calls(
+    State(state): State<AppState>,
+    Query(q): Query<CallsQuery>,
+) -> Result<Response, ApiError> {
+    let statuses = q
+        .status
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.split(',')
+                .map(str::parse)
+                .collect::<Result<Vec<CallStatus>, _>>()
+        })
+        .transpose()
+        .map_err(|e| ApiError::bad_request("invalid_parameter", format!("status: {e}")))?
+        .unwrap_or_default();
+    let filter = CallFilter {
+        alert: q.alert_id,
+        worker: q.worker_id,
+        statuses,
+        expired_before: None,
+    };
+    let mut views = Vec::new();
+    for call in state.store.calls(&filter).await? {
+        let context = AlertContext::load(&state, state.store.alert(call.alert_id).await?).await?;
+        views.push(context.call(&state, &call));
+    }
+    Ok(Json(json!({ "calls": views })).into_response())
+}
+
+/// Call `id` in its view.
+async fn call_view(state: &AppState, id: CallId) -> Result<serde_json::Value, ApiError> {
+    let call = state.store.call(id).await?;
+    let context = AlertContext::load(state, state.store.alert(call.alert_id).await?).await?;
+    Ok(context.call(state, &call))
+}
+
+async fn one_call(
+    State(state): State<AppState>,
+    Path(id): Path<CallId>,
+) -> Result<Response, ApiError> {
+    Ok(Json(call_view(&state, id).await?).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AnswerBody {
+    reason: Option<String>,
+    actor: Option<String>,
+}
+
+async fn accept(
+    State(state): State<AppState>,
+    Path(id): Path<CallId>,
+    body: Option<extract::Json<AnswerBody>>,
+) -> Result<Response, ApiError> {
+    let body = body.map(|b| b.0).unwrap_or_default();
+    let actor = body.actor.unwrap_or_else(|| format!("call {id}"));
+    state.linkage.accept(id, &actor, Utc::now()).await?;
+    Ok(Json(call_view(&state, id).await?).into_response())
+}
+
+async fn decline(
+    State(state): State<AppState>,
+    Path(id): Path<CallId>,
+    body: Option<extract::Json<AnswerBody>>,
+) -> Result<Response, ApiError> {
+    let body = body.map(|b| b.0).unwrap_or_default();
+    let actor = body.actor.unwrap_or_else(|| format!("call {id}"));
+    let reason = body.reason.unwrap_or_default();
+    state
+        .linkage
+        .decline(id, &reason, &actor, Utc::now())
+        .await?;
+    Ok(Json(call_view(&state, id).await?).into_response())
+}

@@ -1,0 +1,150 @@
+//! Alerts and calls as the API shows them: the stored fields plus what the command centre
+//! and the phone need beside them (the camera, its chain, the incident's case number).
+
+use crate::domain::{Alert, AlertEvent, Call, Camera, ChainEntry};
+use crate::http::geojson_out::camera_feature;
+use crate::http::incidents::view::photo_links;
+use crate::http::{ApiError, AppState};
+use crate::linkage::LinkageChange;
+use chrono::Utc;
+use serde_json::{Value, json};
+
+/// What an alert's views share: the alert, its camera, chain and incident case number.
+pub(super) struct AlertContext {
+    pub alert: Alert,
+    pub camera: Camera,
+    pub chain: Vec<ChainEntry>,
+    pub case_number: Option<String>,
+}
+
+impl AlertContext {
+    /// Loads what the views of `alert` need.
+    pub async fn load(state: &AppState, alert: Alert) -> Result<Self, ApiError> {
+        let camera = state.store.camera(alert.camera_id).await?;
+        let chain = chain_at(state, &camera);
+        let case_number = match alert.incident_id {
+            Some(id) => Some(state.store.incident(id).await?.case_number().to_string()),
+            None => None,
+        };
+        Ok(Self {
+            alert,
+            camera,
+            chain,
+            case_number,
+        })
+    }
+
+    /// The alert with its camera, chain and calls; with the responsible workers and the
+    /// ranked candidates now when `ranked`.
+    pub fn report(&self, state: &AppState, calls: &[Call], ranked: bool) -> Value {
+        let a = &self.alert;
+        let mut report = json!({
+            "id": a.id,
+            "camera": camera_feature(&self.camera, &[]),
+            "chain": self.chain,
+            "note": a.note,
+            "category": a.category,
+            "source": a.source,
+            "status": a.status,
+            "raised_by": a.raised_by,
+            "raised_at": a.raised_at,
+            "snapshot": a.snapshot.map(photo_links),
+            "incident_id": a.incident_id,
+            "case_number": self.case_number,
+            "calls": calls.iter().map(|c| self.call(state, c)).collect::<Vec<_>>(),
+        });
+        report["camera"]["properties"]["chain"] = json!(self.chain);
+        if ranked {
+            let ids: Vec<_> = self.chain.iter().map(|g| g.id).collect();
+            let levels: Vec<_> = self.chain.iter().map(|g| (g.id, g.level)).collect();
+            let linkage = &state.linkage;
+            let k = linkage.settings().candidates;
+            report["responsible"] = json!(linkage.responsible(&levels));
+            report["candidates"] = json!(linkage.candidates(a.location, &ids, k, Utc::now()));
+        }
+        report
+    }
+
+    /// A call of this alert.
+    pub fn call(&self, state: &AppState, call: &Call) -> Value {
+        let roster = state.index.roster();
+        json!({
+            "id": call.id,
+            "alert_id": call.alert_id,
+            "camera_id": self.camera.id,
+            "worker_id": call.worker_id,
+            "worker_name": roster.contact(call.worker_id).map(|c| c.name.as_str()),
+            "status": call.status,
+            "rang_at": call.rang_at,
+            "expires_at": call.expires_at,
+            "answered_at": call.answered_at,
+            "on_scene_at": call.on_scene_at,
+            "distance_m": call.distance_m,
+            "eta_s": call.eta_s,
+            "incident_id": self.alert.incident_id,
+            "case_number": self.case_number,
+            "note": self.alert.note,
+            "camera": {
+                "id": self.camera.id,
+                "code": self.camera.code,
+                "name": self.camera.name,
+                "lon": self.camera.location.lon(),
+                "lat": self.camera.location.lat(),
+            },
+        })
+    }
+}
+
+/// The grid chain at a camera, as incidents keep it.
+pub(super) fn chain_at(state: &AppState, camera: &Camera) -> Vec<ChainEntry> {
+    state
+        .index
+        .grids()
+        .chain_at(camera.location.into())
+        .into_iter()
+        .map(|link| ChainEntry {
+            level: link.level,
+            id: link.id,
+            code: link.code.to_owned(),
+            name: link.name.to_owned(),
+        })
+        .collect()
+}
+
+/// An alert's record as the API shows it.
+pub(super) fn events(events: &[AlertEvent]) -> Value {
+    let events: Vec<Value> = events
+        .iter()
+        .map(|e| {
+            json!({
+                "seq": e.seq,
+                "at": e.at,
+                "kind": e.kind,
+                "call_id": e.call_id,
+                "worker_id": e.worker_id,
+                "actor": e.actor,
+                "note": e.note,
+            })
+        })
+        .collect();
+    json!({ "events": events })
+}
+
+/// The live feed's event for a change: its name, the worker it concerns (for a call) and
+/// its data, in the shapes of the other endpoints.
+pub(super) async fn live_event(
+    state: &AppState,
+    change: &LinkageChange,
+) -> Result<(&'static str, Option<i64>, Value), ApiError> {
+    match change {
+        LinkageChange::Alert(alert) => {
+            let context = AlertContext::load(state, (**alert).clone()).await?;
+            Ok(("alert", None, context.report(state, &[], false)))
+        }
+        LinkageChange::Call(call) => {
+            let alert = state.store.alert(call.alert_id).await?;
+            let context = AlertContext::load(state, alert).await?;
+            Ok(("call", Some(call.worker_id), context.call(state, call)))
+        }
+    }
+}
