@@ -157,8 +157,9 @@ describe('video linkage', () => {
 
       await phone.page.waitForSelector('#call-card[data-status="ringing"]');
       const { alerts } = await getJson(`${base}/api/alerts?limit=5`);
-      const alert = alerts.find((a) => a.camera.id === camera.id);
-      assert.ok(alert, 'the alert is listed');
+      const listed = alerts.find((a) => a.camera.id === camera.id);
+      assert.ok(listed, 'the alert is listed');
+      const alert = await getJson(`${base}/api/alerts/${listed.id}`);
       assert.equal(alert.calls[0].worker_id, nearer.id, 'the nearest candidate is called first');
       const next = alert.candidates.find((c) => c.worker_id !== nearer.id);
       assert.ok(next, 'a second candidate');
