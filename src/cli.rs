@@ -73,7 +73,9 @@ enum ImportKind {
         residents_property: String,
         file: PathBuf,
     },
-    /// Points as cameras (properties code, name, kind, stream_url, status).
+    /// Cameras: a GeoJSON file of points (properties code, name, kind, stream_url, status,
+    /// heading_deg, fov_deg), or, when the file name ends in `.csv`, CSV with the header
+    /// code,name,lon,lat,kind,stream_url,status,heading_deg,fov_deg.
     Cameras { file: PathBuf },
     /// Grid workers (properties name, role, department, phone, grid_codes, on_duty, position_at).
     Workers { file: PathBuf },
@@ -149,9 +151,16 @@ async fn import_file(database: &DatabaseConfig, what: ImportKind) -> anyhow::Res
                 .map(|g| format!("{} grids at level {level}", g.len()))
         }
         ImportKind::Cameras { file } => {
-            import::import_cameras(store.as_ref(), &read(&file)?, &progress)
-                .await
-                .map(|c| format!("{} cameras", c.len()))
+            let text = read(&file)?;
+            let csv = file
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+            let imported = if csv {
+                import::import_cameras_csv(store.as_ref(), &text, &progress).await
+            } else {
+                import::import_cameras(store.as_ref(), &text, &progress).await
+            };
+            imported.map(|c| format!("{} cameras", c.len()))
         }
         ImportKind::Workers { file } => {
             import::import_workers(store.as_ref(), &read(&file)?, &progress)

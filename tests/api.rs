@@ -6,7 +6,7 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use common::router::{demo_router, get, make_available, post_json, send};
+use common::router::{ErrorCase, assert_errors, demo_router, get, make_available, post_json};
 use gridlink::config::ServeConfig;
 use serde_json::{Value, json};
 
@@ -207,7 +207,7 @@ async fn nearest_workers_are_available_and_sorted_by_distance() {
 #[expect(clippy::too_many_lines, reason = "one table of cases")]
 async fn bad_input_gets_a_4xx_with_a_json_error_that_names_the_problem() {
     let (app, _db) = demo_router().await;
-    let cases: Vec<(Request<Body>, StatusCode, &str, &str)> = vec![
+    let cases: Vec<ErrorCase<'_>> = vec![
         (
             req(Method::GET, "/api/locate?lon=abc&lat=31"),
             StatusCode::BAD_REQUEST,
@@ -338,17 +338,7 @@ async fn bad_input_gets_a_4xx_with_a_json_error_that_names_the_problem() {
             "",
         ),
     ];
-    for (request, status, code, mentions) in cases {
-        let what = format!("{} {}", request.method(), request.uri());
-        let (got_status, body) = send(&app, request).await;
-        assert_eq!(got_status, status, "{what}: {body}");
-        assert_eq!(body["error"]["code"], code, "{what}: {body}");
-        let message = body["error"]["message"].as_str().unwrap_or_default();
-        assert!(
-            message.contains(mentions),
-            "{what}: {message:?} should mention {mentions:?}"
-        );
-    }
+    assert_errors(&app, cases).await;
 }
 
 fn req(method: Method, uri: &str) -> Request<Body> {

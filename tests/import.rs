@@ -6,6 +6,7 @@
     reason = "the shared cases fail their test by panicking"
 )]
 
+#[macro_use]
 mod common;
 
 use gridlink::import::{self, DatasetCounts, FeatureProblem, GridProperties, ImportError};
@@ -306,25 +307,6 @@ async fn importing_the_demo_dataset_twice_refuses_the_second_and_keeps_the_first
     assert_eq!(grid_count(store).await, 125);
     assert_eq!(store.cameras(None).await.expect("cameras").len(), 472);
     assert_eq!(store.workers().await.expect("workers").len(), 465);
-}
-
-macro_rules! on_both_stores {
-    ($($case:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test]
-            async fn $case() {
-                let t = super::common::sqlite_store().await;
-                super::$case(t.store.as_ref()).await;
-            })*
-        }
-        mod postgres {
-            $(#[tokio::test]
-            async fn $case() {
-                let t = super::common::postgres_store().await;
-                super::$case(t.store.as_ref()).await;
-            })*
-        }
-    };
 }
 
 on_both_stores!(

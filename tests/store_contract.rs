@@ -15,13 +15,19 @@ mod workers;
 // The incident cases.
 #[path = "store_contract/incidents.rs"]
 mod incidents;
+// The camera registry cases.
+#[path = "store_contract/cameras.rs"]
+mod cameras;
+// The video-linkage cases.
+#[path = "store_contract/linkage.rs"]
+mod linkage;
 // The data-version cases.
 #[path = "store_contract/versions.rs"]
 mod versions;
 
 use common::{bits, new_grid, next_up, random_star, square, taihua_levels};
 use geo::{LineString, MultiPolygon, Polygon};
-use gridlink::domain::{Bbox, CameraKind, CameraStatus, GridCode, LonLat, NewCamera};
+use gridlink::domain::{Bbox, CameraKind, CameraStatus, GridCode, LonLat, NewCamera, StreamUrl};
 use gridlink::store::{GridFilter, Store, StoreError};
 
 macro_rules! contract {
@@ -35,6 +41,9 @@ macro_rules! contract {
             grids_filter_by_level_and_by_exact_bbox,
             unknown_ids_are_not_found,
             cameras_round_trip_and_filter_by_bbox,
+            an_edit_replaces_what_it_names_keeps_the_rest_and_can_clear_the_heading,
+            a_retired_camera_is_found_by_id_but_not_listed_and_cannot_change_again,
+            editing_or_retiring_an_unknown_camera_is_not_found,
             workers_round_trip_with_their_grid_assignments,
             workers_by_ids_are_those_known_once_each_in_id_order,
             a_worker_with_an_unknown_grid_is_a_conflict_and_stores_nothing,
@@ -54,6 +63,11 @@ macro_rules! contract {
             closing_times_and_satisfaction_round_trip,
             facts_are_what_statistics_need_and_follow_changes_by_time,
             filing_near_answers_the_earlier_incidents_the_filter_selects_and_not_itself,
+            tracks_keep_every_fix_and_answer_them_by_worker_and_day,
+            one_call_at_a_time_holds_an_alert,
+            of_two_answers_to_one_call_exactly_one_wins_and_files_one_incident,
+            every_step_of_an_alert_is_recorded_in_order,
+            an_alert_nobody_answered_is_given_up_and_opens_again_with_a_new_call,
         );
     };
     (@cases $backend:ident, $make:path; $($case:ident),+ $(,)?) => {
@@ -316,8 +330,10 @@ mod cases {
             name: format!("{code} 路口"),
             location: lonlat(lon, lat),
             kind: CameraKind::Dome,
-            stream_url: format!("rtsp://10.0.0.1/{code}"),
+            stream_url: StreamUrl::parse(&format!("rtsp://10.0.0.1/{code}")).unwrap(),
             status: CameraStatus::Online,
+            heading: None,
+            field_of_view: None,
         }
     }
 
@@ -364,7 +380,9 @@ mod cases {
         assert_eq!(store.cameras(None).await.unwrap().len(), 2);
     }
 
+    pub use super::cameras::*;
     pub use super::incidents::*;
+    pub use super::linkage::*;
     pub use super::versions::*;
     pub use super::workers::*;
 }

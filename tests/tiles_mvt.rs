@@ -194,6 +194,20 @@ fn the_cameras_layer_holds_exactly_the_cameras_in_the_tile_and_its_buffer() {
 }
 
 #[test]
+fn a_retired_camera_is_left_out_of_the_scene_and_the_cameras_layer() {
+    let mut retired = camera(2, 119.6501, 31.1701);
+    retired.retired_at = chrono::DateTime::from_timestamp(1_795_420_800, 0);
+    let scene = Scene::new(1, &[], &[camera(1, 119.65, 31.17), retired]);
+    let tile = tile_at(119.65, 31.17, 16);
+
+    let layer = decoded(&scene, tile, VectorLayer::Cameras);
+
+    let ids: Vec<u64> = layer.features.iter().filter_map(|f| f.id).collect();
+    assert_eq!(ids, [1], "only the camera in service");
+    assert_eq!(scene.cameras().len(), 1, "nor searchable");
+}
+
+#[test]
 fn an_empty_area_gives_an_empty_but_valid_tile() {
     let grids = [grid(
         1,

@@ -4,9 +4,7 @@
 use super::lattice::{Lattice, round7};
 use super::regions::{Hierarchy, Region};
 use super::rng::SplitMix64;
-use crate::domain::{
-    CameraKind, CameraStatus, GridCode, LonLat, NewCamera, NewWorker, Shift, WorkerRole,
-};
+use crate::domain::{CameraKind, CameraStatus, GridCode, LonLat, NewWorker, Shift, WorkerRole};
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -77,9 +75,26 @@ const GIVEN: [&str; 50] = [
 #[derive(Debug, Clone)]
 pub(crate) struct People {
     /// Cameras, by micro-grid code then serial.
-    pub(crate) cameras: Vec<NewCamera>,
+    pub(crate) cameras: Vec<DemoCamera>,
     /// Grid chiefs, full-time workers, liaisons, volunteers, then department staff.
     pub(crate) workers: Vec<NewWorker>,
+}
+
+/// A camera as the demo's cameras file lists it; the import checks it like any other.
+#[derive(Debug, Clone)]
+pub(crate) struct DemoCamera {
+    /// Registry code.
+    pub(crate) code: String,
+    /// Display name.
+    pub(crate) name: String,
+    /// Where it stands.
+    pub(crate) location: LonLat,
+    /// Bullet, dome or checkpoint.
+    pub(crate) kind: CameraKind,
+    /// RTSP address of the stream.
+    pub(crate) stream_url: String,
+    /// Online, offline or fault.
+    pub(crate) status: CameraStatus,
 }
 
 /// Places the cameras and the staff.
@@ -92,7 +107,7 @@ pub(crate) fn generate(h: &Hierarchy) -> People {
 
 /// One camera in every micro-grid, the rest spread at random with some micro-grids
 /// (village centres, crossroads) getting several times more.
-fn cameras(h: &Hierarchy) -> Vec<NewCamera> {
+fn cameras(h: &Hierarchy) -> Vec<DemoCamera> {
     let mut rng = SplitMix64::new(super::regions::SEED, 4);
     let micros = &h.levels[3];
     let weights: Vec<f64> = micros
@@ -128,7 +143,7 @@ fn cameras(h: &Hierarchy) -> Vec<NewCamera> {
                 format!("{base}（{k}）")
             };
             let code = format!("{CAMERA_CODE_PREFIX}{:06}", out.len() + 1);
-            out.push(NewCamera {
+            out.push(DemoCamera {
                 stream_url: format!("rtsp://video.taihua.example/live/{code}"),
                 code,
                 name,

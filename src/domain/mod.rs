@@ -23,7 +23,10 @@ pub use calendar::{
     BusinessCalendar, CalendarError, DEFAULT_YELLOW_FRACTION, Urgency, WorkingPeriod,
     china_standard_time, standard_periods,
 };
-pub use camera::{Camera, CameraId, CameraKind, CameraStatus, NewCamera};
+pub use camera::{
+    Camera, CameraChange, CameraError, CameraId, CameraKind, CameraRecord, CameraStatus,
+    FieldOfView, Heading, NewCamera, StreamUrl, non_empty, parse_kind, parse_status,
+};
 pub use category::{Category, CategoryError, SubCategory, TimeLimit, parse_categories};
 pub use code::{CodeError, GridCode};
 pub use coord::{Bbox, CoordError, LonLat};

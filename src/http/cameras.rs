@@ -1,22 +1,36 @@
 //! Cameras: `GET /api/cameras` (GeoJSON, each with its grid chain, optionally by bbox or
-//! grid) and `GET /api/cameras/{id}`.
+//! grid) and `GET /api/cameras/{id}`; the registry's writes `POST /api/cameras`,
+//! `PATCH /api/cameras/{id}` (an edit, or with `lon` and `lat` a move),
+//! `DELETE /api/cameras/{id}` (retirement) and `POST /api/cameras/import` (GeoJSON or CSV).
+//!
+//! A camera's chain is never stored: every answer computes it from the current grid
+//! index, so it follows every move at once, and every boundary change as soon as the index
+//! has the new grids.
 
-use super::extract::{Path, Query};
+mod body;
+
+use super::extract::{self, Path, Query, RawBody};
 use super::geojson_out::{GeoJson, camera_feature, collection};
 use super::{ApiError, AppState, RequestContext};
-use crate::domain::{Bbox, Camera, CameraId, GridId};
+use crate::domain::{Bbox, Camera, CameraId, CameraRecord, GridId, NewCamera};
+use crate::import::{self, Progress};
 use crate::spatial::GridIndex;
-use axum::Router;
 use axum::extract::State;
-use axum::routing::get;
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use body::{ChangeBody, UploadFormat};
+use chrono::Utc;
 use geojson::{Feature, FeatureCollection};
 use serde::Deserialize;
+use serde_json::{Value, json};
 
 /// Routes of this resource.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/cameras", get(list))
-        .route("/cameras/{id}", get(one))
+        .route("/cameras", get(list).post(create))
+        .route("/cameras/import", post(upload))
+        .route("/cameras/{id}", get(one).patch(change).delete(retire))
 }
 
 #[derive(Deserialize)]
@@ -57,13 +71,93 @@ async fn one(
     ctx: RequestContext,
     Path(id): Path<CameraId>,
 ) -> Result<GeoJson<Feature>, ApiError> {
+    let camera = visible_camera(&state, &ctx, id).await?;
+    Ok(feature(&state, &camera))
+}
+
+/// Registers a camera: 201 with its feature.
+async fn create(
+    State(state): State<AppState>,
+    extract::Json(record): extract::Json<CameraRecord>,
+) -> Result<(StatusCode, GeoJson<Feature>), ApiError> {
+    let new = NewCamera::try_from(record)?;
+    let stored = state
+        .store
+        .insert_cameras(std::slice::from_ref(&new))
+        .await?;
+    let camera = stored
+        .first()
+        .ok_or_else(|| ApiError::Internal("inserting a camera returned none".into()))?;
+    Ok((StatusCode::CREATED, feature(&state, camera)))
+}
+
+/// Edits or moves a camera: its feature, with the chain of where it now stands.
+async fn change(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    Path(id): Path<CameraId>,
+    extract::Json(body): extract::Json<ChangeBody>,
+) -> Result<GeoJson<Feature>, ApiError> {
+    let change = body.parse()?;
+    visible_camera(&state, &ctx, id).await?;
+    let camera = state.store.update_camera(id, &change).await?;
+    Ok(feature(&state, &camera))
+}
+
+/// Retires a camera now: its feature, with `retired_at`.
+async fn retire(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    Path(id): Path<CameraId>,
+) -> Result<GeoJson<Feature>, ApiError> {
+    visible_camera(&state, &ctx, id).await?;
+    let camera = state.store.retire_camera(id, Utc::now()).await?;
+    Ok(feature(&state, &camera))
+}
+
+/// Imports cameras all or nothing: 201 `{"imported":N}`, or 422 listing every bad row.
+async fn upload(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawBody(bytes): RawBody,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let format = UploadFormat::of(&headers)?;
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|_| ApiError::bad_request("invalid_file", "the body is not UTF-8 text"))?;
+    let quiet: Progress<'_> = &|_, _| {};
+    let store = state.store.as_ref();
+    let imported = match format {
+        UploadFormat::GeoJson => import::import_cameras(store, text, quiet).await?,
+        UploadFormat::Csv => import::import_cameras_csv(store, text, quiet).await?,
+    };
+    let answer = json!({ "imported": imported.len() });
+    Ok((StatusCode::CREATED, Json(answer)))
+}
+
+/// The camera with `id`, retired or not, if the request may see where it stands; one it
+/// may not see is not found.
+async fn visible_camera(
+    state: &AppState,
+    ctx: &RequestContext,
+    id: CameraId,
+) -> Result<Camera, ApiError> {
     let camera = state.store.camera(id).await?;
     let index = state.index.grids();
     let chain = index.chain_at(camera.location.into());
-    if !ctx.may_see(chain.iter().map(|l| l.id)) {
-        return Err(ApiError::NotFound(format!("camera {id}")));
+    if ctx.may_see(chain.iter().map(|l| l.id)) {
+        Ok(camera)
+    } else {
+        Err(ApiError::NotFound(format!("camera {id}")))
     }
-    Ok(GeoJson(camera_feature(&camera, &chain)))
+}
+
+/// A camera as a feature, with the chain the grid index gives its location now.
+fn feature(state: &AppState, camera: &Camera) -> GeoJson<Feature> {
+    let index = state.index.grids();
+    GeoJson(camera_feature(
+        camera,
+        &index.chain_at(camera.location.into()),
+    ))
 }
 
 /// Cameras inside a grid or any grid below it, by the index's boundary rule.

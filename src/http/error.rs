@@ -1,7 +1,7 @@
 //! One error type for the API, mapped to a status and the fixed JSON shape in one place:
 //! `{"error":{"code":"…","message":"…"}}`.
 
-use crate::domain::CoordError;
+use crate::domain::{CameraError, CoordError};
 use crate::import::{FeatureProblem, ImportError};
 use crate::store::StoreError;
 use axum::Json;
@@ -97,6 +97,15 @@ impl From<StoreError> for ApiError {
 impl From<CoordError> for ApiError {
     fn from(e: CoordError) -> Self {
         ApiError::bad_request("invalid_coordinate", e.to_string())
+    }
+}
+
+impl From<CameraError> for ApiError {
+    fn from(e: CameraError) -> Self {
+        match e {
+            CameraError::Coord(e) => e.into(),
+            other => ApiError::bad_request("invalid_parameter", other.to_string()),
+        }
     }
 }
 

@@ -2,9 +2,11 @@
 //! string or body gets the same JSON error shape as every other client mistake.
 
 use super::ApiError;
-use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::rejection::{BytesRejection, JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
 use axum::http::request::Parts;
+use bytes::Bytes;
 use serde::de::DeserializeOwned;
 
 /// `axum::extract::Query` with JSON errors.
@@ -57,7 +59,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
                     JsonRejection::JsonDataError(_) => "invalid_body",
                     JsonRejection::JsonSyntaxError(_) => "malformed_json",
                     JsonRejection::MissingJsonContentType(_) => "unsupported_media_type",
-                    _ if status == axum::http::StatusCode::PAYLOAD_TOO_LARGE => "body_too_large",
+                    _ if status == StatusCode::PAYLOAD_TOO_LARGE => "body_too_large",
                     _ => "invalid_body",
                 };
                 ApiError::Status {
@@ -86,6 +88,33 @@ impl<T: DeserializeOwned, S: Send + Sync> axum::extract::OptionalFromRequest<S> 
         <Self as FromRequest<S>>::from_request(req, state)
             .await
             .map(Some)
+    }
+}
+
+/// The body's bytes, for uploads in formats other than JSON; an over-long body is a 413
+/// in JSON like every other.
+pub struct RawBody(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for RawBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        Bytes::from_request(req, state)
+            .await
+            .map(Self)
+            .map_err(|e: BytesRejection| {
+                let status = e.status();
+                let code = if status == StatusCode::PAYLOAD_TOO_LARGE {
+                    "body_too_large"
+                } else {
+                    "invalid_body"
+                };
+                ApiError::Status {
+                    status,
+                    code,
+                    message: e.body_text(),
+                }
+            })
     }
 }
 

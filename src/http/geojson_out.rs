@@ -43,17 +43,23 @@ pub fn grid_feature(grid: &Grid) -> Feature {
     feature(grid.id, GeometryValue::from(&grid.geometry), properties)
 }
 
-/// A camera as a feature, with `chain`, the grids that contain it.
+/// A camera as a feature, with `chain`, the grids that contain it, `heading_deg` and
+/// `fov_deg` (null when unknown) and, once it is retired, `retired_at`.
 pub fn camera_feature(camera: &Camera, chain: &[ChainLink<'_>]) -> Feature {
-    let properties = json!({
+    let mut properties = json!({
         "id": camera.id,
         "code": camera.code,
         "name": camera.name,
         "kind": camera.kind,
         "stream_url": camera.stream_url,
         "status": camera.status,
+        "heading_deg": camera.heading,
+        "fov_deg": camera.field_of_view,
         "chain": chain,
     });
+    if let Some(at) = camera.retired_at {
+        properties["retired_at"] = json!(at);
+    }
     let point = geo::Point::from(camera.location);
     feature(camera.id, GeometryValue::from(&point), properties)
 }

@@ -57,9 +57,20 @@ pub(super) fn check_cameras(
     taken: &HashSet<String>,
     progress: Progress<'_>,
 ) -> Checked<NewCamera> {
+    check_camera_rows(features, taken, progress, parse_camera)
+}
+
+/// Checks every row of a file (a feature, a CSV record) as a camera that `parse` reads and
+/// whose code is neither in `taken` nor on an earlier row.
+pub(super) fn check_camera_rows<R>(
+    rows: &[R],
+    taken: &HashSet<String>,
+    progress: Progress<'_>,
+    parse: impl Fn(&R) -> Result<NewCamera, Fault>,
+) -> Checked<NewCamera> {
     let mut seen = HashSet::new();
-    check_all(features, progress, |feature| {
-        let camera = parse_camera(feature)?;
+    check_all(rows, progress, |row| {
+        let camera = parse(row)?;
         if taken.contains(&camera.code) || !seen.insert(camera.code.clone()) {
             return Err(plain(format!(
                 "camera code {} is already used",
@@ -85,11 +96,12 @@ pub(super) fn check_workers(
     })
 }
 
-/// Runs `parse` over every feature, collecting every fault rather than stopping at the first.
-fn check_all<T>(
-    features: &[Feature],
+/// Runs `parse` over every feature (or row), collecting every fault rather than stopping
+/// at the first.
+fn check_all<R, T>(
+    features: &[R],
     progress: Progress<'_>,
-    mut parse: impl FnMut(&Feature) -> Result<T, Fault>,
+    mut parse: impl FnMut(&R) -> Result<T, Fault>,
 ) -> Checked<T> {
     let mut parsed = Vec::with_capacity(features.len());
     let mut problems = Vec::new();

@@ -3,7 +3,7 @@
 
 use super::GridProperties;
 use crate::domain::{
-    CameraKind, CameraStatus, GridCode, LevelNo, LonLat, NewCamera, NewGrid, NewWorker, Shift,
+    CameraKind, CameraRecord, GridCode, LevelNo, LonLat, NewCamera, NewGrid, NewWorker, Shift,
     ShiftSpec, WorkerRole, check_boundary,
 };
 use chrono::{DateTime, Utc};
@@ -12,6 +12,7 @@ use geojson::{Feature, GeometryValue, JsonValue};
 use std::collections::HashSet;
 
 /// A feature's fault before its index is known.
+#[derive(Debug, Clone)]
 pub(super) struct Fault {
     /// What is wrong.
     pub reason: String,
@@ -75,16 +76,23 @@ pub(super) fn parse_grid(
     })
 }
 
-/// A camera from a Point feature.
+/// A camera from a Point feature, checked as a [`CameraRecord`] like every camera; an
+/// absent `kind` is a bullet camera, an absent `status` online.
 pub(super) fn parse_camera(feature: &Feature) -> Result<NewCamera, Fault> {
-    Ok(NewCamera {
+    let location = point(feature)?.ok_or_else(|| plain("the geometry must be a Point".into()))?;
+    let record = CameraRecord {
         code: text(feature, "code")?,
         name: text(feature, "name")?,
-        location: point(feature)?.ok_or_else(|| plain("the geometry must be a Point".into()))?,
-        kind: word(feature, "kind")?.unwrap_or(CameraKind::Bullet),
-        stream_url: optional_text(feature, "stream_url")?.unwrap_or_default(),
-        status: word(feature, "status")?.unwrap_or(CameraStatus::Online),
-    })
+        lon: location.lon(),
+        lat: location.lat(),
+        kind: optional_text(feature, "kind")?
+            .unwrap_or_else(|| CameraKind::Bullet.as_str().to_owned()),
+        stream_url: text(feature, "stream_url")?,
+        status: optional_text(feature, "status")?,
+        heading_deg: number(feature, "heading_deg")?,
+        fov_deg: number(feature, "fov_deg")?,
+    };
+    NewCamera::try_from(record).map_err(|e| plain(e.to_string()))
 }
 
 /// A worker; the geometry is the last known position, or null.
@@ -182,6 +190,16 @@ fn optional_text(feature: &Feature, key: &str) -> Result<Option<String>, Fault> 
 
 fn text(feature: &Feature, key: &str) -> Result<String, Fault> {
     optional_text(feature, key)?.ok_or_else(|| plain(format!("property {key:?} is missing")))
+}
+
+fn number(feature: &Feature, key: &str) -> Result<Option<f64>, Fault> {
+    match feature.property(key) {
+        None | Some(JsonValue::Null) => Ok(None),
+        Some(v) => v
+            .as_f64()
+            .map(Some)
+            .ok_or_else(|| plain(format!("property {key:?} must be a number"))),
+    }
 }
 
 fn count(feature: &Feature, key: &str) -> Result<i64, Fault> {

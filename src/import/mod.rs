@@ -1,17 +1,21 @@
-//! Import of GeoJSON into the store: every feature is checked first, then everything is
+//! Import of GeoJSON (and cameras from CSV) into the store: every feature is checked first, then everything is
 //! written in one transaction, so a file, or a whole dataset directory, goes in whole or
 //! not at all.
 
+mod camera_csv;
 mod checks;
 mod dataset;
 mod features;
 
 pub use crate::store::DatasetCounts;
+pub use camera_csv::CAMERA_CSV_HEADER;
 pub use dataset::import_dataset;
 
 use crate::domain::{Camera, Grid, GridCode, Level, LevelNo, Worker};
 use crate::store::{GridFilter, Store, StoreError};
-use checks::{GridRules, StoredGrids, check_cameras, check_fit, check_grids, check_workers};
+use checks::{
+    GridRules, StoredGrids, check_camera_rows, check_cameras, check_fit, check_grids, check_workers,
+};
 use geojson::FeatureCollection;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -22,7 +26,8 @@ pub struct FeatureProblem {
     /// The file the feature is in, when several files are imported together.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
-    /// Position of the feature in the file, from 0.
+    /// Position of the feature in the file, from 0; for a CSV file, of the data row (the
+    /// header not counted).
     pub feature: usize,
     /// What is wrong.
     pub reason: String,
@@ -118,7 +123,9 @@ pub async fn import_grids(
     Ok(store.insert_grids(&grids).await?)
 }
 
-/// Imports a FeatureCollection of Point features as cameras.
+/// Imports a FeatureCollection of Point features as cameras: every one checked first (a
+/// code used by a stored camera, retired or not, or twice in the file is a fault), then
+/// all stored in one transaction.
 pub async fn import_cameras(
     store: &dyn Store,
     text: &str,
@@ -128,6 +135,20 @@ pub async fn import_cameras(
     let taken = stored_camera_codes(store).await?;
     let cameras =
         check_cameras(&collection.features, &taken, progress).map_err(ImportError::Features)?;
+    Ok(store.insert_cameras(&cameras).await?)
+}
+
+/// Imports cameras from CSV with the header [`CAMERA_CSV_HEADER`], one camera per row,
+/// with the checks and the all-or-nothing report of [`import_cameras`].
+pub async fn import_cameras_csv(
+    store: &dyn Store,
+    text: &str,
+    progress: Progress<'_>,
+) -> Result<Vec<Camera>, ImportError> {
+    let rows = camera_csv::camera_rows(text)?;
+    let taken = stored_camera_codes(store).await?;
+    let cameras =
+        check_camera_rows(&rows, &taken, progress, Clone::clone).map_err(ImportError::Features)?;
     Ok(store.insert_cameras(&cameras).await?)
 }
 
@@ -168,11 +189,7 @@ fn codes_by_level(grids: &[Grid]) -> HashMap<LevelNo, HashSet<GridCode>> {
     codes
 }
 
+/// Codes new cameras may not take: every stored camera's, retired ones' included.
 async fn stored_camera_codes(store: &dyn Store) -> Result<HashSet<String>, StoreError> {
-    Ok(store
-        .cameras(None)
-        .await?
-        .into_iter()
-        .map(|c| c.code)
-        .collect())
+    Ok(store.camera_codes().await?.into_iter().collect())
 }

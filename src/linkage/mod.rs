@@ -291,6 +291,12 @@ impl Linkage {
         snapshot: Option<NewPhoto>,
         now: DateTime<Utc>,
     ) -> Result<Alert, LinkageError> {
+        if let Some(retired) = camera.retired_at {
+            return Err(LinkageError::Conflict(format!(
+                "camera {} was retired at {retired}",
+                camera.id
+            )));
+        }
         let category = request
             .category
             .unwrap_or_else(|| self.settings.alert_category.clone());

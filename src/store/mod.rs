@@ -4,6 +4,7 @@
 //! reached through sqlx, both keep geometry exactly (coordinates round-trip bit for bit),
 //! and both pass the same contract tests (`tests/store_contract.rs`).
 
+mod cameras;
 mod geometry;
 mod incidents;
 mod linkage;
@@ -18,10 +19,10 @@ pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 use crate::domain::{
-    Alert, AlertEvent, AlertId, Bbox, Call, CallId, CallStatus, Camera, CameraId, Fix, Grid,
-    GridCode, GridId, Incident, IncidentEvent, IncidentFact, IncidentId, IncidentStatus, Level,
-    LevelNo, NewAlert, NewCall, NewCamera, NewGrid, NewIncident, NewIncidentEvent, NewWorker,
-    PhotoId, Shift, Urgency, Worker, WorkerId,
+    Alert, AlertEvent, AlertId, Bbox, Call, CallId, CallStatus, Camera, CameraChange, CameraId,
+    Fix, Grid, GridCode, GridId, Incident, IncidentEvent, IncidentFact, IncidentId, IncidentStatus,
+    Level, LevelNo, NewAlert, NewCall, NewCamera, NewGrid, NewIncident, NewIncidentEvent,
+    NewWorker, PhotoId, Shift, Urgency, Worker, WorkerId,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -237,14 +238,34 @@ pub trait Store: Send + Sync {
     /// is a [`StoreError::Conflict`] and nothing is stored.
     async fn insert_grids(&self, grids: &[NewGrid]) -> Result<Vec<Grid>, StoreError>;
 
-    /// Cameras, optionally only those inside a bounding box, ordered by code.
+    /// Cameras in service (retired ones are left out), optionally only those inside a
+    /// bounding box, ordered by code.
     async fn cameras(&self, bbox: Option<Bbox>) -> Result<Vec<Camera>, StoreError>;
 
-    /// One camera.
+    /// One camera, retired or not (a retired one has `retired_at`).
     async fn camera(&self, id: CameraId) -> Result<Camera, StoreError>;
 
-    /// Stores new cameras in one transaction; a duplicate code stores nothing.
+    /// Stores new cameras in one transaction; a duplicate code, a retired camera's
+    /// included, is a [`StoreError::Conflict`] and stores nothing.
     async fn insert_cameras(&self, cameras: &[NewCamera]) -> Result<Vec<Camera>, StoreError>;
+
+    /// Edits a camera in one transaction: what `change` names is replaced, the rest kept; a
+    /// new location is a move. Returns the camera as now stored. An unknown camera is
+    /// [`StoreError::NotFound`], a retired one a [`StoreError::Conflict`].
+    async fn update_camera(
+        &self,
+        id: CameraId,
+        change: &CameraChange,
+    ) -> Result<Camera, StoreError>;
+
+    /// Retires a camera at `at` (kept to the microsecond) in one transaction: it stays
+    /// readable by id but is no longer listed. An unknown camera is
+    /// [`StoreError::NotFound`]; retiring it again is a [`StoreError::Conflict`].
+    async fn retire_camera(&self, id: CameraId, at: DateTime<Utc>) -> Result<Camera, StoreError>;
+
+    /// Every camera code in use, retired cameras' included, in order: what a new camera's
+    /// code must differ from.
+    async fn camera_codes(&self) -> Result<Vec<String>, StoreError>;
 
     /// Workers, ordered by id.
     async fn workers(&self) -> Result<Vec<Worker>, StoreError>;

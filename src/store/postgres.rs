@@ -6,6 +6,7 @@
 //! 7 significant digits of `0.000123456789012345`). The database refuses invalid
 //! boundaries itself (`CHECK (ST_IsValid(geom))`), which surfaces as [`StoreError::Invalid`].
 
+use super::cameras::{CameraQueries, CameraWrites};
 use super::incidents::IncidentQueries;
 use super::linkage::{LinkageQueries, ending};
 use super::queries::{GridInsert, Queries, Writes};
@@ -15,9 +16,9 @@ use super::{
     IncidentPage, NewPhoto, RecordedFact, Store, StoreError, StoredPhoto, versions, wkb,
 };
 use crate::domain::{
-    Alert, AlertEvent, AlertId, Bbox, Call, CallId, Camera, CameraId, Fix, Grid, GridCode, GridId,
-    Incident, IncidentEvent, IncidentId, Level, NewAlert, NewCall, NewCamera, NewGrid, NewIncident,
-    NewIncidentEvent, NewWorker, PhotoId, Shift, Worker, WorkerId,
+    Alert, AlertEvent, AlertId, Bbox, Call, CallId, Camera, CameraChange, CameraId, Fix, Grid,
+    GridCode, GridId, Incident, IncidentEvent, IncidentId, Level, NewAlert, NewCall, NewCamera,
+    NewGrid, NewIncident, NewIncidentEvent, NewWorker, PhotoId, Shift, Worker, WorkerId,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -28,6 +29,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 type Q = Queries<Postgres>;
+type C = CameraQueries<Postgres>;
 type I = IncidentQueries<Postgres>;
 type L = LinkageQueries<Postgres>;
 
@@ -38,9 +40,9 @@ const GRID_BY_ID: &str = "SELECT id, code, name, level, parent_id, households, r
 const GRID_BY_CODE: &str = "SELECT id, code, name, level, parent_id, households, residents, \
      ST_AsBinary(geom, 'NDR') AS geometry FROM grids WHERE code = $1";
 const CAMERAS: &str = "SELECT id, code, name, ST_X(point) AS lon, ST_Y(point) AS lat, kind, \
-     stream_url, status FROM cameras";
+     stream_url, status, heading_deg, fov_deg, retired_at FROM cameras WHERE retired_at IS NULL";
 const CAMERA_BY_ID: &str = "SELECT id, code, name, ST_X(point) AS lon, ST_Y(point) AS lat, \
-     kind, stream_url, status FROM cameras WHERE id = $1";
+     kind, stream_url, status, heading_deg, fov_deg, retired_at FROM cameras WHERE id = $1";
 const WORKERS: &str = "SELECT id, name, role, department, phone, on_duty, ST_X(position) AS lon, \
      ST_Y(position) AS lat, position_at FROM workers";
 
@@ -53,14 +55,23 @@ const WRITES: Writes<Postgres> = Writes {
     grid: "INSERT INTO grids (code, name, level, parent_id, households, residents, geom) \
          VALUES ($1, $2, $3, $4, $5, $6, ST_Multi(ST_GeomFromWKB($7, 4326))) RETURNING id",
     bind_boundary,
-    camera: "INSERT INTO cameras (code, name, point, kind, stream_url, status) VALUES \
-         ($1, $2, ST_SetSRID(ST_MakePoint($3, $4), 4326), $5, $6, $7) RETURNING id",
+    camera: "INSERT INTO cameras (code, name, point, kind, stream_url, status, heading_deg, \
+         fov_deg) VALUES ($1, $2, ST_SetSRID(ST_MakePoint($3, $4), 4326), $5, $6, $7, $8, $9) \
+         RETURNING id",
     worker: "INSERT INTO workers (name, role, department, phone, on_duty, position, \
          position_at) VALUES ($1, $2, $3, $4, $5, \
          ST_SetSRID(ST_MakePoint($6, $7), 4326), $8) RETURNING id",
     lock_position: "SELECT position_at FROM workers WHERE id = $1 FOR UPDATE",
     update_position: "UPDATE workers SET position = ST_SetSRID(ST_MakePoint($2, $3), 4326), \
          position_at = $4 WHERE id = $1",
+};
+
+/// The camera registry's writes, with parameters as `CameraWrites` documents them.
+const CAMERA_WRITES: CameraWrites = CameraWrites {
+    lock: "SELECT id, code, name, ST_X(point) AS lon, ST_Y(point) AS lat, kind, stream_url, \
+         status, heading_deg, fov_deg, retired_at FROM cameras WHERE id = $1 FOR UPDATE",
+    update: "UPDATE cameras SET name = $2, point = ST_SetSRID(ST_MakePoint($3, $4), 4326), \
+         kind = $5, stream_url = $6, status = $7, heading_deg = $8, fov_deg = $9 WHERE id = $1",
 };
 
 /// Files a report without photos in one statement: the incident and its first event,
@@ -240,7 +251,7 @@ impl Store for PostgresStore {
     async fn cameras(&self, bbox: Option<Bbox>) -> Result<Vec<Camera>, StoreError> {
         let mut query = QueryBuilder::<Postgres>::new(CAMERAS);
         if let Some(bbox) = bbox {
-            query.push(" WHERE point && ");
+            query.push(" AND point && ");
             push_envelope(&mut query, bbox);
             query
                 .push(" AND ST_X(point) BETWEEN ")
@@ -267,6 +278,28 @@ impl Store for PostgresStore {
         let stored = Q::insert_cameras(&mut tx, WRITES.camera, cameras).await?;
         tx.commit().await?;
         Ok(stored)
+    }
+
+    async fn update_camera(
+        &self,
+        id: CameraId,
+        change: &CameraChange,
+    ) -> Result<Camera, StoreError> {
+        let mut tx = self.write().await?;
+        let camera = C::update_camera(&mut tx, &CAMERA_WRITES, id, change).await?;
+        tx.commit().await?;
+        Ok(camera)
+    }
+
+    async fn retire_camera(&self, id: CameraId, at: DateTime<Utc>) -> Result<Camera, StoreError> {
+        let mut tx = self.write().await?;
+        let camera = C::retire_camera(&mut tx, &CAMERA_WRITES, id, at).await?;
+        tx.commit().await?;
+        Ok(camera)
+    }
+
+    async fn camera_codes(&self) -> Result<Vec<String>, StoreError> {
+        C::camera_codes(&mut *self.conn().await?).await
     }
 
     async fn workers(&self) -> Result<Vec<Worker>, StoreError> {

@@ -9,8 +9,8 @@ use super::rows::{
 use super::versions::{self, Topic};
 use super::{Dataset, DatasetCounts, StoreError};
 use crate::domain::{
-    Camera, CameraId, Fix, Grid, GridCode, GridId, Level, LevelNo, LonLat, NewCamera, NewGrid,
-    NewWorker, Shift, Worker, WorkerId,
+    Camera, CameraId, FieldOfView, Fix, Grid, GridCode, GridId, Heading, Level, LevelNo, LonLat,
+    NewCamera, NewGrid, NewWorker, Shift, Worker, WorkerId,
 };
 use chrono::{DateTime, SecondsFormat, SubsecRound, Utc};
 use sqlx::query::QueryScalar;
@@ -34,8 +34,8 @@ pub(crate) struct Writes<DB: Database> {
     pub grid: &'static str,
     /// Binds the boundary to [`Writes::grid`].
     pub bind_boundary: BindBoundary<DB>,
-    /// Inserts a camera: code, name, lon, lat, kind, stream URL and status as `$1`..`$7`,
-    /// returning its id.
+    /// Inserts a camera: code, name, lon, lat, kind, stream URL, status, heading and field
+    /// of view as `$1`..`$9`, returning its id.
     pub camera: &'static str,
     /// Inserts a worker: name, role, department, phone, on duty, lon, lat and position
     /// time as `$1`..`$8`, returning its id.
@@ -307,8 +307,9 @@ where
         Ok(())
     }
 
-    /// Stores cameras with `insert`, which takes code, name, lon, lat, kind, stream URL and
-    /// status as `$1`..`$7` (how it stores the point is the backend's business).
+    /// Stores cameras with `insert`, which takes code, name, lon, lat, kind, stream URL,
+    /// status, heading and field of view as `$1`..`$9` (how it stores the point is the
+    /// backend's business).
     pub async fn insert_cameras(
         conn: &mut DB::Connection,
         insert: &str,
@@ -324,6 +325,8 @@ where
                 .bind(camera.kind.as_str())
                 .bind(camera.stream_url.as_str())
                 .bind(camera.status.as_str())
+                .bind(camera.heading.map(Heading::degrees))
+                .bind(camera.field_of_view.map(FieldOfView::degrees))
                 .fetch_one(&mut *conn)
                 .await
                 .map_err(|e| write_error(e, &format!("camera {}", camera.code)))?;

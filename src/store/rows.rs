@@ -6,8 +6,8 @@
 
 use super::StoreError;
 use crate::domain::{
-    Camera, CameraId, Grid, GridCode, GridId, LevelNo, LonLat, NewCamera, NewGrid, NewWorker,
-    Shift, Worker, WorkerId,
+    Camera, CameraId, FieldOfView, Grid, GridCode, GridId, Heading, LevelNo, LonLat, NewCamera,
+    NewGrid, NewWorker, Shift, Worker, WorkerId,
 };
 use chrono::{DateTime, Utc};
 use geo::MultiPolygon;
@@ -58,6 +58,9 @@ pub(crate) struct CameraRow {
     pub kind: String,
     pub stream_url: String,
     pub status: String,
+    pub heading_deg: Option<f64>,
+    pub fov_deg: Option<f64>,
+    pub retired_at: Option<DateTime<Utc>>,
 }
 
 impl TryFrom<CameraRow> for Camera {
@@ -73,6 +76,11 @@ impl TryFrom<CameraRow> for Camera {
             kind: row.kind.parse().map_err(|e| corrupt(&what, &e))?,
             stream_url: row.stream_url,
             status: row.status.parse().map_err(|e| corrupt(&what, &e))?,
+            heading: (row.heading_deg.map(Heading::new).transpose())
+                .map_err(|e| corrupt(&what, &e))?,
+            field_of_view: (row.fov_deg.map(FieldOfView::new).transpose())
+                .map_err(|e| corrupt(&what, &e))?,
+            retired_at: row.retired_at,
         })
     }
 }
@@ -201,8 +209,11 @@ pub(crate) fn stored_camera(id: CameraId, camera: &NewCamera) -> Camera {
         name: camera.name.clone(),
         location: camera.location,
         kind: camera.kind,
-        stream_url: camera.stream_url.clone(),
+        stream_url: camera.stream_url.as_str().to_owned(),
         status: camera.status,
+        heading: camera.heading,
+        field_of_view: camera.field_of_view,
+        retired_at: None,
     }
 }
 

@@ -4,6 +4,7 @@
 //! four indexed REAL columns, and a point is a `lon`/`lat` pair of REALs (IEEE doubles,
 //! exact). Validity of boundaries is the importer's job here; PostGIS checks it again.
 
+use super::cameras::{CameraQueries, CameraWrites};
 use super::incidents::IncidentQueries;
 use super::linkage::{LinkageQueries, ending};
 use super::queries::{GridInsert, Queries, Writes};
@@ -13,9 +14,9 @@ use super::{
     IncidentPage, NewPhoto, RecordedFact, Store, StoreError, StoredPhoto, geometry, versions,
 };
 use crate::domain::{
-    Alert, AlertEvent, AlertId, Bbox, Call, CallId, Camera, CameraId, Fix, Grid, GridCode, GridId,
-    Incident, IncidentEvent, IncidentId, Level, NewAlert, NewCall, NewCamera, NewGrid, NewIncident,
-    NewIncidentEvent, NewWorker, PhotoId, Shift, Worker, WorkerId,
+    Alert, AlertEvent, AlertId, Bbox, Call, CallId, Camera, CameraChange, CameraId, Fix, Grid,
+    GridCode, GridId, Incident, IncidentEvent, IncidentId, Level, NewAlert, NewCall, NewCamera,
+    NewGrid, NewIncident, NewIncidentEvent, NewWorker, PhotoId, Shift, Worker, WorkerId,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -26,6 +27,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 type Q = Queries<Sqlite>;
+type C = CameraQueries<Sqlite>;
 type I = IncidentQueries<Sqlite>;
 type L = LinkageQueries<Sqlite>;
 
@@ -35,9 +37,10 @@ const GRID_BY_ID: &str = "SELECT id, code, name, level, parent_id, households, r
      geometry FROM grids WHERE id = $1";
 const GRID_BY_CODE: &str = "SELECT id, code, name, level, parent_id, households, residents, \
      geometry FROM grids WHERE code = $1";
-const CAMERAS: &str = "SELECT id, code, name, lon, lat, kind, stream_url, status FROM cameras";
-const CAMERA_BY_ID: &str =
-    "SELECT id, code, name, lon, lat, kind, stream_url, status FROM cameras WHERE id = $1";
+const CAMERAS: &str = "SELECT id, code, name, lon, lat, kind, stream_url, status, heading_deg, \
+     fov_deg, retired_at FROM cameras WHERE retired_at IS NULL";
+const CAMERA_BY_ID: &str = "SELECT id, code, name, lon, lat, kind, stream_url, status, \
+     heading_deg, fov_deg, retired_at FROM cameras WHERE id = $1";
 const WORKERS: &str = "SELECT id, name, role, department, phone, on_duty, lon, lat, \
      position_at FROM workers";
 
@@ -51,13 +54,21 @@ const WRITES: Writes<Sqlite> = Writes {
          min_lon, min_lat, max_lon, max_lat) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
     bind_boundary,
-    camera: "INSERT INTO cameras (code, name, lon, lat, kind, stream_url, status) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    camera: "INSERT INTO cameras (code, name, lon, lat, kind, stream_url, status, heading_deg, \
+         fov_deg) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     worker: "INSERT INTO workers (name, role, department, phone, on_duty, lon, lat, \
          position_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     // Writes run in `BEGIN IMMEDIATE`, which already holds the database's write lock.
     lock_position: "SELECT position_at FROM workers WHERE id = $1",
     update_position: "UPDATE workers SET lon = $2, lat = $3, position_at = $4 WHERE id = $1",
+};
+
+/// The camera registry's writes, with parameters as `CameraWrites` documents them.
+const CAMERA_WRITES: CameraWrites = CameraWrites {
+    // Writes run in `BEGIN IMMEDIATE`, which already holds the database's write lock.
+    lock: CAMERA_BY_ID,
+    update: "UPDATE cameras SET name = $2, lon = $3, lat = $4, kind = $5, stream_url = $6, \
+         status = $7, heading_deg = $8, fov_deg = $9 WHERE id = $1",
 };
 
 /// Binds a boundary as GeoJSON text and its bounding box as four indexed columns.
@@ -186,9 +197,7 @@ impl Store for SqliteStore {
     async fn cameras(&self, bbox: Option<Bbox>) -> Result<Vec<Camera>, StoreError> {
         let mut query = QueryBuilder::<Sqlite>::new(CAMERAS);
         if let Some(bbox) = bbox {
-            query
-                .push(" WHERE lon BETWEEN ")
-                .push_bind(bbox.min().lon());
+            query.push(" AND lon BETWEEN ").push_bind(bbox.min().lon());
             query.push(" AND ").push_bind(bbox.max().lon());
             query.push(" AND lat BETWEEN ").push_bind(bbox.min().lat());
             query.push(" AND ").push_bind(bbox.max().lat());
@@ -209,6 +218,28 @@ impl Store for SqliteStore {
         let stored = Q::insert_cameras(&mut tx, WRITES.camera, cameras).await?;
         tx.commit().await?;
         Ok(stored)
+    }
+
+    async fn update_camera(
+        &self,
+        id: CameraId,
+        change: &CameraChange,
+    ) -> Result<Camera, StoreError> {
+        let mut tx = self.write().await?;
+        let camera = C::update_camera(&mut tx, &CAMERA_WRITES, id, change).await?;
+        tx.commit().await?;
+        Ok(camera)
+    }
+
+    async fn retire_camera(&self, id: CameraId, at: DateTime<Utc>) -> Result<Camera, StoreError> {
+        let mut tx = self.write().await?;
+        let camera = C::retire_camera(&mut tx, &CAMERA_WRITES, id, at).await?;
+        tx.commit().await?;
+        Ok(camera)
+    }
+
+    async fn camera_codes(&self) -> Result<Vec<String>, StoreError> {
+        C::camera_codes(&mut *self.conn().await?).await
     }
 
     async fn workers(&self) -> Result<Vec<Worker>, StoreError> {

@@ -73,7 +73,7 @@ pub struct Scene {
 }
 
 impl Scene {
-    /// Projects the grids and cameras. `version` identifies the data, so that anything
+    /// Projects the grids and the cameras in service. `version` identifies the data, so that anything
     /// derived from the scene (a cached tile, an `ETag`) changes when the data does.
     #[must_use]
     pub fn new(version: u64, grids: &[Grid], cameras: &[Camera]) -> Self {
@@ -113,8 +113,10 @@ impl Scene {
                 })
                 .collect(),
         );
+        // A retired camera is off the map, whoever passed it in.
         let cameras: Vec<SceneCamera> = cameras
             .iter()
+            .filter(|c| c.retired_at.is_none())
             .map(|c| SceneCamera {
                 id: c.id,
                 code: c.code.clone(),

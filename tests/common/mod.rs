@@ -14,6 +14,31 @@
 
 pub mod router;
 
+/// Instantiates each `async fn(&dyn Store)` case as a `#[tokio::test]` on a fresh SQLite
+/// store (module `sqlite`) and on a fresh PostGIS schema (module `postgres`).
+#[allow(
+    unused_macros,
+    reason = "each test crate uses its own subset of the fixtures"
+)]
+macro_rules! on_both_stores {
+    ($($case:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test]
+            async fn $case() {
+                let t = super::common::sqlite_store().await;
+                super::$case(t.store.as_ref()).await;
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test]
+            async fn $case() {
+                let t = super::common::postgres_store().await;
+                super::$case(t.store.as_ref()).await;
+            })*
+        }
+    };
+}
+
 use gridlink::store::{PostgresStore, Store};
 use sqlx::postgres::{PgConnectOptions, PgPool};
 use std::str::FromStr;

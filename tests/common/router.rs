@@ -144,3 +144,23 @@ pub async fn make_available(router: &Router, id: i64, lon: f64, lat: f64) {
     assert_eq!(status, StatusCode::OK, "position of worker {id}: {body}");
     assert_eq!(body["available"], true, "worker {id} is available: {body}");
 }
+
+/// One bad request and what must come back: the status, the error code, and a word the
+/// message must contain.
+pub type ErrorCase<'a> = (Request<Body>, StatusCode, &'a str, &'a str);
+
+/// Sends each request and checks that it gets its status and the JSON error shape with
+/// its code and a message naming the problem.
+pub async fn assert_errors(router: &Router, cases: Vec<ErrorCase<'_>>) {
+    for (request, status, code, mentions) in cases {
+        let what = format!("{} {}", request.method(), request.uri());
+        let (got_status, body) = send(router, request).await;
+        assert_eq!(got_status, status, "{what}: {body}");
+        assert_eq!(body["error"]["code"], code, "{what}: {body}");
+        let message = body["error"]["message"].as_str().unwrap_or_default();
+        assert!(
+            message.contains(mentions),
+            "{what}: {message:?} should mention {mentions:?}"
+        );
+    }
+}

@@ -53,6 +53,9 @@ pub fn camera(id: i64, lon: f64, lat: f64) -> Camera {
         },
         stream_url: format!("rtsp://cam/{id}"),
         status: CameraStatus::Online,
+        heading: None,
+        field_of_view: None,
+        retired_at: None,
     }
 }
 
