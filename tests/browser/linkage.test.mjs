@@ -7,10 +7,11 @@
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { getJson, openMap, openPage, postJson, useServiceAndBrowser, waitForTexts } from './helpers.mjs';
+import {
+  getJson, makeAvailable, openMap, openPage, useServiceAndBrowser, waitForTexts,
+} from './helpers.mjs';
 
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
-const ALL_DAY = { shifts: [{ weekdays: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '00:00' }] };
 const CALL_TIMEOUT = 20_000;
 
 /** A point `metres` east of `[lon, lat]`. */
@@ -22,18 +23,6 @@ function metresBetween([lon1, lat1], [lon2, lat2]) {
   const k = Math.PI / 180;
   const x = (lon2 - lon1) * k * Math.cos(((lat1 + lat2) / 2) * k);
   return Math.hypot(x, (lat2 - lat1) * k) * 6_371_000;
-}
-
-/** Puts a worker on an all-day shift with a fresh position at `[lon, lat]`: available. */
-async function makeAvailable(base, worker, [lon, lat]) {
-  const response = await fetch(`${base}/api/workers/${worker.id}/shifts`, {
-    method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ALL_DAY),
-  });
-  assert.equal(response.status, 200, `shifts of ${worker.name}: HTTP ${response.status}`);
-  const view = await postJson(`${base}/api/workers/${worker.id}/positions`, {
-    lon, lat, accuracy_m: 8, at: new Date().toISOString(),
-  });
-  assert.equal(view.available, true, `${worker.name} should be available now`);
 }
 
 /** The phone page at phone size with `worker` picked and its position near `[lon, lat]`. */

@@ -90,8 +90,7 @@ export class CameraDesk {
   facts(p) {
     const status = h('span', { class: 'status-badge', style: `--status:${STATUS_COLORS[p.status] || '#868e96'}` },
       h('span', { class: 'swatch', html: cameraSvg(p.status) }), t(`status.${p.status}`));
-    const heading = p.heading_deg ?? p.heading;
-    const fov = p.fov_deg ?? p.fov;
+    const { heading_deg: heading, fov_deg: fov } = p;
     return h('dl', { class: 'facts' },
       fact(t('panel.code'), h('span', { class: 'code' }, p.code)),
       fact(t('panel.name'), p.name),
