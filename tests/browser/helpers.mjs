@@ -174,3 +174,22 @@ export async function postJson(url, body) {
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status} ${JSON.stringify(reply)}`);
   return reply;
 }
+
+/** An all-day shift every day of the week (`from` equal to `to`). */
+const ALL_DAY = { shifts: [{ weekdays: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '00:00' }] };
+
+/**
+ * Makes `worker` (on duty) available to be called: an all-day shift and a fresh position at
+ * `[lon, lat]`; answers the worker's view.
+ */
+export async function makeAvailable(base, worker, [lon, lat]) {
+  const response = await fetch(`${base}/api/workers/${worker.id}/shifts`, {
+    method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ALL_DAY),
+  });
+  if (!response.ok) throw new Error(`shifts of ${worker.name}: HTTP ${response.status}`);
+  const view = await postJson(`${base}/api/workers/${worker.id}/positions`, {
+    lon, lat, accuracy_m: 8, at: new Date().toISOString(),
+  });
+  if (!view.available) throw new Error(`${worker.name} is not available: ${JSON.stringify(view)}`);
+  return view;
+}

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
-  centreOn, getJson, openMap, pagePoint, postJson, useServiceAndBrowser, waitForTexts,
+  centreOn, getJson, makeAvailable, openMap, pagePoint, postJson, useServiceAndBrowser, waitForTexts,
 } from './helpers.mjs';
 
 // 119.65, 31.17 lies in micro-grid 茂花村第1网格第4微网格 of the demo town.
@@ -72,6 +72,9 @@ describe('the web map', () => {
   });
 
   test('a click inside a micro-grid shows its chain, ledger and workers and outlines it', async () => {
+    // The nearest list shows only workers available now: make one so, close by.
+    const [worker] = await getJson(`${env.service.url}/api/workers?on_duty=true&role=full_time`);
+    await makeAvailable(env.service.url, worker, [MAOHUA_POINT.lon + 0.001, MAOHUA_POINT.lat]);
     const { context, page, errors } = await openMap(env.browser, env.service.url);
     try {
       // Cameras off, so the click lands on the map rather than on a camera cluster.
@@ -88,7 +91,7 @@ describe('the web map', () => {
       });
       const grid = await getJson(`${env.service.url}/api/grids/61`);
       await waitForTexts(page, '#panel', ['户数', String(grid.properties.households), String(grid.properties.residents)]);
-      await waitForTexts(page, '#panel', ['责任人员', '最近在岗人员']);
+      await waitForTexts(page, '#panel', ['责任人员', '最近可调派人员']);
       assert.ok(await page.locator('#panel .nearest .distance').count() > 0, 'no nearest workers listed');
       assert.match(await page.locator('#panel .nearest .distance').first().textContent(), /^\d+ 米$|^[\d.]+ 公里$/);
       assert.ok(await page.locator('.leaflet-selection-pane path').count() > 0, 'the micro-grid is not outlined');

@@ -69,7 +69,7 @@ export const allGrids = () => getJson('/api/grids');
 /** Incident statistics of a grid and the grids below it (`/api/stats`, JSON). */
 export const stats = (params) => getJson('/api/stats', params);
 
-/** The k nearest on-duty workers to a point, with `distance_m`. */
+/** The k nearest available workers to a point, with `distance_m`, `eta_s` and `responsible`. */
 export const nearestWorkers = (lon, lat, k = 5) => getJson('/api/workers/nearest', { lon, lat, k });
 
 /** Grids and cameras matching a code prefix or a name. */
@@ -102,3 +102,42 @@ export function uploadPhoto(file) {
   form.append('photo', file);
   return request('/api/photos', { method: 'POST', body: form });
 }
+
+/** Today's patrol tracks (China date, or `date` YYYY-MM-DD): one LineString per worker. */
+export const tracks = (date) => getJson('/api/tracks', { date });
+
+/** Reports where a worker is (`{lon, lat, accuracy_m, at}`); answers the worker. */
+export const reportPosition = (id, fix) => postJson(`/api/workers/${encodeURIComponent(id)}/positions`, fix);
+
+/**
+ * Raises an alert at a camera: `note`, and `snapshot` (a File) when the operator picked
+ * one, sent as multipart; answers the alert report.
+ */
+export function raiseAlert(cameraId, { note, snapshot }) {
+  const path = `/api/cameras/${encodeURIComponent(cameraId)}/alerts`;
+  if (!snapshot) return postJson(path, { note, source: 'operator' });
+  const form = new FormData();
+  form.append('note', note);
+  form.append('source', 'operator');
+  form.append('snapshot', snapshot);
+  return request(path, { method: 'POST', body: form });
+}
+
+/** The newest alerts: `{alerts: [...]}`. */
+export const alerts = (limit = 50) => getJson('/api/alerts', { limit });
+
+/** One alert report. */
+export const alert = (id) => getJson(`/api/alerts/${encodeURIComponent(id)}`);
+
+/** Calls a worker to an alert's camera: `workerId`, or the first candidate not yet called. */
+export const callWorker = (alertId, workerId) => postJson(`/api/alerts/${encodeURIComponent(alertId)}/calls`,
+  workerId ? { worker_id: workerId } : {});
+
+/** A worker's calls in some statuses: `{calls: [...]}`. */
+export const calls = (workerId, statuses) => getJson('/api/calls', { worker_id: workerId, status: statuses });
+
+/** The called worker accepts: answers the call with its incident. */
+export const acceptCall = (id) => postJson(`/api/calls/${encodeURIComponent(id)}/accept`, {});
+
+/** The called worker declines: the alert passes to the next candidate. */
+export const declineCall = (id, reason) => postJson(`/api/calls/${encodeURIComponent(id)}/decline`, reason ? { reason } : {});

@@ -58,6 +58,11 @@ export function startDispatch({ map, panel, element, categories, workers }) {
   return {
     feed,
     layer: layer.group,
+    /** Opens incident `id` in the detail and marks it in the list. */
+    openIncident(id) {
+      list.select(id);
+      detail.open(id);
+    },
     /** Whether the next map click files an incident. */
     get filing() {
       return filing;

@@ -1,6 +1,6 @@
 // main.js — starts the page: reads `/api/map`, builds the map, its layers and the views
-// (layer panel, details panel, search, the dispatcher's incidents), and wires clicks,
-// search, the sidebar tabs and the language switch.
+// (layer panel, details panel, search, the dispatcher's incidents, the video linkage), and
+// wires clicks, search, the sidebar tabs and the language switch.
 
 import * as api from './api.js';
 import { cameraLayer } from './cameras.js';
@@ -15,8 +15,10 @@ import { DetailsPanel } from './panel.js';
 import { SearchBox } from './search.js';
 import {
   DENSITY_RAMP, INCIDENT_COUNT_BREAKS, INCIDENT_COUNT_OPACITY, INCIDENT_COUNT_RAMP, ROLES, STATUSES,
-  cameraSvg, fillSvg, levelLineSvg, rampSvg, workerSvg,
+  cameraSvg, fillSvg, levelLineSvg, rampSvg, trackSvg, workerSvg,
 } from './symbols.js';
+import { trackLayer } from './tracks.js';
+import { startLinkage } from './videoLinkage.js';
 import { workerLayer } from './workers.js';
 
 const L = window.L;
@@ -59,11 +61,19 @@ async function start() {
     townBackground(map, towns);
     showTownName(towns);
   }
-  const cameraOverlay = cameraLayer(cameras, (feature) => panel.showCamera(feature));
+  let linkage = null;
+  const cameraOverlay = cameraLayer(cameras, (feature) => linkage.showCamera(feature));
   const workerOverlay = workerLayer(workers, (worker) => panel.showWorker(worker));
 
   dispatch = startDispatch({
     map, panel, element: document.getElementById('incidents'), categories, workers,
+  });
+  linkage = startLinkage({
+    map,
+    panel,
+    element: document.getElementById('linkage'),
+    cameras: cameraOverlay,
+    onCase: (id) => dispatch.openIncident(id),
   });
 
   const layerPanel = new LayerPanel(document.getElementById('layers'), map,
@@ -82,8 +92,8 @@ async function start() {
     onCamera: (camera) => {
       map.setView([camera.lat, camera.lon], Math.max(map.getZoom(), 17));
       const feature = cameraOverlay.byId.get(camera.id);
-      if (feature) panel.showCamera(feature);
-      else api.camera(camera.id).then((f) => panel.showCamera(f), () => panel.showPoint(L.latLng(camera.lat, camera.lon)));
+      if (feature) linkage.showCamera(feature);
+      else api.camera(camera.id).then((f) => linkage.showCamera(f), () => panel.showPoint(L.latLng(camera.lat, camera.lon)));
     },
   });
 
@@ -100,6 +110,7 @@ async function start() {
     panel.render();
     search.render();
     dispatch.relabel();
+    linkage.relabel();
   });
   document.body.dataset.ready = 'true';
 }
@@ -160,8 +171,16 @@ function layerGroups(map, settings, cameras, workers, incidents) {
           on: false,
           legend: () => [
             ...ROLES.map((r) => ({ swatch: workerSvg(r, true), label: t(`role.${r}`) })),
+            { swatch: workerSvg('full_time', true, true), label: t('layers.available') },
             { swatch: workerSvg('full_time', false), label: t('layers.offDuty') },
           ],
+        },
+        {
+          id: 'tracks',
+          label: () => t('layers.tracks'),
+          swatch: trackSvg(),
+          layer: trackLayer(),
+          on: false,
         },
       ],
     },

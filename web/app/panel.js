@@ -1,11 +1,12 @@
-// panel.js — the right-hand details panel: what a click on the map, a camera, a worker or a
-// search result selects — grid chain, households and residents, responsible workers and the
-// nearest on-duty workers — and the matching highlight on the map.
+// panel.js — the right-hand details panel: what a click on the map, a worker or a search
+// result selects — grid chain, households and residents, responsible workers and the
+// nearest available workers — and the matching highlight on the map; other views (a
+// camera, an incident) are hosted in it.
 
 import * as api from './api.js';
 import { h } from './dom.js';
 import { currentLang, formatCount, formatDistance, levelName, t } from './i18n.js';
-import { STATUS_COLORS, cameraSvg, workerSvg } from './symbols.js';
+import { workerSvg } from './symbols.js';
 
 /**
  * The details panel in `element`; highlights go to `selection` (map.js `Selection`).
@@ -33,22 +34,6 @@ export class DetailsPanel {
       const [grid, responsible, nearest] = await settle(
         api.grid(finest.id), api.responsible(finest.id), api.nearestWorkers(lon, lat, 5));
       return { lon, lat, chain, grid, responsible, nearest };
-    }, (data) => {
-      this.selection.point([lat, lon]);
-      if (data.grid && data.grid.ok) this.selection.grid(data.grid.value);
-    });
-  }
-
-  /** A camera (a Feature of `/api/cameras`). */
-  async showCamera(feature) {
-    const [lon, lat] = feature.geometry.coordinates;
-    const { chain } = feature.properties;
-    await this.load('camera', async () => {
-      if (!chain.length) return { feature };
-      const finest = chain[chain.length - 1];
-      const [grid, responsible, nearest] = await settle(
-        api.grid(finest.id), api.responsible(finest.id), api.nearestWorkers(lon, lat, 5));
-      return { feature, grid, responsible, nearest };
     }, (data) => {
       this.selection.point([lat, lon]);
       if (data.grid && data.grid.ok) this.selection.grid(data.grid.value);
@@ -129,7 +114,6 @@ export class DetailsPanel {
       loading: () => [h('p', { class: 'panel-loading' }, t('panel.loading'))],
       error: () => [h('p', { class: 'panel-error', role: 'alert' }, t('panel.failed', { msg: data.message }))],
       point: () => this.pointView(data),
-      camera: () => this.cameraView(data),
       grid: () => this.gridView(data),
       worker: () => this.workerView(data),
       hosted: () => data.render(),
@@ -176,24 +160,6 @@ export class DetailsPanel {
     ];
   }
 
-  cameraView({ feature, grid, responsible, nearest }) {
-    const p = feature.properties;
-    const status = h('span', { class: 'status-badge', style: `--status:${STATUS_COLORS[p.status] || '#868e96'}` },
-      h('span', { class: 'swatch', html: cameraSvg(p.status) }), t(`status.${p.status}`));
-    return [
-      this.header('panel.camera', p.name, p.code),
-      h('dl', { class: 'facts' },
-        fact(t('panel.code'), h('span', { class: 'code' }, p.code)),
-        fact(t('panel.name'), p.name),
-        fact(t('panel.kind'), t(`kind.${p.kind}`)),
-        fact(t('panel.status'), status),
-        fact(t('panel.stream'), h('span', { class: 'code stream' }, p.stream_url || '—'))),
-      p.chain.length ? this.chainSection(p.chain) : h('p', { class: 'panel-outside' }, t('panel.outside')),
-      grid ? section(t('panel.responsible'), outcome(responsible, (r) => responsibleList(r, this.levels))) : null,
-      nearest ? section(t('panel.nearest'), outcome(nearest, (n) => nearestList(n.workers))) : null,
-    ];
-  }
-
   gridView({ grid, responsible }) {
     const p = grid.properties;
     return [
@@ -213,6 +179,8 @@ export class DetailsPanel {
         worker.department ? fact(t('panel.department'), worker.department) : null,
         fact(t('panel.phone'), phoneLink(worker)),
         fact(t('panel.duty'), worker.on_duty ? t('panel.onDuty') : t('panel.offDuty')),
+        'on_shift' in worker ? fact(t('panel.onShift'), worker.on_shift ? t('panel.yes') : t('panel.no')) : null,
+        'available' in worker ? fact(t('panel.available'), worker.available ? t('panel.yes') : t('panel.no')) : null,
         fact(t('panel.positionAt'), when)),
       grid ? outcome(grid, (g) => this.chainSection(g.properties.chain)) : null,
     ];
@@ -280,8 +248,8 @@ function phoneLink(worker) {
   }, worker.phone);
 }
 
-// Grouped by the grid they answer for, finest first, one line per worker.
-function responsibleList(workers, levels) {
+/** Workers grouped by the grid they answer for, finest first, one line per worker. */
+export function responsibleList(workers, levels) {
   if (!workers.length) return h('p', { class: 'panel-none' }, t('panel.responsibleNone'));
   const groups = [];
   for (const w of workers) {

@@ -50,13 +50,30 @@ const SHAPES = {
   star: '<path d="M8 1 L10.1 5.6 L15 6.1 L11.3 9.4 L12.4 14.3 L8 11.8 L3.6 14.3 L4.7 9.4 L1 6.1 L5.9 5.6 Z"/>',
 };
 
-/** A 16×16 SVG of a worker of `role`; on duty filled, off duty hollow. */
-export function workerSvg(role, onDuty) {
+/** Ring of a worker available to be called. */
+export const AVAILABLE_COLOR = '#2f9e44';
+
+/**
+ * A 16×16 SVG of a worker of `role`; on duty filled, off duty hollow; `available` adds a
+ * green ring (the SVG is then 20×20).
+ */
+export function workerSvg(role, onDuty, available = false) {
   const shape = SHAPES[ROLE_SHAPES[role] || 'circle'];
   const fill = onDuty ? WORKER_COLOR : '#ffffff';
   const stroke = onDuty ? '#ffffff' : WORKER_COLOR;
-  return `<svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true">`
-    + `<g fill="${fill}" stroke="${stroke}" stroke-width="1.5" stroke-linejoin="round">${shape}</g></svg>`;
+  const body = `<g fill="${fill}" stroke="${stroke}" stroke-width="1.5" stroke-linejoin="round">${shape}</g>`;
+  if (!available) return `<svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true">${body}</svg>`;
+  return `<svg viewBox="-2 -2 20 20" width="20" height="20" aria-hidden="true">`
+    + `<circle cx="8" cy="8" r="9" fill="#ffffff" fill-opacity="0.85" stroke="${AVAILABLE_COLOR}" stroke-width="2"/>${body}</svg>`;
+}
+
+/** A track's colour by worker id: a few distinct hues, the same worker always alike. */
+export const TRACK_COLORS = ['#d9480f', '#1971c2', '#2b8a3e', '#ae3ec9', '#e67700', '#0c8599', '#c2255c', '#5f3dc4'];
+
+/** A 36×14 SVG of a patrol track line. */
+export function trackSvg(color = TRACK_COLORS[0]) {
+  return `<svg viewBox="0 0 36 14" width="36" height="14" aria-hidden="true">`
+    + `<path d="M2 11 L12 4 L22 9 L34 3" fill="none" stroke="${color}" stroke-width="2.5" stroke-linejoin="round" stroke-linecap="round"/></svg>`;
 }
 
 /** A 16×16 SVG of a camera of `status`: a coloured disc with a white lens. */

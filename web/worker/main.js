@@ -1,9 +1,12 @@
 // main.js — start-up of the worker page: language, who am I, the three tabs (incidents,
-// report, me) and what moves between them.
+// report, me) and what moves between them; the incoming call card and the position sender
+// follow whoever is picked.
 
 import { h } from '../app/dom.js';
 import { applyToDocument, onLangChange, t, wireLanguageSwitch } from '../app/i18n.js';
+import { CallCard } from './call.js';
 import { MePicker, loadMe, rememberedId } from './me.js';
+import { PositionSender } from './position.js';
 import { Report } from './report.js';
 import { Tasks } from './tasks.js';
 
@@ -16,11 +19,29 @@ const report = new Report(document.getElementById('view-report'), (id) => {
   show('tasks');
   tasks.open(id);
 });
+const position = new PositionSender(document.getElementById('position-status'));
+const callCard = new CallCard(document.getElementById('call-card'), {
+  onAccepted: () => {
+    position.sendNow();
+    if (current === 'tasks') tasks.show(me);
+  },
+  onOpenCase: (id) => {
+    show('tasks', { reload: false });
+    tasks.open(id);
+  },
+});
 const picker = new MePicker(document.getElementById('view-me'), (worker) => {
   me = worker;
-  renderMeBar();
+  follow();
   show('tasks');
 });
+
+// Who is picked: the bar, their calls and the position reports follow.
+function follow() {
+  renderMeBar();
+  callCard.watch(me);
+  position.start(me);
+}
 
 function relabel() {
   document.title = t('worker.title');
@@ -63,6 +84,8 @@ async function start() {
   onLangChange(() => {
     relabel();
     renderMeBar();
+    callCard.render();
+    position.render();
     if (current === 'me') picker.render();
     else if (current === 'report') report.relabel();
     else tasks.refresh();
@@ -75,7 +98,7 @@ async function start() {
   } catch (err) {
     document.getElementById('view-tasks').replaceChildren(h('p', { class: 'w-error w-pad' }, t('worker.failed', { msg: err.message })));
   }
-  renderMeBar();
+  follow();
   show(me ? 'tasks' : 'me');
   document.body.dataset.ready = 'true';
 }
