@@ -260,11 +260,17 @@ where
         found(row, || format!("alert {id}"))?.into_alert()
     }
 
-    /// The newest alerts, newest first.
-    pub async fn alerts(conn: &mut DB::Connection, limit: u32) -> Result<Vec<Alert>, StoreError> {
+    /// The newest alerts, of one camera or of all, newest first.
+    pub async fn alerts(
+        conn: &mut DB::Connection,
+        camera: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<Alert>, StoreError> {
         let rows: Vec<AlertRow> = sqlx::query_as(&format!(
-            "SELECT {ALERT_COLUMNS} FROM alerts ORDER BY id DESC LIMIT $1"
+            "SELECT {ALERT_COLUMNS} FROM alerts WHERE ($1 IS NULL OR camera_id = $1) \
+             ORDER BY id DESC LIMIT $2"
         ))
+        .bind(camera)
         .bind(i64::from(limit))
         .fetch_all(conn)
         .await?;

@@ -388,8 +388,8 @@ pub trait Store: Send + Sync {
     /// One alert.
     async fn alert(&self, id: AlertId) -> Result<Alert, StoreError>;
 
-    /// The newest alerts, newest first.
-    async fn alerts(&self, limit: u32) -> Result<Vec<Alert>, StoreError>;
+    /// The newest alerts, of one camera or of all, newest first.
+    async fn alerts(&self, camera: Option<CameraId>, limit: u32) -> Result<Vec<Alert>, StoreError>;
 
     /// An alert's record, oldest first; never rewritten.
     async fn alert_events(&self, id: AlertId) -> Result<Vec<AlertEvent>, StoreError>;

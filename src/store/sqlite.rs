@@ -382,8 +382,8 @@ impl Store for SqliteStore {
         L::alert(&mut *self.conn().await?, id).await
     }
 
-    async fn alerts(&self, limit: u32) -> Result<Vec<Alert>, StoreError> {
-        L::alerts(&mut *self.conn().await?, limit).await
+    async fn alerts(&self, camera: Option<CameraId>, limit: u32) -> Result<Vec<Alert>, StoreError> {
+        L::alerts(&mut *self.conn().await?, camera, limit).await
     }
 
     async fn alert_events(&self, id: AlertId) -> Result<Vec<AlertEvent>, StoreError> {

@@ -9,7 +9,9 @@ mod view;
 use super::extract::{self, Path, Query};
 use super::{ApiError, AppState, RequestContext};
 use crate::config::ServeConfig;
-use crate::domain::{AlertId, AlertSource, CallId, CallStatus, CameraId, IncidentId, WorkerId};
+use crate::domain::{
+    AlertId, AlertSource, AlertStatus, CallId, CallStatus, CameraId, IncidentId, WorkerId,
+};
 use crate::linkage::{AlertRequest, LinkageError};
 use crate::store::{CallFilter, NewPhoto};
 use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Request, State};
@@ -174,6 +176,7 @@ where
 #[derive(Deserialize)]
 struct ListQuery {
     limit: Option<u32>,
+    camera_id: Option<CameraId>,
 }
 
 async fn list(
@@ -189,10 +192,12 @@ async fn list(
         ));
     }
     let mut reports = Vec::new();
-    for alert in state.store.alerts(limit).await? {
+    for alert in state.store.alerts(q.camera_id, limit).await? {
         let context = AlertContext::load(&state, alert).await?;
         if ctx.may_see(context.chain.iter().map(|g| g.id)) {
-            reports.push(report_with_calls(&state, &context, false).await?);
+            // Only an open alert still needs someone to call.
+            let ranked = context.alert.status != AlertStatus::Answered;
+            reports.push(report_with_calls(&state, &context, ranked).await?);
         }
     }
     Ok(Json(json!({ "alerts": reports })).into_response())
@@ -204,11 +209,7 @@ async fn report_with_calls(
     context: &AlertContext,
     ranked: bool,
 ) -> Result<serde_json::Value, ApiError> {
-    let filter = CallFilter {
-        alert: Some(context.alert.id),
-        ..CallFilter::default()
-    };
-    let calls = state.store.calls(&filter).await?;
+    let calls = context.calls(state).await?;
     Ok(context.report(state, &calls, ranked))
 }
 

@@ -1,7 +1,7 @@
 //! Alerts and calls as the API shows them: the stored fields plus what the command centre
 //! and the phone need beside them (the camera, its chain, the incident's case number).
 
-use crate::domain::{Alert, AlertEvent, Call, Camera, ChainEntry};
+use crate::domain::{Alert, AlertEvent, Call, CallStatus, Camera, ChainEntry};
 use crate::http::geojson_out::camera_feature;
 use crate::http::incidents::view::photo_links;
 use crate::http::{ApiError, AppState};
@@ -32,6 +32,15 @@ impl AlertContext {
             chain,
             case_number,
         })
+    }
+
+    /// The alert's calls, oldest first.
+    pub async fn calls(&self, state: &AppState) -> Result<Vec<Call>, ApiError> {
+        let filter = crate::store::CallFilter {
+            alert: Some(self.alert.id),
+            ..crate::store::CallFilter::default()
+        };
+        Ok(state.store.calls(&filter).await?)
     }
 
     /// The alert with its camera, chain and calls; with the responsible workers and the
@@ -65,9 +74,10 @@ impl AlertContext {
         report
     }
 
-    /// A call of this alert.
+    /// A call of this alert; only the call that was accepted carries the incident.
     pub fn call(&self, state: &AppState, call: &Call) -> Value {
         let roster = state.index.roster();
+        let answered = matches!(call.status, CallStatus::Accepted | CallStatus::OnScene);
         json!({
             "id": call.id,
             "alert_id": call.alert_id,
@@ -81,8 +91,8 @@ impl AlertContext {
             "on_scene_at": call.on_scene_at,
             "distance_m": call.distance_m,
             "eta_s": call.eta_s,
-            "incident_id": self.alert.incident_id,
-            "case_number": self.case_number,
+            "incident_id": self.alert.incident_id.filter(|_| answered),
+            "case_number": self.case_number.as_ref().filter(|_| answered),
             "note": self.alert.note,
             "camera": {
                 "id": self.camera.id,
@@ -139,7 +149,8 @@ pub(super) async fn live_event(
     match change {
         LinkageChange::Alert(alert) => {
             let context = AlertContext::load(state, (**alert).clone()).await?;
-            Ok(("alert", None, context.report(state, &[], false)))
+            let calls = context.calls(state).await?;
+            Ok(("alert", None, context.report(state, &calls, false)))
         }
         LinkageChange::Call(call) => {
             let alert = state.store.alert(call.alert_id).await?;
