@@ -1,11 +1,9 @@
 //! Keeps the index in step with data other processes commit: `gridlink import` run beside
 //! the service, or another replica on the same PostGIS. A background task polls the store's
 //! [`DataVersions`] and reloads whatever part moved; the service's own writes move them
-//! too, which costs a reload but keeps one rule for every writer.
-//!
-//! A reload that read the workers just before this service recorded a position (and moved
-//! the worker in the index in place) puts back the older position; that write's own
-//! version bump makes the next tick reload it, so the lapse lasts at most one period.
+//! too, which costs a reload but keeps one rule for every writer. Positions are too
+//! frequent for that: the same task reads the reports received since its last look
+//! (`Store::positions_since`) and moves the workers in place, keeping the later fix.
 
 use super::Mirrors;
 use crate::domain::Worker;

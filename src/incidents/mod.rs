@@ -11,9 +11,9 @@ pub use facts::{COUNTS_TTL, IncidentFacts, OpenCounts, POLL_OVERLAP};
 pub use files::{FileError, read_calendar, read_categories};
 
 use crate::domain::{
-    BusinessCalendar, Category, ChainEntry, Incident, IncidentId, IncidentSource, LonLat,
-    NewIncident, NewIncidentEvent, PhotoId, Priority, RoutingError, Rules, StepError, StepRequest,
-    SubCategory, TimeLimit, escalate, route, step,
+    BusinessCalendar, Category, Incident, IncidentId, IncidentSource, LonLat, NewIncident,
+    NewIncidentEvent, PhotoId, Priority, RoutingError, Rules, StepError, StepRequest, SubCategory,
+    TimeLimit, escalate, route, step,
 };
 use crate::spatial::SpatialIndex;
 use crate::store::{IncidentFilter, Store, StoreError};
@@ -246,17 +246,7 @@ impl Desk {
                 report.category
             ))
         })?;
-        let grids = index.grids();
-        let chain: Vec<ChainEntry> = grids
-            .chain_at(report.location.into())
-            .into_iter()
-            .map(|link| ChainEntry {
-                level: link.level,
-                id: link.id,
-                code: link.code.to_owned(),
-                name: link.name.to_owned(),
-            })
-            .collect();
+        let chain = index.grids().chain_entries_at(report.location.into());
         let ids: Vec<_> = chain.iter().map(|g| g.id).collect();
         let roster = index.roster();
         let routing = route(&ids, class.department.as_deref(), |g| roster.members(g))?;

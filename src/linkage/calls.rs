@@ -114,9 +114,11 @@ impl Linkage {
     fn ring(self: &Arc<Self>, call: &Call) {
         self.announce(LinkageChange::Call(Arc::new(call.clone())));
         let wait = (call.expires_at - Utc::now()).to_std().unwrap_or_default();
+        // The deadline is fixed now, not when the task first runs.
+        let expiry = tokio::time::sleep(wait);
         let (this, id) = (Arc::clone(self), call.id);
         tokio::spawn(async move {
-            tokio::time::sleep(wait).await;
+            expiry.await;
             this.expire(id).await;
         });
     }

@@ -189,6 +189,20 @@ impl GridIndex {
         self.locate(p).map(|g| self.chain(g)).unwrap_or_default()
     }
 
+    /// The chain of grids containing `p`, top first, owned as incidents and alerts keep it.
+    #[must_use]
+    pub fn chain_entries_at(&self, p: Coord<f64>) -> Vec<crate::domain::ChainEntry> {
+        self.chain_at(p)
+            .into_iter()
+            .map(|link| crate::domain::ChainEntry {
+                level: link.level,
+                id: link.id,
+                code: link.code.to_owned(),
+                name: link.name.to_owned(),
+            })
+            .collect()
+    }
+
     /// The chain from the top level down to `grid`.
     #[must_use]
     pub fn chain<'a>(&'a self, grid: &'a IndexedGrid) -> Vec<ChainLink<'a>> {

@@ -117,11 +117,13 @@ pub(crate) struct PhotoRow {
     data: Vec<u8>,
 }
 
-fn corrupt(what: impl std::fmt::Display, err: impl std::fmt::Display) -> StoreError {
+/// A stored value that does not read back, naming what it belongs to.
+pub(crate) fn corrupt(what: impl std::fmt::Display, err: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("{what}: {err}"))
 }
 
-fn word<T: FromStr>(text: &str, what: &str) -> Result<T, StoreError>
+/// A stored word (a status, a kind) read back into its enum.
+pub(crate) fn word<T: FromStr>(text: &str, what: &str) -> Result<T, StoreError>
 where
     T::Err: std::fmt::Display,
 {

@@ -3,6 +3,7 @@
 //! caller's transaction and first locks the alert it concerns (`Writes::lock_alert`), so
 //! the steps of one alert are numbered without gaps whichever replica takes them.
 
+use super::incidents::{corrupt, word};
 use super::rows::{found, write_error};
 use super::{CallAnswer, CallFilter, StoreError};
 use crate::domain::{
@@ -12,7 +13,6 @@ use crate::domain::{
 use chrono::{DateTime, SubsecRound, Utc};
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, FromRow, IntoArguments, Type};
 use std::marker::PhantomData;
-use std::str::FromStr;
 
 const ALERT_COLUMNS: &str = "id, camera_id, lon, lat, note, category, source, status, \
      snapshot_id, incident_id, raised_by, raised_at";
@@ -72,17 +72,6 @@ pub(crate) struct PositionRow {
     lat: f64,
     accuracy_m: f64,
     received_at: DateTime<Utc>,
-}
-
-fn corrupt(what: &str, err: impl std::fmt::Display) -> StoreError {
-    StoreError::Corrupt(format!("{what}: {err}"))
-}
-
-fn word<T: FromStr>(text: &str, what: &str) -> Result<T, StoreError>
-where
-    T::Err: std::fmt::Display,
-{
-    text.parse().map_err(|e| corrupt(what, e))
 }
 
 impl AlertRow {

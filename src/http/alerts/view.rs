@@ -107,18 +107,7 @@ impl AlertContext {
 
 /// The grid chain at a camera, as incidents keep it.
 pub(super) fn chain_at(state: &AppState, camera: &Camera) -> Vec<ChainEntry> {
-    state
-        .index
-        .grids()
-        .chain_at(camera.location.into())
-        .into_iter()
-        .map(|link| ChainEntry {
-            level: link.level,
-            id: link.id,
-            code: link.code.to_owned(),
-            name: link.name.to_owned(),
-        })
-        .collect()
+    state.index.grids().chain_entries_at(camera.location.into())
 }
 
 /// An alert's record as the API shows it.
