@@ -62,11 +62,13 @@ async fn poll(store: Arc<dyn Store>, mirrors: Mirrors, mut loaded: DataVersions,
     ticks.tick().await;
     loop {
         ticks.tick().await;
-        if let Err(error) = positions.poll(store.as_ref(), &mirrors).await {
-            tracing::warn!(%error, "reading new positions failed; trying again at the next tick");
-        }
         if let Err(error) = refresh(store.as_ref(), &mirrors, &mut loaded).await {
             tracing::warn!(%error, "refreshing the index failed; trying again at the next tick");
+        }
+        // After a reload of the workers, so that a reload read just before a report was
+        // recorded cannot put the older position back for longer than this tick.
+        if let Err(error) = positions.poll(store.as_ref(), &mirrors).await {
+            tracing::warn!(%error, "reading new positions failed; trying again at the next tick");
         }
     }
 }

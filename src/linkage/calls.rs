@@ -15,6 +15,10 @@ use std::sync::{Arc, PoisonError};
 /// Who passes an unanswered call on, in the record.
 const SYSTEM: &str = "system";
 
+/// How long after accepting a worker counts as on the way (and so is not offered for
+/// other alerts) unless they arrive first.
+const EN_ROUTE_FOR: TimeDelta = TimeDelta::hours(2);
+
 /// How long past its expiry a ringing call may go unnoticed before the sweep of every
 /// replica times it out (its own timer may have died with the replica that placed it).
 const SWEEP_GRACE: TimeDelta = TimeDelta::seconds(5);
@@ -261,7 +265,9 @@ impl Linkage {
         };
         let accepted = self.store.calls(&accepted).await?;
         let mut routes = std::collections::HashMap::with_capacity(accepted.len());
-        for call in accepted {
+        // A worker who accepted long ago and never arrived is not kept busy for ever.
+        let recent = |c: &Call| c.answered_at.is_some_and(|t| now - t <= EN_ROUTE_FOR);
+        for call in accepted.into_iter().filter(recent) {
             let alert = self.store.alert(call.alert_id).await?;
             let route = EnRoute {
                 call: call.id,

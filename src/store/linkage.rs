@@ -342,21 +342,7 @@ where
     ) -> Result<Call, StoreError> {
         let alert = call.alert_id;
         Self::lock(&mut *conn, lock_alert, alert).await?;
-        let live = CallFilter {
-            alert: Some(alert),
-            statuses: vec![
-                CallStatus::Ringing,
-                CallStatus::Accepted,
-                CallStatus::OnScene,
-            ],
-            ..CallFilter::default()
-        };
-        if let Some(holder) = Self::calls(&mut *conn, &live).await?.first() {
-            return Err(StoreError::Conflict(format!(
-                "alert {alert} is held by call {} ({}), which must end first",
-                holder.id, holder.status
-            )));
-        }
+        Self::refuse_if_held(&mut *conn, alert).await?;
         let rang_at = call.rang_at.trunc_subsecs(6);
         let id: CallId = sqlx::query_scalar(
             "INSERT INTO calls (alert_id, worker_id, status, distance_m, eta_s, rang_at, \
@@ -469,6 +455,7 @@ where
                 "alert {id} is {alert}, not open"
             )));
         }
+        Self::refuse_if_held(&mut *conn, id).await?;
         Self::set_alert(&mut *conn, id, AlertStatus::Unanswered, None).await?;
         Self::record(
             &mut *conn,
@@ -477,6 +464,26 @@ where
         )
         .await?;
         Self::alert(conn, id).await
+    }
+
+    /// A [`StoreError::Conflict`] while a call holds the alert (ringing or accepted).
+    async fn refuse_if_held(conn: &mut DB::Connection, alert: AlertId) -> Result<(), StoreError> {
+        let live = CallFilter {
+            alert: Some(alert),
+            statuses: vec![
+                CallStatus::Ringing,
+                CallStatus::Accepted,
+                CallStatus::OnScene,
+            ],
+            ..CallFilter::default()
+        };
+        match Self::calls(conn, &live).await?.first() {
+            Some(holder) => Err(StoreError::Conflict(format!(
+                "alert {alert} is held by call {} ({}), which must end first",
+                holder.id, holder.status
+            ))),
+            None => Ok(()),
+        }
     }
 
     /// Locks an alert for the rest of the transaction and answers its status.

@@ -254,6 +254,11 @@ pub async fn an_alert_nobody_answered_is_given_up_and_opens_again_with_a_new_cal
     let (camera, [a, b]) = seeded(store).await;
     let stored = store.insert_alert(&alert(camera), None).await.unwrap();
     let first = store.place_call(&call(stored.id, a, 1)).await.unwrap();
+    let while_ringing = store.give_up_alert(stored.id, at(2)).await;
+    assert!(
+        matches!(while_ringing, Err(StoreError::Conflict(_))),
+        "{while_ringing:?}"
+    );
     store
         .answer_call(first.id, &CallAnswer::Decline(""), at(2), "李明")
         .await
