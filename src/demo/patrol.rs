@@ -14,8 +14,10 @@ use std::time::Duration;
 
 /// How often every walking worker reports.
 const REPORT_EVERY: Duration = Duration::from_secs(10);
-/// Walking speed, metres per second.
+/// Walking speed on patrol, metres per second.
 const WALK_M_S: f64 = 1.3;
+/// Speed on the way to a camera after accepting a call (an electric scooter).
+const RIDE_M_S: f64 = 5.0;
 /// How often to try a random point of a grid before giving up on it this tick.
 const TRIES: usize = 32;
 
@@ -52,14 +54,18 @@ pub async fn walk(index: Arc<SpatialIndex>, linkage: Arc<Linkage>) {
             let Some(here) = here else {
                 continue;
             };
-            let target = match targets.get(&worker) {
-                Some(&t) if t.distance_m(here) > 1.0 => t,
-                _ => match point_in(&grids, grid, &mut rng) {
-                    Some(t) => *targets.entry(worker).insert_entry(t).get(),
-                    None => continue,
+            // A worker who accepted a call heads for the camera; the others stroll.
+            let (target, speed) = match linkage.destination(worker) {
+                Some(camera) => (camera, RIDE_M_S),
+                None => match targets.get(&worker) {
+                    Some(&t) if t.distance_m(here) > 1.0 => (t, WALK_M_S),
+                    _ => match point_in(&grids, grid, &mut rng) {
+                        Some(t) => (*targets.entry(worker).insert_entry(t).get(), WALK_M_S),
+                        None => continue,
+                    },
                 },
             };
-            if let Some(next) = step(here, target, WALK_M_S * REPORT_EVERY.as_secs_f64()) {
+            if let Some(next) = step(here, target, speed * REPORT_EVERY.as_secs_f64()) {
                 reports.push((worker, next));
             }
         }

@@ -306,6 +306,12 @@ impl Linkage {
         }
     }
 
+    /// Where a worker on their way is going: the camera of the call they accepted.
+    #[must_use]
+    pub fn destination(&self, worker: WorkerId) -> Option<LonLat> {
+        self.en_route_of(worker).map(|r| r.target)
+    }
+
     fn en_route_of(&self, worker: WorkerId) -> Option<EnRoute> {
         let en_route = self.en_route.lock().unwrap_or_else(PoisonError::into_inner);
         en_route.get(&worker).copied()

@@ -279,6 +279,7 @@ struct CallsQuery {
 
 async fn calls(
     State(state): State<AppState>,
+    ctx: RequestContext,
     Query(q): Query<CallsQuery>,
 ) -> Result<Response, ApiError> {
     let statuses = q
@@ -302,23 +303,35 @@ async fn calls(
     let mut views = Vec::new();
     for call in state.store.calls(&filter).await? {
         let context = AlertContext::load(&state, state.store.alert(call.alert_id).await?).await?;
-        views.push(context.call(&state, &call));
+        if ctx.may_see(context.chain.iter().map(|g| g.id)) {
+            views.push(context.call(&state, &call));
+        }
     }
     Ok(Json(json!({ "calls": views })).into_response())
 }
 
-/// Call `id` in its view.
-async fn call_view(state: &AppState, id: CallId) -> Result<serde_json::Value, ApiError> {
+/// Call `id` in its view, if the request may see its alert.
+async fn call_view(
+    state: &AppState,
+    ctx: &RequestContext,
+    id: CallId,
+) -> Result<serde_json::Value, ApiError> {
     let call = state.store.call(id).await?;
-    let context = AlertContext::load(state, state.store.alert(call.alert_id).await?).await?;
+    let context = visible_alert(state, ctx, call.alert_id)
+        .await
+        .map_err(|e| match e {
+            ApiError::NotFound(_) => ApiError::NotFound(format!("call {id}")),
+            other => other,
+        })?;
     Ok(context.call(state, &call))
 }
 
 async fn one_call(
     State(state): State<AppState>,
+    ctx: RequestContext,
     Path(id): Path<CallId>,
 ) -> Result<Response, ApiError> {
-    Ok(Json(call_view(&state, id).await?).into_response())
+    Ok(Json(call_view(&state, &ctx, id).await?).into_response())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -330,26 +343,44 @@ struct AnswerBody {
 
 async fn accept(
     State(state): State<AppState>,
+    ctx: RequestContext,
     Path(id): Path<CallId>,
     body: Option<extract::Json<AnswerBody>>,
 ) -> Result<Response, ApiError> {
-    let body = body.map(|b| b.0).unwrap_or_default();
-    let actor = body.actor.unwrap_or_else(|| format!("call {id}"));
+    call_view(&state, &ctx, id).await?;
+    let actor = answerer(&state, id, body.as_ref()).await?;
     state.linkage.accept(id, &actor, Utc::now()).await?;
-    Ok(Json(call_view(&state, id).await?).into_response())
+    Ok(Json(call_view(&state, &ctx, id).await?).into_response())
+}
+
+/// Who answers call `id` for the record: as the body says, or the worker it rang.
+async fn answerer(
+    state: &AppState,
+    id: CallId,
+    body: Option<&extract::Json<AnswerBody>>,
+) -> Result<String, ApiError> {
+    if let Some(actor) = body.and_then(|b| b.0.actor.clone()) {
+        return Ok(actor);
+    }
+    let worker = state.store.call(id).await?.worker_id;
+    let roster = state.index.roster();
+    Ok(roster
+        .contact(worker)
+        .map_or_else(|| format!("worker {worker}"), |c| c.name.clone()))
 }
 
 async fn decline(
     State(state): State<AppState>,
+    ctx: RequestContext,
     Path(id): Path<CallId>,
     body: Option<extract::Json<AnswerBody>>,
 ) -> Result<Response, ApiError> {
-    let body = body.map(|b| b.0).unwrap_or_default();
-    let actor = body.actor.unwrap_or_else(|| format!("call {id}"));
-    let reason = body.reason.unwrap_or_default();
+    call_view(&state, &ctx, id).await?;
+    let actor = answerer(&state, id, body.as_ref()).await?;
+    let reason = body.and_then(|b| b.0.reason).unwrap_or_default();
     state
         .linkage
         .decline(id, &reason, &actor, Utc::now())
         .await?;
-    Ok(Json(call_view(&state, id).await?).into_response())
+    Ok(Json(call_view(&state, &ctx, id).await?).into_response())
 }
