@@ -3,14 +3,16 @@
 //! caller's transaction and first locks the alert it concerns (`Writes::lock_alert`), so
 //! the steps of one alert are numbered without gaps whichever replica takes them.
 
-use super::incidents::{corrupt, word};
+mod rows;
+
 use super::rows::{found, write_error};
 use super::{CallAnswer, CallFilter, StoreError};
 use crate::domain::{
     Alert, AlertEvent, AlertEventKind, AlertId, AlertStatus, Call, CallId, CallStatus, Fix,
-    IncidentId, LonLat, NewAlert, NewCall, PhotoId, WorkerId,
+    IncidentId, NewAlert, NewCall, PhotoId, WorkerId,
 };
 use chrono::{DateTime, SubsecRound, Utc};
+pub(crate) use rows::{AlertEventRow, AlertRow, CallRow, PositionRow};
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, FromRow, IntoArguments, Type};
 use std::marker::PhantomData;
 
@@ -18,111 +20,6 @@ const ALERT_COLUMNS: &str = "id, camera_id, lon, lat, note, category, source, st
      snapshot_id, incident_id, raised_by, raised_at";
 const CALL_COLUMNS: &str = "id, alert_id, worker_id, status, distance_m, eta_s, rang_at, \
      expires_at, answered_at, on_scene_at";
-
-/// An `alerts` row.
-#[derive(Debug, sqlx::FromRow)]
-pub(crate) struct AlertRow {
-    id: AlertId,
-    camera_id: i64,
-    lon: f64,
-    lat: f64,
-    note: String,
-    category: String,
-    source: String,
-    status: String,
-    snapshot_id: Option<PhotoId>,
-    incident_id: Option<IncidentId>,
-    raised_by: String,
-    raised_at: DateTime<Utc>,
-}
-
-/// A `calls` row.
-#[derive(Debug, sqlx::FromRow)]
-pub(crate) struct CallRow {
-    id: CallId,
-    alert_id: AlertId,
-    worker_id: WorkerId,
-    status: String,
-    distance_m: f64,
-    eta_s: i64,
-    rang_at: DateTime<Utc>,
-    expires_at: DateTime<Utc>,
-    answered_at: Option<DateTime<Utc>>,
-    on_scene_at: Option<DateTime<Utc>>,
-}
-
-/// An `alert_events` row.
-#[derive(Debug, sqlx::FromRow)]
-pub(crate) struct AlertEventRow {
-    seq: i64,
-    at: DateTime<Utc>,
-    kind: String,
-    call_id: Option<CallId>,
-    worker_id: Option<WorkerId>,
-    actor: String,
-    note: String,
-}
-
-/// A `worker_positions` row.
-#[derive(Debug, sqlx::FromRow)]
-pub(crate) struct PositionRow {
-    worker_id: WorkerId,
-    at: DateTime<Utc>,
-    lon: f64,
-    lat: f64,
-    accuracy_m: f64,
-    received_at: DateTime<Utc>,
-}
-
-impl AlertRow {
-    fn into_alert(self) -> Result<Alert, StoreError> {
-        let what = format!("alert {}", self.id);
-        Ok(Alert {
-            id: self.id,
-            camera_id: self.camera_id,
-            location: LonLat::new(self.lon, self.lat).map_err(|e| corrupt(&what, e))?,
-            note: self.note,
-            category: self.category,
-            source: word(&self.source, &what)?,
-            status: word(&self.status, &what)?,
-            snapshot: self.snapshot_id,
-            incident_id: self.incident_id,
-            raised_by: self.raised_by,
-            raised_at: self.raised_at,
-        })
-    }
-}
-
-impl CallRow {
-    fn into_call(self) -> Result<Call, StoreError> {
-        let what = format!("call {}", self.id);
-        Ok(Call {
-            id: self.id,
-            alert_id: self.alert_id,
-            worker_id: self.worker_id,
-            status: word(&self.status, &what)?,
-            distance_m: self.distance_m,
-            eta_s: self.eta_s,
-            rang_at: self.rang_at,
-            expires_at: self.expires_at,
-            answered_at: self.answered_at,
-            on_scene_at: self.on_scene_at,
-        })
-    }
-}
-
-impl PositionRow {
-    /// The worker, the fix and when the server received it.
-    fn into_fix(self) -> Result<(WorkerId, Fix, DateTime<Utc>), StoreError> {
-        let what = format!("worker {} position", self.worker_id);
-        let fix = Fix {
-            position: LonLat::new(self.lon, self.lat).map_err(|e| corrupt(&what, e))?,
-            accuracy_m: self.accuracy_m,
-            at: self.at,
-        };
-        Ok((self.worker_id, fix, self.received_at))
-    }
-}
 
 /// How a ringing call ends, as [`LinkageQueries::answer`] records it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -278,20 +175,7 @@ where
         .bind(id)
         .fetch_all(conn)
         .await?;
-        rows.into_iter()
-            .map(|row| {
-                let what = format!("alert {id} event {}", row.seq);
-                Ok(AlertEvent {
-                    seq: row.seq,
-                    at: row.at,
-                    kind: word(&row.kind, &what)?,
-                    call_id: row.call_id,
-                    worker_id: row.worker_id,
-                    actor: row.actor,
-                    note: row.note,
-                })
-            })
-            .collect()
+        rows.into_iter().map(|row| row.into_event(id)).collect()
     }
 
     /// One call.
