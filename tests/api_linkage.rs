@@ -556,3 +556,30 @@ async fn concurrent_accepts_of_one_call_resolve_to_exactly_one_winner() {
         .count();
     assert_eq!(from_camera, 1, "one incident for one accepted call");
 }
+
+/// The sweep every replica runs: a ringing call long past its expiry, whose timer died
+/// with the replica that placed it, is timed out and passed on all the same.
+#[tokio::test]
+async fn the_sweep_times_out_a_call_whose_timer_was_lost() {
+    let (app, linkage, _db) = demo_app().await;
+    let scene = a_camera(&app).await;
+    let [near, middle, _] = three_available(&app, &scene).await;
+    let alert = raise(&app, &scene).await;
+    call(&app, &alert, &json!({})).await;
+
+    linkage.sweep(chrono::Utc::now()).await.unwrap();
+    let before = calls_of(&app, &alert).await;
+    linkage
+        .sweep(chrono::Utc::now() + chrono::TimeDelta::minutes(2))
+        .await
+        .unwrap();
+    let after = calls_of(&app, &alert).await;
+
+    assert_eq!(before[0]["status"], "ringing", "not yet past its expiry");
+    assert_eq!(ids(&after, "worker_id"), [near, middle]);
+    let statuses: Vec<&str> = after
+        .iter()
+        .map(|c| c["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["timed_out", "ringing"]);
+}
