@@ -10,7 +10,7 @@ use super::cameras::{CameraQueries, CameraWrites};
 use super::incidents::IncidentQueries;
 use super::linkage::{LinkageQueries, ending};
 use super::queries::{GridInsert, Queries, Writes};
-use super::rows::{CameraRow, GridRow, found, write_error};
+use super::rows::{CameraRow, GridRow, ShiftRow, WorkerRow, assemble_workers, found, write_error};
 use super::{
     CallAnswer, CallFilter, DataVersions, Dataset, DatasetCounts, GridFilter, IncidentFilter,
     IncidentPage, NewPhoto, RecordedFact, Store, StoreError, StoredPhoto, versions, wkb,
@@ -24,7 +24,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, SubsecRound, Utc};
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
-use sqlx::{Connection, Postgres, QueryBuilder, Transaction};
+use sqlx::{Connection, FromRow, Postgres, QueryBuilder, Row, Transaction};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -45,6 +45,20 @@ const CAMERA_BY_ID: &str = "SELECT id, code, name, ST_X(point) AS lon, ST_Y(poin
      kind, stream_url, status, heading_deg, fov_deg, retired_at FROM cameras WHERE id = $1";
 const WORKERS: &str = "SELECT id, name, role, department, phone, on_duty, ST_X(position) AS lon, \
      ST_Y(position) AS lat, position_at FROM workers";
+
+/// One worker `$1` as [`WORKERS`] reads it, with their grids and shifts as arrays in the
+/// order `Queries::workers` reads them.
+const ONE_WORKER: &str = "SELECT id, name, role, department, phone, on_duty, \
+     ST_X(position) AS lon, ST_Y(position) AS lat, position_at, \
+     ARRAY(SELECT grid_id FROM worker_grids g WHERE g.worker_id = w.id ORDER BY grid_id) \
+         AS grid_ids, \
+     ARRAY(SELECT weekdays FROM shifts s WHERE s.worker_id = w.id \
+         ORDER BY weekdays, starts, ends) AS shift_weekdays, \
+     ARRAY(SELECT starts FROM shifts s WHERE s.worker_id = w.id \
+         ORDER BY weekdays, starts, ends) AS shift_starts, \
+     ARRAY(SELECT ends FROM shifts s WHERE s.worker_id = w.id \
+         ORDER BY weekdays, starts, ends) AS shift_ends \
+     FROM workers w WHERE id = $1";
 
 /// Locks an alert for the rest of a write transaction and reads its status.
 // Row locks serialise the steps of one alert across replicas.
@@ -329,9 +343,28 @@ impl Store for PostgresStore {
     }
 
     async fn worker(&self, id: WorkerId) -> Result<Worker, StoreError> {
-        found(self.read_workers(Some(&[id])).await?.pop(), || {
-            format!("worker {id}")
-        })
+        // Every position report reads its worker first: one statement (which sees one
+        // snapshot by itself) instead of a read-only transaction of five round trips
+        // (BEGIN, worker, grids, shifts, COMMIT); see BENCHMARKS.md, video linkage.
+        let Some(row) = sqlx::query(ONE_WORKER)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+        else {
+            return Err(StoreError::NotFound(format!("worker {id}")));
+        };
+        let grids: Vec<GridId> = row.try_get("grid_ids")?;
+        let weekdays: Vec<i64> = row.try_get("shift_weekdays")?;
+        let starts: Vec<i64> = row.try_get("shift_starts")?;
+        let ends: Vec<i64> = row.try_get("shift_ends")?;
+        let shifts: Vec<ShiftRow> = weekdays
+            .into_iter()
+            .zip(starts.into_iter().zip(ends))
+            .map(|(w, (s, e))| (id, w, s, e))
+            .collect();
+        let assignments = grids.into_iter().map(|g| (id, g)).collect();
+        let worker = assemble_workers(vec![WorkerRow::from_row(&row)?], assignments, shifts)?;
+        found(worker.into_iter().next(), || format!("worker {id}"))
     }
 
     async fn insert_workers(&self, workers: &[NewWorker]) -> Result<Vec<Worker>, StoreError> {
