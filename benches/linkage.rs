@@ -179,13 +179,13 @@ fn main() {
     println!("nearest_available, no updates: {}", idle.line());
 
     let stop = Arc::new(AtomicBool::new(false));
-    let updater = {
+    let updates_thread = {
         let (index, stop) = (Arc::clone(&index), Arc::clone(&stop));
         std::thread::spawn(move || paced_updates(&index, placed, &stop))
     };
     let busy = time_queries(&index, &rule, run, 3);
     stop.store(true, Ordering::Relaxed);
-    let (updates, took, worst_lag) = updater.join().expect("the updater finished");
+    let (updates, took, worst_lag) = updates_thread.join().expect("the updates finished");
     println!(
         "nearest_available, {UPDATES_PER_S} move_worker/s beside it: {}",
         busy.line()

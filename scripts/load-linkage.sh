@@ -136,7 +136,7 @@ say "load after: $load_after"
 field() { awk -v key="$2" 'index($0, key) == 1 { print $NF }' "$1"; }
 percentile() { awk -v q="$2" '$1 == q { print $2 }' "$1"; }
 p_total=$(awk '/requests in/ {print $1}' "$data/positions.txt")
-p_seconds=$(awk '/requests in/ {sub(/s,$/, "", $4); print $4}' "$data/positions.txt")
+p_seconds=$(awk '/requests in/ {sub(/,$/, "", $4); print $4}' "$data/positions.txt")
 p_ok=$(field "$data/positions.txt" "200 responses:")
 p_bad=$(field "$data/positions.txt" "other responses:")
 p_late=$(field "$data/positions.txt" "slots late by over 100 ms:")
