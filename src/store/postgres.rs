@@ -10,7 +10,7 @@ use super::cameras::{CameraQueries, CameraWrites};
 use super::incidents::IncidentQueries;
 use super::linkage::{LinkageQueries, ending};
 use super::queries::{GridInsert, Queries, Writes};
-use super::rows::{CameraRow, GridRow, found};
+use super::rows::{CameraRow, GridRow, ShiftRow, WorkerRow, assemble_workers, found, write_error};
 use super::{
     CallAnswer, CallFilter, DataVersions, Dataset, DatasetCounts, GridFilter, IncidentFilter,
     IncidentPage, NewPhoto, RecordedFact, Store, StoreError, StoredPhoto, versions, wkb,
@@ -21,10 +21,10 @@ use crate::domain::{
     NewGrid, NewIncident, NewIncidentEvent, NewWorker, PhotoId, Shift, Worker, WorkerId,
 };
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
-use sqlx::{Connection, Postgres, QueryBuilder, Transaction};
+use sqlx::{Connection, FromRow, Postgres, QueryBuilder, Row, Transaction};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -46,6 +46,20 @@ const CAMERA_BY_ID: &str = "SELECT id, code, name, ST_X(point) AS lon, ST_Y(poin
 const WORKERS: &str = "SELECT id, name, role, department, phone, on_duty, ST_X(position) AS lon, \
      ST_Y(position) AS lat, position_at FROM workers";
 
+/// One worker `$1` as [`WORKERS`] reads it, with their grids and shifts as arrays in the
+/// order `Queries::workers` reads them.
+const ONE_WORKER: &str = "SELECT id, name, role, department, phone, on_duty, \
+     ST_X(position) AS lon, ST_Y(position) AS lat, position_at, \
+     ARRAY(SELECT grid_id FROM worker_grids g WHERE g.worker_id = w.id ORDER BY grid_id) \
+         AS grid_ids, \
+     ARRAY(SELECT weekdays FROM shifts s WHERE s.worker_id = w.id \
+         ORDER BY weekdays, starts, ends) AS shift_weekdays, \
+     ARRAY(SELECT starts FROM shifts s WHERE s.worker_id = w.id \
+         ORDER BY weekdays, starts, ends) AS shift_starts, \
+     ARRAY(SELECT ends FROM shifts s WHERE s.worker_id = w.id \
+         ORDER BY weekdays, starts, ends) AS shift_ends \
+     FROM workers w WHERE id = $1";
+
 /// Locks an alert for the rest of a write transaction and reads its status.
 // Row locks serialise the steps of one alert across replicas.
 const LOCK_ALERT: &str = "SELECT status FROM alerts WHERE id = $1 FOR UPDATE";
@@ -65,6 +79,24 @@ const WRITES: Writes<Postgres> = Writes {
     update_position: "UPDATE workers SET position = ST_SetSRID(ST_MakePoint($2, $3), 4326), \
          position_at = $4 WHERE id = $1",
 };
+
+/// Records position report `$2` (lon), `$3` (lat) taken at `$4` with accuracy `$5`,
+/// received at `$6`, for worker `$1` (see `Store::record_position`), in one statement:
+/// locks the worker's row, and when `$4` is newer than its `position_at` moves it and adds
+/// the point to the track. Answers the `position_at` it found and whether it moved the
+/// worker; no row means no such worker.
+const RECORD_POSITION: &str = "WITH last AS ( \
+         SELECT id, position_at FROM workers WHERE id = $1 FOR UPDATE \
+     ), moved AS ( \
+         UPDATE workers SET position = ST_SetSRID(ST_MakePoint($2, $3), 4326), position_at = $4 \
+         FROM last WHERE workers.id = last.id \
+         AND (last.position_at IS NULL OR last.position_at < $4) \
+         RETURNING workers.id \
+     ), track AS ( \
+         INSERT INTO worker_positions (worker_id, at, lon, lat, accuracy_m, received_at) \
+         SELECT id, $4, $2, $3, $5, $6 FROM moved \
+     ) \
+     SELECT last.position_at, EXISTS (SELECT 1 FROM moved) FROM last";
 
 /// The camera registry's writes, with parameters as `CameraWrites` documents them.
 const CAMERA_WRITES: CameraWrites = CameraWrites {
@@ -311,9 +343,28 @@ impl Store for PostgresStore {
     }
 
     async fn worker(&self, id: WorkerId) -> Result<Worker, StoreError> {
-        found(self.read_workers(Some(&[id])).await?.pop(), || {
-            format!("worker {id}")
-        })
+        // Every position report reads its worker first: one statement (which sees one
+        // snapshot by itself) instead of a read-only transaction of five round trips
+        // (BEGIN, worker, grids, shifts, COMMIT); see BENCHMARKS.md, video linkage.
+        let Some(row) = sqlx::query(ONE_WORKER)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+        else {
+            return Err(StoreError::NotFound(format!("worker {id}")));
+        };
+        let grids: Vec<GridId> = row.try_get("grid_ids")?;
+        let weekdays: Vec<i64> = row.try_get("shift_weekdays")?;
+        let starts: Vec<i64> = row.try_get("shift_starts")?;
+        let ends: Vec<i64> = row.try_get("shift_ends")?;
+        let shifts: Vec<ShiftRow> = weekdays
+            .into_iter()
+            .zip(starts.into_iter().zip(ends))
+            .map(|(w, (s, e))| (id, w, s, e))
+            .collect();
+        let assignments = grids.into_iter().map(|g| (id, g)).collect();
+        let worker = assemble_workers(vec![WorkerRow::from_row(&row)?], assignments, shifts)?;
+        found(worker.into_iter().next(), || format!("worker {id}"))
     }
 
     async fn insert_workers(&self, workers: &[NewWorker]) -> Result<Vec<Worker>, StoreError> {
@@ -336,9 +387,27 @@ impl Store for PostgresStore {
         fix: &Fix,
         received_at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let mut tx = self.write().await?;
-        Q::record_position(&mut tx, &WRITES, id, fix, received_at).await?;
-        Ok(tx.commit().await?)
+        // One statement instead of the shared transaction's five round trips (BEGIN, lock,
+        // update, insert, COMMIT): at a thousand reports a second, loopback round trips
+        // are most of the cost (BENCHMARKS.md, video linkage). The same rules: the row is
+        // locked, compared with what will be stored, and updated with its track point
+        // only when newer, all or nothing.
+        let at = fix.at.trunc_subsecs(6);
+        let row: Option<(Option<DateTime<Utc>>, bool)> = sqlx::query_as(RECORD_POSITION)
+            .bind(id)
+            .bind(fix.position.lon())
+            .bind(fix.position.lat())
+            .bind(at)
+            .bind(fix.accuracy_m)
+            .bind(received_at.trunc_subsecs(6))
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(|e| write_error(e, &format!("worker {id}")))?;
+        match row {
+            None => Err(StoreError::NotFound(format!("worker {id}"))),
+            Some((_, true)) => Ok(()),
+            Some((last, false)) => Err(super::queries::not_newer(id, at, last.unwrap_or(at))),
+        }
     }
 
     async fn positions_since(

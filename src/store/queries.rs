@@ -231,12 +231,7 @@ where
         let what = || format!("worker {id}");
         let last: PositionTime = Self::one(&mut *conn, writes.lock_position, id, what).await?;
         if let Some(last) = last.position_at.filter(|last| *last >= at) {
-            let time = |t: DateTime<Utc>| t.to_rfc3339_opts(SecondsFormat::AutoSi, true);
-            return Err(StoreError::Conflict(format!(
-                "worker {id}: the position at {} is not newer than the last known one at {}",
-                time(at),
-                time(last)
-            )));
+            return Err(not_newer(id, at, last));
         }
         sqlx::query(writes.update_position)
             .bind(id)
@@ -465,4 +460,15 @@ fn placeholders(n: usize) -> String {
         .map(|i| format!("${i}"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The refusal of a position report at `at` when the worker's last known one is at `last`,
+/// not older (see `Store::record_position`).
+pub(super) fn not_newer(id: WorkerId, at: DateTime<Utc>, last: DateTime<Utc>) -> StoreError {
+    let time = |t: DateTime<Utc>| t.to_rfc3339_opts(SecondsFormat::AutoSi, true);
+    StoreError::Conflict(format!(
+        "worker {id}: the position at {} is not newer than the last known one at {}",
+        time(at),
+        time(last)
+    ))
 }
