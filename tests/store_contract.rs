@@ -53,6 +53,7 @@ macro_rules! contract {
             position_times_are_kept_to_the_microsecond,
             concurrent_reports_leave_the_latest_position_and_fail_only_as_conflicts,
             a_whole_dataset_is_stored_in_one_transaction,
+            shifts_round_trip_and_every_read_of_a_worker_agrees,
             each_write_bumps_the_versions_of_what_it_changed,
             a_refused_write_bumps_nothing,
             an_incident_round_trips_with_its_chain_and_first_event,

@@ -6,7 +6,7 @@ use super::cases::camera;
 use super::{GRID, TOWN, VILLAGE, assert_conflict_naming, code, lonlat, seed_town, taihua_levels};
 use crate::common::{new_grid, next_up, square};
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
-use gridlink::domain::{Fix, LonLat, NewWorker, Worker, WorkerId, WorkerRole};
+use gridlink::domain::{Fix, LonLat, NewWorker, Shift, Worker, WorkerId, WorkerRole};
 use gridlink::store::{Dataset, DatasetCounts, GridFilter, Store, StoreError};
 
 pub(crate) fn worker(name: &str, grids: &[&str]) -> NewWorker {
@@ -269,4 +269,42 @@ pub async fn a_whole_dataset_is_stored_in_one_transaction(store: &dyn Store) {
     );
     assert_eq!(store.workers().await.unwrap()[0].grid_ids, [grids[1].id]);
     assert_eq!(code(VILLAGE), grids[1].code);
+}
+
+pub async fn shifts_round_trip_and_every_read_of_a_worker_agrees(store: &dyn Store) {
+    seed_town(store).await;
+    let day = Shift::from_parts(0x1f, 8 * 60, 20 * 60).unwrap();
+    let night = Shift::from_parts(0x60, 20 * 60, 8 * 60).unwrap();
+    let mut staff = worker("王芳", &[GRID, VILLAGE]);
+    staff.shifts = vec![day, night];
+    let stored = store
+        .insert_workers(&[staff, worker("李明", &[])])
+        .await
+        .unwrap();
+    let (id, bare) = (stored[0].id, stored[1].id);
+
+    let one = store.worker(id).await.unwrap();
+    let listed = store.workers().await.unwrap();
+    let by_ids = store.workers_by_ids(&[bare, id]).await.unwrap();
+
+    assert_eq!(one.shifts, [day, night]);
+    assert_eq!(one.grid_ids.len(), 2);
+    assert_eq!(
+        listed.iter().find(|w| w.id == id),
+        Some(&one),
+        "the list agrees"
+    );
+    assert_eq!(by_ids[0], one, "a read by ids agrees, in id order");
+    assert_eq!(
+        store.worker(bare).await.unwrap(),
+        by_ids[1],
+        "no grids, no shifts"
+    );
+    store.replace_shifts(id, &[night]).await.unwrap();
+    assert_eq!(store.worker(id).await.unwrap().shifts, [night]);
+    let unknown = store.replace_shifts(id + 99, &[night]).await;
+    assert!(
+        matches!(unknown, Err(StoreError::NotFound(_))),
+        "{unknown:?}"
+    );
 }

@@ -105,7 +105,7 @@ async fn raise(
         .linkage
         .raise(&camera, body.into_request(), snapshot, Utc::now())
         .await?;
-    let context = AlertContext::load(&state, alert).await?;
+    let context = AlertContext::with_camera(&state, alert, camera).await?;
     let report = context.report(&state, &[], true);
     Ok((StatusCode::CREATED, Json(report)).into_response())
 }

@@ -21,6 +21,15 @@ impl AlertContext {
     /// Loads what the views of `alert` need.
     pub async fn load(state: &AppState, alert: Alert) -> Result<Self, ApiError> {
         let camera = state.store.camera(alert.camera_id).await?;
+        Self::with_camera(state, alert, camera).await
+    }
+
+    /// The same, with the alert's camera already at hand.
+    pub async fn with_camera(
+        state: &AppState,
+        alert: Alert,
+        camera: Camera,
+    ) -> Result<Self, ApiError> {
         let chain = chain_at(state, &camera);
         let case_number = match alert.incident_id {
             Some(id) => Some(state.store.incident(id).await?.case_number().to_string()),
