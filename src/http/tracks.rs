@@ -4,7 +4,7 @@
 
 use super::extract::{Path, Query};
 use super::geojson_out::GeoJson;
-use super::{ApiError, AppState};
+use super::{ApiError, AppState, RequestContext};
 use crate::domain::{Fix, WorkerId, china_standard_time};
 use axum::Router;
 use axum::extract::State;
@@ -74,11 +74,12 @@ fn feature(geometry: Option<Geometry>, properties: serde_json::Value) -> Feature
 
 async fn track(
     State(state): State<AppState>,
+    ctx: RequestContext,
     Path(id): Path<WorkerId>,
     Query(q): Query<DayQuery>,
 ) -> Result<GeoJson<Feature>, ApiError> {
     let (day, from, to) = q.span()?;
-    let worker = state.store.worker(id).await?;
+    let worker = super::workers::visible_worker(&state, &ctx, id).await?;
     let fixes: Vec<Fix> = state
         .store
         .tracks(Some(id), from, to)

@@ -122,7 +122,7 @@ fn visible(ctx: &RequestContext, index: &crate::spatial::GridIndex, w: &Worker) 
 }
 
 /// The worker with `id`, if the request may see them; one it may not see is not found.
-async fn visible_worker(
+pub(super) async fn visible_worker(
     state: &AppState,
     ctx: &RequestContext,
     id: WorkerId,
