@@ -194,7 +194,7 @@ async fn list(
     let mut reports = Vec::new();
     for alert in state.store.alerts(q.camera_id, limit).await? {
         let context = AlertContext::load(&state, alert).await?;
-        if ctx.may_see(context.chain.iter().map(|g| g.id)) {
+        if context.visible_to(&ctx) {
             // Only an open alert still needs someone to call.
             let ranked = context.alert.status != AlertStatus::Answered;
             reports.push(report_with_calls(&state, &context, ranked).await?);
@@ -219,8 +219,8 @@ async fn visible_alert(
     ctx: &RequestContext,
     id: AlertId,
 ) -> Result<AlertContext, ApiError> {
-    let context = AlertContext::load(state, state.store.alert(id).await?).await?;
-    if ctx.may_see(context.chain.iter().map(|g| g.id)) {
+    let context = AlertContext::of_alert(state, id).await?;
+    if context.visible_to(ctx) {
         Ok(context)
     } else {
         Err(ApiError::NotFound(format!("alert {id}")))
@@ -302,8 +302,8 @@ async fn calls(
     };
     let mut views = Vec::new();
     for call in state.store.calls(&filter).await? {
-        let context = AlertContext::load(&state, state.store.alert(call.alert_id).await?).await?;
-        if ctx.may_see(context.chain.iter().map(|g| g.id)) {
+        let context = AlertContext::of_alert(&state, call.alert_id).await?;
+        if context.visible_to(&ctx) {
             views.push(context.call(&state, &call));
         }
     }

@@ -24,6 +24,16 @@ impl AlertContext {
         Self::with_camera(state, alert, camera).await
     }
 
+    /// Loads alert `id` and what its views need.
+    pub async fn of_alert(state: &AppState, id: crate::domain::AlertId) -> Result<Self, ApiError> {
+        Self::load(state, state.store.alert(id).await?).await
+    }
+
+    /// Whether a request may see the alert: its camera's chain is in the request's scope.
+    pub fn visible_to(&self, ctx: &crate::http::RequestContext) -> bool {
+        ctx.may_see(self.chain.iter().map(|g| g.id))
+    }
+
     /// The same, with the alert's camera already at hand.
     pub async fn with_camera(
         state: &AppState,
