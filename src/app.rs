@@ -128,17 +128,27 @@ pub fn services(
 
 /// How often calls are brought in step with what other replicas committed.
 const CALL_SWEEP_PERIOD: Duration = Duration::from_secs(5);
+/// How often old track points are purged.
+const TRACK_PURGE_PERIOD: Duration = Duration::from_secs(3600);
 
-/// Sweeps calls every few seconds (see `Linkage::sweep`).
+/// Sweeps calls every few seconds (see `Linkage::sweep`) and purges old track points every
+/// hour, the first time at start-up.
 fn sweep_calls(linkage: Arc<Linkage>) -> refresh::RefreshTask {
     refresh::RefreshTask::spawn(async move {
         let mut ticks = tokio::time::interval(CALL_SWEEP_PERIOD);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        ticks.tick().await;
+        let mut purged: Option<tokio::time::Instant> = None;
         loop {
             ticks.tick().await;
-            if let Err(error) = linkage.sweep(chrono::Utc::now()).await {
+            let now = chrono::Utc::now();
+            if let Err(error) = linkage.sweep(now).await {
                 tracing::warn!(%error, "sweeping calls failed; trying again at the next tick");
+            }
+            if purged.is_none_or(|at| at.elapsed() >= TRACK_PURGE_PERIOD) {
+                purged = Some(tokio::time::Instant::now());
+                if let Err(error) = linkage.purge_tracks(now).await {
+                    tracing::warn!(%error, "purging old track points failed");
+                }
             }
         }
     })

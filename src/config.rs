@@ -140,6 +140,11 @@ pub struct ServeConfig {
     )]
     pub alert_category: String,
 
+    /// Days of patrol tracks kept; older track points are deleted every hour.
+    #[arg(long, env = "GRIDLINK_TRACK_RETENTION_DAYS", default_value_t = 90,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub track_retention_days: u32,
+
     /// Demo only: the on-shift workers of the demo town walk their grids and report
     /// positions every few seconds, as their phones would, so that video linkage has
     /// someone to call without phones in the field.
@@ -176,6 +181,7 @@ impl ServeConfig {
             on_scene_radius_m: self.on_scene_radius_m,
             candidates: 5,
             alert_category: self.alert_category.clone(),
+            track_retention: chrono::TimeDelta::days(i64::from(self.track_retention_days)),
         }
     }
 
@@ -214,6 +220,7 @@ impl ServeConfig {
             travel_speed_kmh: 20.0,
             on_scene_radius_m: 50.0,
             alert_category: "public_order_suspicious".into(),
+            track_retention_days: 90,
             simulate_patrols: false,
         }
     }

@@ -69,6 +69,7 @@ macro_rules! contract {
             of_two_answers_to_one_call_exactly_one_wins_and_files_one_incident,
             every_step_of_an_alert_is_recorded_in_order,
             an_alert_nobody_answered_is_given_up_and_opens_again_with_a_new_call,
+            purging_tracks_deletes_old_points_and_keeps_last_positions,
         );
     };
     (@cases $backend:ident, $make:path; $($case:ident),+ $(,)?) => {

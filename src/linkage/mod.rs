@@ -63,6 +63,8 @@ pub struct LinkageSettings {
     pub candidates: usize,
     /// The incident sub-category an alert files under unless it names one.
     pub alert_category: String,
+    /// How long patrol tracks are kept.
+    pub track_retention: TimeDelta,
 }
 
 /// A worker who could go, nearest first.
@@ -280,6 +282,18 @@ impl Linkage {
         self.index.move_worker(worker, fix.position, fix.at);
         self.position_reported(worker, fix.position, now).await;
         Ok(())
+    }
+
+    /// Deletes the track points older than the retention allows at `now`.
+    pub async fn purge_tracks(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
+        let gone = self
+            .store
+            .purge_positions(now - self.settings.track_retention)
+            .await?;
+        if gone > 0 {
+            tracing::info!(gone, "purged old track points");
+        }
+        Ok(gone)
     }
 
     /// Raises an alert on `camera` at `now`, with its snapshot, already checked and

@@ -318,6 +318,10 @@ pub trait Store: Send + Sync {
     /// Replaces a worker's weekly shifts, bumping the workers' version.
     async fn replace_shifts(&self, id: WorkerId, shifts: &[Shift]) -> Result<(), StoreError>;
 
+    /// Deletes the track points taken before `before`; answers how many went. Workers'
+    /// last positions are kept.
+    async fn purge_positions(&self, before: DateTime<Utc>) -> Result<u64, StoreError>;
+
     /// The current [`DataVersions`], as committed.
     async fn data_versions(&self) -> Result<DataVersions, StoreError>;
 

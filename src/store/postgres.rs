@@ -432,6 +432,10 @@ impl Store for PostgresStore {
         Ok(tx.commit().await?)
     }
 
+    async fn purge_positions(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
+        L::purge_positions(&mut *self.conn().await?, before).await
+    }
+
     async fn data_versions(&self) -> Result<DataVersions, StoreError> {
         versions::read::<Postgres>(&mut *self.conn().await?).await
     }

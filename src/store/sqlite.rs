@@ -310,6 +310,10 @@ impl Store for SqliteStore {
         Ok(tx.commit().await?)
     }
 
+    async fn purge_positions(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
+        L::purge_positions(&mut *self.conn().await?, before).await
+    }
+
     async fn data_versions(&self) -> Result<DataVersions, StoreError> {
         versions::read::<Sqlite>(&mut *self.conn().await?).await
     }

@@ -282,3 +282,24 @@ pub async fn an_alert_nobody_answered_is_given_up_and_opens_again_with_a_new_cal
         "{unknown_camera:?}"
     );
 }
+
+pub async fn purging_tracks_deletes_old_points_and_keeps_last_positions(store: &dyn Store) {
+    let (_, [a, _]) = seeded(store).await;
+    for second in [0, 10, 20] {
+        let fix = Fix {
+            position: lonlat(119.61, 31.11 + f64::from(second) * 1e-5),
+            accuracy_m: 5.0,
+            at: at(i64::from(second)),
+        };
+        store.record_position(a, &fix, at(30)).await.unwrap();
+    }
+
+    let gone = store.purge_positions(at(20)).await.unwrap();
+    let again = store.purge_positions(at(20)).await.unwrap();
+
+    assert_eq!((gone, again), (2, 0));
+    let left = store.tracks(Some(a), at(0), at(100)).await.unwrap();
+    assert_eq!(left.iter().map(|(_, f)| f.at).collect::<Vec<_>>(), [at(20)]);
+    let worker = store.worker(a).await.unwrap();
+    assert_eq!(worker.position_at, Some(at(20)), "the last position stays");
+}

@@ -105,6 +105,30 @@ where
             .collect()
     }
 
+    /// Deletes the track points taken before `before`, answering how many went; in
+    /// batches, so that neither database holds a long lock on the table.
+    pub async fn purge_positions(
+        conn: &mut DB::Connection,
+        before: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        const BATCH: usize = 10_000;
+        let mut gone = 0;
+        loop {
+            let batch: Vec<i64> = sqlx::query_scalar(
+                "DELETE FROM worker_positions WHERE id IN (SELECT id FROM worker_positions \
+                 WHERE at < $1 LIMIT $2) RETURNING id",
+            )
+            .bind(before.trunc_subsecs(6))
+            .bind(BATCH as i64)
+            .fetch_all(&mut *conn)
+            .await?;
+            gone += batch.len() as u64;
+            if batch.len() < BATCH {
+                return Ok(gone);
+            }
+        }
+    }
+
     /// Stores a new alert, open, with the snapshot already stored as `snapshot`, and
     /// records that it was raised.
     pub async fn insert_alert(
