@@ -165,12 +165,8 @@ async fn replace_shifts(
         .map_err(|e| ApiError::bad_request("invalid_parameter", format!("shifts: {e}")))?;
     visible_worker(&state, &ctx, id).await?;
     state.store.replace_shifts(id, &shifts).await?;
-    // Availability reads shifts from the index: reload it now rather than at the next poll.
-    let workers = state.store.workers().await?;
-    state.index.replace_workers(
-        crate::spatial::WorkerIndex::new(&workers),
-        crate::spatial::Roster::new(&workers),
-    );
+    // Committed: availability sees the shifts now, not only after the next reload.
+    state.index.set_shifts(id, &shifts);
     let worker = state.store.worker(id).await?;
     let rule = state.linkage.availability(Utc::now());
     Ok(Json(WorkerView::new(&worker, &rule)).into_response())

@@ -99,6 +99,12 @@ impl SpatialIndex {
         drop(old);
     }
 
+    /// Records a worker's committed shifts.
+    pub fn set_shifts(&self, id: WorkerId, shifts: &[crate::domain::Shift]) {
+        let mut workers = self.workers.write().unwrap_or_else(PoisonError::into_inner);
+        workers.set_shifts(id, shifts);
+    }
+
     /// Records a committed position report taken at `at`, unless a later one is known;
     /// answers whether it moved the worker.
     pub fn move_worker(&self, id: WorkerId, position: LonLat, at: DateTime<Utc>) -> bool {

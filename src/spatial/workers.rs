@@ -143,6 +143,13 @@ impl WorkerIndex {
         true
     }
 
+    /// Replaces a worker's shifts; unknown workers are ignored.
+    pub fn set_shifts(&mut self, id: WorkerId, shifts: &[Shift]) {
+        if let Some(worker) = self.workers.get_mut(&id) {
+            worker.shifts = shifts.to_vec();
+        }
+    }
+
     /// What the index knows of a worker.
     #[must_use]
     pub fn get(&self, id: WorkerId) -> Option<&Tracked> {
