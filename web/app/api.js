@@ -123,8 +123,9 @@ export function raiseAlert(cameraId, { note, snapshot }) {
   return request(path, { method: 'POST', body: form });
 }
 
-/** The newest alerts: `{alerts: [...]}`. */
-export const alerts = (limit = 50) => getJson('/api/alerts', { limit });
+/** The newest alerts, of one camera when `cameraId` is given: `{alerts: [...]}`. */
+export const alerts = (limit = 50, cameraId = undefined) =>
+  getJson('/api/alerts', { limit, camera_id: cameraId });
 
 /** One alert report. */
 export const alert = (id) => getJson(`/api/alerts/${encodeURIComponent(id)}`);

@@ -48,6 +48,8 @@ export class CameraDesk {
       finest ? api.grid(finest.id).catch(() => null) : null,
       finest ? settle(api.responsible(finest.id)) : null,
       this.loadNearest(),
+      // Its own alerts, however far back in the town's list: the snapshot and the latest.
+      this.feed.loadAlertsAt(feature.id).catch(() => null),
     ]);
     if (this.feature !== feature || !this.panel.shows(this)) return;
     if (grid) this.panel.selection.grid(grid);

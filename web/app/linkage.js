@@ -83,6 +83,12 @@ export class LinkageFeed {
     for (const alert of [...alerts].reverse()) this.putAlert(alert);
   }
 
+  /** Loads the newest alerts of one camera, older ones included (the camera view). */
+  async loadAlertsAt(cameraId) {
+    const { alerts } = await api.alerts(20, cameraId);
+    for (const alert of [...alerts].reverse()) this.putAlert(alert);
+  }
+
   /** Loads the worker's ringing and accepted calls (the phone page). */
   async loadCalls() {
     const { calls } = await api.calls(this.workerId, 'ringing,accepted');
