@@ -59,7 +59,10 @@ impl Application {
         let (mirrors, versions) = load_mirrors(store.as_ref(), config.tile_cache_bytes()).await?;
         let (desk, linkage) = services(&store, &mirrors, config)?;
         linkage.recover().await?;
-        let mut background = vec![sweep_calls(Arc::clone(&linkage))];
+        let mut background = vec![
+            sweep_calls(Arc::clone(&linkage)),
+            refresh::RefreshTask::spawn(Arc::clone(&linkage).follow_others()),
+        ];
         if config.simulate_patrols {
             background.push(refresh::RefreshTask::spawn(crate::demo::patrol::walk(
                 Arc::clone(&mirrors.index),

@@ -322,6 +322,19 @@ impl Linkage {
         en_route.insert(worker, EnRoute { call, target });
     }
 
+    /// Keeps the workers on their way in step with a call another process changed: an
+    /// accepted call puts its worker on the way to the alert's camera, anything else ends
+    /// their way there.
+    pub(super) async fn follow_route(&self, call: &Call) -> Result<(), StoreError> {
+        if call.status == CallStatus::Accepted {
+            let alert = self.store.alert(call.alert_id).await?;
+            self.set_en_route(call.worker_id, call.id, alert.location);
+        } else {
+            self.clear_en_route(call.worker_id, call.id);
+        }
+        Ok(())
+    }
+
     fn clear_en_route(&self, worker: WorkerId, call: CallId) {
         let mut en_route = self.en_route.lock().unwrap_or_else(PoisonError::into_inner);
         if en_route.get(&worker).is_some_and(|r| r.call == call) {

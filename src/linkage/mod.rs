@@ -12,8 +12,9 @@ use crate::domain::{
 };
 use crate::incidents::{Desk, DeskError};
 use crate::spatial::{Availability, SpatialIndex, Unavailable};
-use crate::store::{NewPhoto, Store, StoreError};
+use crate::store::{LinkageSignal, NewPhoto, Store, StoreError};
 use chrono::{DateTime, TimeDelta, Utc};
+use futures_util::StreamExt;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -22,6 +23,9 @@ use tokio::sync::broadcast;
 
 /// How many changes a slow listener may fall behind before it misses some.
 const LIVE_BACKLOG: usize = 1024;
+
+/// How long to wait before listening again to other replicas after the listener failed.
+const RELISTEN_AFTER: Duration = Duration::from_secs(5);
 
 /// What can go wrong in linkage.
 #[derive(Debug, thiserror::Error)]
@@ -148,6 +152,8 @@ pub struct Linkage {
     /// Accepted calls by worker, to notice arrival as positions come in; refreshed from
     /// committed calls.
     en_route: Mutex<HashMap<WorkerId, EnRoute>>,
+    /// This process among the replicas, in the signals it sends.
+    origin: u64,
 }
 
 impl Linkage {
@@ -166,6 +172,11 @@ impl Linkage {
             settings,
             live: broadcast::channel(LIVE_BACKLOG).0,
             en_route: Mutex::new(HashMap::new()),
+            // Random per process: `RandomState` is seeded from the operating system.
+            origin: std::hash::BuildHasher::hash_one(
+                &std::collections::hash_map::RandomState::new(),
+                std::process::id(),
+            ),
         }
     }
 
@@ -181,9 +192,75 @@ impl Linkage {
         self.live.subscribe()
     }
 
+    /// Shows a committed change on this process's live feed and tells the other
+    /// processes on the database, which show it on theirs (see [`Linkage::follow_others`]).
     fn announce(&self, change: LinkageChange) {
+        let signal = match &change {
+            LinkageChange::Alert(alert) => (alert.id, None),
+            LinkageChange::Call(call) => (call.alert_id, Some(call.id)),
+        };
+        let signal = LinkageSignal {
+            origin: self.origin,
+            alert: signal.0,
+            call: signal.1,
+        };
         // No listener is not an error: nobody has the page open.
         let _ = self.live.send(change);
+        let store = Arc::clone(&self.store);
+        tokio::spawn(async move {
+            if let Err(error) = store.signal_linkage(&signal).await {
+                tracing::warn!(%error, "telling other replicas of a linkage change failed");
+            }
+        });
+    }
+
+    /// Shows on this process's live feed what other processes change, as their signals
+    /// arrive, and keeps the workers on their way in step; runs until dropped, or returns
+    /// at once where the store carries no signals (one process, nobody else to hear).
+    pub async fn follow_others(self: Arc<Self>) {
+        loop {
+            match self.store.linkage_signals().await {
+                Ok(None) => return,
+                Ok(Some(mut signals)) => {
+                    while let Some(signal) = signals.next().await {
+                        match signal {
+                            Ok(signal) if signal.origin != self.origin => self.show(signal).await,
+                            Ok(_) => {}
+                            Err(error) => {
+                                tracing::warn!(%error, "a linkage signal was lost");
+                                break;
+                            }
+                        }
+                    }
+                }
+                Err(error) => tracing::warn!(%error, "listening to other replicas failed"),
+            }
+            tokio::time::sleep(RELISTEN_AFTER).await;
+        }
+    }
+
+    /// Shows another process's change here, as now stored.
+    async fn show(&self, signal: LinkageSignal) {
+        let change = match signal.call {
+            Some(id) => match self.store.call(id).await {
+                Ok(call) => self
+                    .follow_route(&call)
+                    .await
+                    .map(|()| LinkageChange::Call(Arc::new(call))),
+                Err(error) => Err(error),
+            },
+            None => self
+                .store
+                .alert(signal.alert)
+                .await
+                .map(|alert| LinkageChange::Alert(Arc::new(alert))),
+        };
+        match change {
+            Ok(change) => {
+                let _ = self.live.send(change);
+            }
+            Err(error) => tracing::warn!(%error, "reading another replica's change failed"),
+        }
     }
 
     /// The rule of availability at `now`.

@@ -427,6 +427,35 @@ pub trait Store: Send + Sync {
 
     /// Records that nobody is left to call for an open alert, which becomes unanswered.
     async fn give_up_alert(&self, id: AlertId, at: DateTime<Utc>) -> Result<Alert, StoreError>;
+
+    /// Tells every process on this database that an alert or call changed, where the
+    /// backend can (PostgreSQL's `NOTIFY`); the embedded store serves one process, so by
+    /// default this does nothing.
+    async fn signal_linkage(&self, _signal: &LinkageSignal) -> Result<(), StoreError> {
+        Ok(())
+    }
+
+    /// The signals processes send with [`Store::signal_linkage`], this one's included, as
+    /// they arrive; `None` where the backend carries none.
+    async fn linkage_signals(&self) -> Result<Option<LinkageSignals>, StoreError> {
+        Ok(None)
+    }
+}
+
+/// A stream of [`LinkageSignal`]s.
+pub type LinkageSignals =
+    std::pin::Pin<Box<dyn futures_util::Stream<Item = Result<LinkageSignal, StoreError>> + Send>>;
+
+/// That an alert, or one of its calls, changed: what replicas tell each other so that each
+/// can show the change on the pages and phones connected to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct LinkageSignal {
+    /// The process that made the change, which already showed it.
+    pub origin: u64,
+    /// The alert.
+    pub alert: AlertId,
+    /// The call, when a call changed.
+    pub call: Option<CallId>,
 }
 
 /// Which calls to list; every part left empty selects all.

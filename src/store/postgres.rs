@@ -13,7 +13,8 @@ use super::queries::{GridInsert, Queries, Writes};
 use super::rows::{CameraRow, GridRow, ShiftRow, WorkerRow, assemble_workers, found, write_error};
 use super::{
     CallAnswer, CallFilter, DataVersions, Dataset, DatasetCounts, GridFilter, IncidentFilter,
-    IncidentPage, NewPhoto, RecordedFact, Store, StoreError, StoredPhoto, versions, wkb,
+    IncidentPage, LinkageSignal, LinkageSignals, NewPhoto, RecordedFact, Store, StoreError,
+    StoredPhoto, versions, wkb,
 };
 use crate::domain::{
     Alert, AlertEvent, AlertId, Bbox, Call, CallId, Camera, CameraChange, CameraId, Fix, Grid,
@@ -22,8 +23,9 @@ use crate::domain::{
 };
 use async_trait::async_trait;
 use chrono::{DateTime, SubsecRound, Utc};
+use futures_util::StreamExt;
 use sqlx::pool::PoolConnection;
-use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgListener, PgPool, PgPoolOptions};
 use sqlx::{Connection, FromRow, Postgres, QueryBuilder, Row, Transaction};
 use std::str::FromStr;
 use std::time::Duration;
@@ -132,6 +134,12 @@ async fn insert_on(
     tx.commit().await?;
     Ok(stored)
 }
+
+/// The channel linkage signals travel on, followed by the schema's name: replicas on one
+/// database and schema hear each other, other schemas in the same database do not.
+const CHANNEL: &str = "gridlink_linkage_";
+/// Sends a linkage signal, `$1` its JSON, on the channel of the current schema.
+const SIGNAL: &str = "SELECT pg_notify('gridlink_linkage_' || current_schema(), $1)";
 
 /// A pooled connection idle this long is pinged before use, and replaced if it is dead.
 const PING_AFTER_IDLE: Duration = Duration::from_secs(1);
@@ -568,6 +576,29 @@ impl Store for PostgresStore {
         let call = L::arrive(&mut tx, LOCK_ALERT, id, at).await?;
         tx.commit().await?;
         Ok(call)
+    }
+
+    async fn signal_linkage(&self, signal: &LinkageSignal) -> Result<(), StoreError> {
+        let payload = serde_json::to_string(signal).unwrap_or_default();
+        sqlx::query(SIGNAL)
+            .bind(payload)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn linkage_signals(&self) -> Result<Option<LinkageSignals>, StoreError> {
+        let schema: String = sqlx::query_scalar("SELECT current_schema()")
+            .fetch_one(&self.pool)
+            .await?;
+        let mut listener = PgListener::connect_with(&self.pool).await?;
+        listener.listen(&format!("{CHANNEL}{schema}")).await?;
+        let signals = listener.into_stream().map(|notification| {
+            let notification = notification?;
+            serde_json::from_str(notification.payload())
+                .map_err(|e| StoreError::Corrupt(format!("a linkage signal: {e}")))
+        });
+        Ok(Some(Box::pin(signals)))
     }
 
     async fn give_up_alert(&self, id: AlertId, at: DateTime<Utc>) -> Result<Alert, StoreError> {

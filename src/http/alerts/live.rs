@@ -1,7 +1,8 @@
 //! `GET /api/linkage/live?worker_id=N`: server-sent events `alert` and `call`, in the
 //! shapes of `GET /api/alerts/{id}` (without the ranking) and `GET /api/calls/{id}`; with
-//! `worker_id`, only that worker's calls, which is what a phone listens to. Like the
-//! incident feed it carries this process's changes.
+//! `worker_id`, only that worker's calls, which is what a phone listens to. On PostGIS it
+//! carries every replica's changes (they tell each other with `NOTIFY`), so a phone may be
+//! connected to any of them; on SQLite there is one process.
 
 use super::view::live_event;
 use crate::domain::WorkerId;
