@@ -5,6 +5,7 @@
 //! the command centre's page and the workers' phones listen to.
 
 mod calls;
+mod feed;
 
 use crate::domain::{
     Alert, AlertSource, Call, Camera, Fix, GridId, IncidentId, LevelNo, LonLat, NewAlert, WorkerId,
@@ -12,9 +13,8 @@ use crate::domain::{
 };
 use crate::incidents::{Desk, DeskError};
 use crate::spatial::{Availability, SpatialIndex, Unavailable};
-use crate::store::{LinkageSignal, NewPhoto, Store, StoreError};
+use crate::store::{NewPhoto, Store, StoreError};
 use chrono::{DateTime, TimeDelta, Utc};
-use futures_util::StreamExt;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -23,9 +23,6 @@ use tokio::sync::broadcast;
 
 /// How many changes a slow listener may fall behind before it misses some.
 const LIVE_BACKLOG: usize = 1024;
-
-/// How long to wait before listening again to other replicas after the listener failed.
-const RELISTEN_AFTER: Duration = Duration::from_secs(5);
 
 /// What can go wrong in linkage.
 #[derive(Debug, thiserror::Error)]
@@ -184,83 +181,6 @@ impl Linkage {
     #[must_use]
     pub fn settings(&self) -> &LinkageSettings {
         &self.settings
-    }
-
-    /// Listens to every change committed from now on.
-    #[must_use]
-    pub fn subscribe(&self) -> broadcast::Receiver<LinkageChange> {
-        self.live.subscribe()
-    }
-
-    /// Shows a committed change on this process's live feed and tells the other
-    /// processes on the database, which show it on theirs (see [`Linkage::follow_others`]).
-    fn announce(&self, change: LinkageChange) {
-        let signal = match &change {
-            LinkageChange::Alert(alert) => (alert.id, None),
-            LinkageChange::Call(call) => (call.alert_id, Some(call.id)),
-        };
-        let signal = LinkageSignal {
-            origin: self.origin,
-            alert: signal.0,
-            call: signal.1,
-        };
-        // No listener is not an error: nobody has the page open.
-        let _ = self.live.send(change);
-        let store = Arc::clone(&self.store);
-        tokio::spawn(async move {
-            if let Err(error) = store.signal_linkage(&signal).await {
-                tracing::warn!(%error, "telling other replicas of a linkage change failed");
-            }
-        });
-    }
-
-    /// Shows on this process's live feed what other processes change, as their signals
-    /// arrive, and keeps the workers on their way in step; runs until dropped, or returns
-    /// at once where the store carries no signals (one process, nobody else to hear).
-    pub async fn follow_others(self: Arc<Self>) {
-        loop {
-            match self.store.linkage_signals().await {
-                Ok(None) => return,
-                Ok(Some(mut signals)) => {
-                    while let Some(signal) = signals.next().await {
-                        match signal {
-                            Ok(signal) if signal.origin != self.origin => self.show(signal).await,
-                            Ok(_) => {}
-                            Err(error) => {
-                                tracing::warn!(%error, "a linkage signal was lost");
-                                break;
-                            }
-                        }
-                    }
-                }
-                Err(error) => tracing::warn!(%error, "listening to other replicas failed"),
-            }
-            tokio::time::sleep(RELISTEN_AFTER).await;
-        }
-    }
-
-    /// Shows another process's change here, as now stored.
-    async fn show(&self, signal: LinkageSignal) {
-        let change = match signal.call {
-            Some(id) => match self.store.call(id).await {
-                Ok(call) => self
-                    .follow_route(&call)
-                    .await
-                    .map(|()| LinkageChange::Call(Arc::new(call))),
-                Err(error) => Err(error),
-            },
-            None => self
-                .store
-                .alert(signal.alert)
-                .await
-                .map(|alert| LinkageChange::Alert(Arc::new(alert))),
-        };
-        match change {
-            Ok(change) => {
-                let _ = self.live.send(change);
-            }
-            Err(error) => tracing::warn!(%error, "reading another replica's change failed"),
-        }
     }
 
     /// The rule of availability at `now`.
