@@ -6,7 +6,7 @@
 use super::extract::{self, Path, Query};
 use super::{ApiError, AppState, GridScope, RequestContext};
 use crate::domain::{Fix, GridId, LonLat, Shift, ShiftSpec, Worker, WorkerId, WorkerRole};
-use crate::spatial::{Availability, Tracked};
+use crate::spatial::Availability;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
@@ -54,11 +54,7 @@ struct WorkerView<'a> {
 impl<'a> WorkerView<'a> {
     /// The view of `w`, available or not by `rule`.
     fn new(w: &'a Worker, rule: &Availability) -> Self {
-        let tracked = Tracked {
-            on_duty: w.on_duty,
-            shifts: w.shifts.clone(),
-            fix: w.position.zip(w.position_at),
-        };
+        let fix = w.position.zip(w.position_at);
         Self {
             id: w.id,
             name: &w.name,
@@ -68,7 +64,7 @@ impl<'a> WorkerView<'a> {
             grid_ids: &w.grid_ids,
             on_duty: w.on_duty,
             on_shift: w.on_shift(rule.now),
-            available: rule.check(&tracked).is_ok(),
+            available: rule.check_parts(w.on_duty, &w.shifts, fix).is_ok(),
             shifts: &w.shifts,
             position: w.position,
             position_at: w.position_at,

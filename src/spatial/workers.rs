@@ -75,13 +75,23 @@ pub struct Availability {
 impl Availability {
     /// Whether `worker` is available, and why not.
     pub fn check(&self, worker: &Tracked) -> Result<(), Unavailable> {
-        if !worker.on_duty {
+        self.check_parts(worker.on_duty, &worker.shifts, worker.fix)
+    }
+
+    /// The same, from the parts of a worker as stored.
+    pub fn check_parts(
+        &self,
+        on_duty: bool,
+        shifts: &[Shift],
+        fix: Option<(LonLat, DateTime<Utc>)>,
+    ) -> Result<(), Unavailable> {
+        if !on_duty {
             return Err(Unavailable::OffDuty);
         }
-        if !worker.shifts.iter().any(|s| s.covers(self.now)) {
+        if !shifts.iter().any(|s| s.covers(self.now)) {
             return Err(Unavailable::OffShift);
         }
-        let (_, at) = worker.fix.ok_or(Unavailable::NoPosition)?;
+        let (_, at) = fix.ok_or(Unavailable::NoPosition)?;
         if self.now - at > self.freshness {
             return Err(Unavailable::Stale(at));
         }
