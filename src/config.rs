@@ -113,9 +113,10 @@ pub struct ServeConfig {
     #[arg(long, env = "GRIDLINK_PHOTO_MAX_BYTES", default_value_t = 10 * 1024 * 1024)]
     pub photo_max_bytes: usize,
 
-    /// Seconds a call to a grid worker rings before it goes to the next candidate.
+    /// Seconds a call to a grid worker rings before it goes to the next candidate (at most
+    /// an hour).
     #[arg(long, env = "GRIDLINK_CALL_TIMEOUT_SECS", default_value_t = 60,
-          value_parser = clap::value_parser!(u64).range(1..))]
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub call_timeout_secs: u64,
 
     /// Minutes a worker's last reported position stays fresh enough to call them.

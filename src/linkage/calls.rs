@@ -51,7 +51,9 @@ impl Linkage {
                     reason: crate::spatial::Unavailable::NoPosition,
                 })?;
         let distance_m = position.distance_m(alert.location);
-        let timeout = TimeDelta::from_std(self.settings.call_timeout).unwrap_or(TimeDelta::MAX);
+        // The configuration allows at most an hour, well within range.
+        let timeout =
+            TimeDelta::from_std(self.settings.call_timeout).unwrap_or(TimeDelta::hours(1));
         let call = NewCall {
             alert_id: id,
             worker_id: worker,
