@@ -7,7 +7,7 @@
 //!
 //! `cargo bench --bench linkage` (criterion is not used: it reports means and medians, and
 //! the target is a p99). `LINKAGE_SECONDS` sets how long each timed phase runs (default
-//! 10). Figures go in BENCHMARKS.md.
+//! 10; 0.2 under `cargo test`). Figures go in BENCHMARKS.md.
 
 #![allow(missing_docs, reason = "a benchmark binary")]
 
@@ -149,12 +149,17 @@ fn paced_updates(
 }
 
 fn main() {
-    let run = Duration::from_secs(
-        std::env::var("LINKAGE_SECONDS")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(10),
-    );
+    // `cargo bench` passes `--bench`; `cargo test --all-targets` runs this too, and then a
+    // short smoke run that every phase works is enough.
+    let benchmarking = std::env::args().any(|a| a == "--bench");
+    let run = match std::env::var("LINKAGE_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+    {
+        Some(seconds) => Duration::from_secs(seconds),
+        None if benchmarking => Duration::from_secs(10),
+        None => Duration::from_millis(200),
+    };
     let now = Utc::now();
     // Positions a minute old, updates newer by the millisecond: all fresh throughout.
     let placed = now - TimeDelta::minutes(1);
