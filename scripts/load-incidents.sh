@@ -27,17 +27,10 @@ build_release
 create_database "gridlink_load_$$"
 start_service "$port"
 
-# Points: uniform over the town's bounding box (from /api/map), kept where /api/locate
-# finds a grid; incidents outside every grid are refused. Categories: every sub-category.
-read -r minlon minlat maxlon maxlat < <(curl -fs "$base/api/map" | jq -r '.bounds | @tsv')
-awk -v a="$minlon" -v b="$minlat" -v c="$maxlon" -v d="$maxlat" 'BEGIN {
-    srand(42); printf "{\"points\":["
-    for (i = 0; i < 50000; i++)
-        printf "%s[%.7f,%.7f]", (i ? "," : ""), a + rand() * (c - a), b + rand() * (d - b)
-    print "]}" }' >"$data/candidates.json"
-curl -fs -H 'content-type: application/json' --data-binary "@$data/candidates.json" \
-    "$base/api/locate" |
-    jq -r '.results[] | select(.chain | length > 0) | "\(.lon) \(.lat)"' >"$data/points.txt"
+# Points inside the town (incidents outside every grid are refused), and every
+# sub-category.
+town_points 50000 "$data/located.txt"
+cut -d' ' -f1,2 "$data/located.txt" >"$data/points.txt"
 curl -fs "$base/api/categories" | jq -r '.categories[].sub_categories[].code' >"$data/categories.txt"
 say "$(wc -l <"$data/points.txt") points inside the town, $(wc -l <"$data/categories.txt") sub-categories"
 

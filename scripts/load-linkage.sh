@@ -49,18 +49,8 @@ build_release
 create_database "gridlink_linkage_$$"
 start_service "$port"
 
-# Points inside the town (uniform over its bounding box, kept where /api/locate finds a
-# grid), each with the code of its finest grid.
-read -r minlon minlat maxlon maxlat < <(curl -fs "$base/api/map" | jq -r '.bounds | @tsv')
-awk -v a="$minlon" -v b="$minlat" -v c="$maxlon" -v d="$maxlat" 'BEGIN {
-    srand(42); printf "{\"points\":["
-    for (i = 0; i < 20000; i++)
-        printf "%s[%.7f,%.7f]", (i ? "," : ""), a + rand() * (c - a), b + rand() * (d - b)
-    print "]}" }' >"$data/candidates.json"
-curl -fs -H 'content-type: application/json' --data-binary "@$data/candidates.json" \
-    "$base/api/locate" |
-    jq -r '.results[] | select(.chain | length > 0) | "\(.lon) \(.lat) \(.chain[-1].code)"' \
-        >"$data/located.txt"
+# Points inside the town, each with the code of its finest grid.
+town_points 20000 "$data/located.txt"
 cut -d' ' -f1,2 "$data/located.txt" >"$data/points.txt"
 [ "$(wc -l <"$data/located.txt")" -ge "$workers" ] || fail "too few points inside the town"
 

@@ -63,3 +63,19 @@ stop_service() {
         server=
     fi
 }
+
+town_points() { # COUNT FILE: up to COUNT random points inside the town, "lon lat grid-code" a line
+    # Uniform over the town's bounding box (from /api/map), kept where /api/locate finds a
+    # grid; the code is the finest grid's. The same points every run (a fixed seed).
+    local minlon minlat maxlon maxlat
+    read -r minlon minlat maxlon maxlat < <(curl -fs "$base/api/map" | jq -r '.bounds | @tsv')
+    awk -v n="$1" -v a="$minlon" -v b="$minlat" -v c="$maxlon" -v d="$maxlat" 'BEGIN {
+        srand(42); printf "{\"points\":["
+        for (i = 0; i < n; i++)
+            printf "%s[%.7f,%.7f]", (i ? "," : ""), a + rand() * (c - a), b + rand() * (d - b)
+        print "]}" }' >"$data/candidates.json"
+    curl -fs -H 'content-type: application/json' --data-binary "@$data/candidates.json" \
+        "$base/api/locate" |
+        jq -r '.results[] | select(.chain | length > 0) | "\(.lon) \(.lat) \(.chain[-1].code)"' \
+            >"$2"
+}
