@@ -7,6 +7,7 @@ use crate::domain::{
     Alert, AlertId, Call, CallId, CallStatus, IncidentSource, LonLat, NewCall, Priority, WorkerId,
 };
 use crate::incidents::Report;
+use crate::spatial::Nearby;
 use crate::store::{CallAnswer, CallFilter, StoreError};
 use chrono::{DateTime, TimeDelta, Utc};
 use std::collections::HashSet;
@@ -34,22 +35,16 @@ impl Linkage {
         now: DateTime<Utc>,
     ) -> Result<Call, LinkageError> {
         let alert = self.store.alert(id).await?;
-        let worker = match worker {
-            Some(worker) => self.check_available(worker, now)?,
-            None => self.next_candidate(&alert, now).await?.ok_or_else(|| {
+        let (worker, position) = if let Some(worker) = worker {
+            (worker, self.check_available(worker, now)?)
+        } else {
+            let next = self.next_candidate(&alert, now).await?.ok_or_else(|| {
                 LinkageError::Conflict(format!(
                     "no available worker is left to call for alert {id}"
                 ))
-            })?,
+            })?;
+            (next.worker_id, next.position)
         };
-        let (position, _) =
-            self.index
-                .worker(worker)
-                .and_then(|w| w.fix)
-                .ok_or(LinkageError::Unavailable {
-                    worker,
-                    reason: crate::spatial::Unavailable::NoPosition,
-                })?;
         let distance_m = position.distance_m(alert.location);
         // The configuration allows at most an hour, well within range.
         let timeout =
@@ -57,7 +52,7 @@ impl Linkage {
         let call = NewCall {
             alert_id: id,
             worker_id: worker,
-            distance_m: (distance_m * 10.0).round() / 10.0,
+            distance_m: super::to_decimetre(distance_m),
             eta_s: self.eta_s(distance_m),
             rang_at: now,
             expires_at: now + timeout,
@@ -69,12 +64,13 @@ impl Linkage {
         Ok(stored)
     }
 
-    /// A worker known to the index and available now, or why not.
+    /// Where a worker known to the index and available now last was, or why they cannot
+    /// be called.
     fn check_available(
         &self,
         worker: WorkerId,
         now: DateTime<Utc>,
-    ) -> Result<WorkerId, LinkageError> {
+    ) -> Result<LonLat, LinkageError> {
         let tracked = self
             .index
             .worker(worker)
@@ -87,7 +83,14 @@ impl Linkage {
                 "worker {worker} is on the way to another alert"
             )));
         }
-        Ok(worker)
+        // An available worker has a position: `check` refuses one without.
+        tracked
+            .fix
+            .map(|(p, _)| p)
+            .ok_or(LinkageError::Unavailable {
+                worker,
+                reason: crate::spatial::Unavailable::NoPosition,
+            })
     }
 
     /// The nearest available worker not called yet for `alert`.
@@ -95,7 +98,7 @@ impl Linkage {
         &self,
         alert: &Alert,
         now: DateTime<Utc>,
-    ) -> Result<Option<WorkerId>, LinkageError> {
+    ) -> Result<Option<Nearby>, LinkageError> {
         let filter = CallFilter {
             alert: Some(alert.id),
             ..CallFilter::default()
@@ -113,7 +116,7 @@ impl Linkage {
             .nearest_available(alert.location, 1, &rule, &|w| {
                 called.contains(&w) || self.is_busy(w)
             });
-        Ok(next.first().map(|n| n.worker_id))
+        Ok(next.first().copied())
     }
 
     /// Starts the timer of a ringing call: when it expires unanswered, it goes on.

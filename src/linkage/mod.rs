@@ -68,6 +68,11 @@ pub struct LinkageSettings {
     pub track_retention: TimeDelta,
 }
 
+/// A distance in metres as answers show it, to the decimetre.
+fn to_decimetre(metres: f64) -> f64 {
+    (metres * 10.0).round() / 10.0
+}
+
 /// A worker who could go, nearest first.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Candidate {
@@ -226,17 +231,16 @@ impl Linkage {
             .into_iter()
             .filter_map(|n| {
                 let contact = roster.contact(n.worker_id)?;
-                let (position, _) = self.index.worker(n.worker_id)?.fix?;
                 Some(Candidate {
                     worker_id: n.worker_id,
                     name: contact.name.clone(),
                     role: contact.role,
                     phone: contact.phone.clone(),
-                    distance_m: (n.distance_m * 10.0).round() / 10.0,
+                    distance_m: to_decimetre(n.distance_m),
                     eta_s: self.eta_s(n.distance_m),
                     responsible: responsible.contains(&n.worker_id),
-                    lon: position.lon(),
-                    lat: position.lat(),
+                    lon: n.position.lon(),
+                    lat: n.position.lat(),
                 })
             })
             .collect()

@@ -30,6 +30,8 @@ const SPHERE_ERROR: f64 = 0.01;
 pub struct Nearby {
     /// The worker.
     pub worker_id: WorkerId,
+    /// Where they last were.
+    pub position: LonLat,
     /// Geodesic distance on WGS84, in metres.
     pub distance_m: f64,
 }
@@ -209,6 +211,7 @@ impl WorkerIndex {
             };
             let candidate = Nearby {
                 worker_id: id,
+                position,
                 distance_m: Geodesic.distance(origin, Point::from(position)),
             };
             let at = best.partition_point(|b| {

@@ -10,7 +10,7 @@ use super::extract::{self, Path, Query};
 use super::{ApiError, AppState, RequestContext};
 use crate::config::ServeConfig;
 use crate::domain::{
-    AlertId, AlertSource, AlertStatus, CallId, CallStatus, CameraId, IncidentId, WorkerId,
+    AlertId, AlertSource, AlertStatus, Call, CallId, CallStatus, CameraId, IncidentId, WorkerId,
 };
 use crate::linkage::{AlertRequest, LinkageError};
 use crate::store::{CallFilter, NewPhoto};
@@ -22,6 +22,8 @@ use axum::{Json, Router};
 use chrono::Utc;
 use serde::Deserialize;
 use serde_json::json;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use view::AlertContext;
 
 /// Most alerts one list answers.
@@ -300,9 +302,14 @@ async fn calls(
         statuses,
         expired_before: None,
     };
+    // Calls of one alert share its context: read it once.
+    let mut contexts: HashMap<AlertId, AlertContext> = HashMap::new();
     let mut views = Vec::new();
     for call in state.store.calls(&filter).await? {
-        let context = AlertContext::of_alert(&state, call.alert_id).await?;
+        let context = match contexts.entry(call.alert_id) {
+            Entry::Occupied(known) => known.into_mut(),
+            Entry::Vacant(new) => new.insert(AlertContext::of_alert(&state, call.alert_id).await?),
+        };
         if context.visible_to(&ctx) {
             views.push(context.call(&state, &call));
         }
@@ -310,12 +317,12 @@ async fn calls(
     Ok(Json(json!({ "calls": views })).into_response())
 }
 
-/// Call `id` in its view, if the request may see its alert.
-async fn call_view(
+/// Call `id` with its alert's context, if the request may see the alert.
+async fn visible_call(
     state: &AppState,
     ctx: &RequestContext,
     id: CallId,
-) -> Result<serde_json::Value, ApiError> {
+) -> Result<(Call, AlertContext), ApiError> {
     let call = state.store.call(id).await?;
     let context = visible_alert(state, ctx, call.alert_id)
         .await
@@ -323,7 +330,7 @@ async fn call_view(
             ApiError::NotFound(_) => ApiError::NotFound(format!("call {id}")),
             other => other,
         })?;
-    Ok(context.call(state, &call))
+    Ok((call, context))
 }
 
 async fn one_call(
@@ -331,7 +338,8 @@ async fn one_call(
     ctx: RequestContext,
     Path(id): Path<CallId>,
 ) -> Result<Response, ApiError> {
-    Ok(Json(call_view(&state, &ctx, id).await?).into_response())
+    let (call, context) = visible_call(&state, &ctx, id).await?;
+    Ok(Json(context.call(&state, &call)).into_response())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -341,32 +349,33 @@ struct AnswerBody {
     actor: Option<String>,
 }
 
+/// Who answers `call` for the record: as the body says, or the worker it rang.
+fn answerer(state: &AppState, call: &Call, body: &AnswerBody) -> String {
+    body.actor.clone().unwrap_or_else(|| {
+        let roster = state.index.roster();
+        roster
+            .contact(call.worker_id)
+            .map_or_else(|| format!("worker {}", call.worker_id), |c| c.name.clone())
+    })
+}
+
+/// The answered call in its view; the alert is read again, as the answer changed it.
+async fn answered(state: &AppState, call: &Call) -> Result<Response, ApiError> {
+    let context = AlertContext::of_alert(state, call.alert_id).await?;
+    Ok(Json(context.call(state, call)).into_response())
+}
+
 async fn accept(
     State(state): State<AppState>,
     ctx: RequestContext,
     Path(id): Path<CallId>,
     body: Option<extract::Json<AnswerBody>>,
 ) -> Result<Response, ApiError> {
-    call_view(&state, &ctx, id).await?;
-    let actor = answerer(&state, id, body.as_ref()).await?;
-    state.linkage.accept(id, &actor, Utc::now()).await?;
-    Ok(Json(call_view(&state, &ctx, id).await?).into_response())
-}
-
-/// Who answers call `id` for the record: as the body says, or the worker it rang.
-async fn answerer(
-    state: &AppState,
-    id: CallId,
-    body: Option<&extract::Json<AnswerBody>>,
-) -> Result<String, ApiError> {
-    if let Some(actor) = body.and_then(|b| b.0.actor.clone()) {
-        return Ok(actor);
-    }
-    let worker = state.store.call(id).await?.worker_id;
-    let roster = state.index.roster();
-    Ok(roster
-        .contact(worker)
-        .map_or_else(|| format!("worker {worker}"), |c| c.name.clone()))
+    let body = body.map(|b| b.0).unwrap_or_default();
+    let (call, _) = visible_call(&state, &ctx, id).await?;
+    let actor = answerer(&state, &call, &body);
+    let (call, _) = state.linkage.accept(id, &actor, Utc::now()).await?;
+    answered(&state, &call).await
 }
 
 async fn decline(
@@ -375,12 +384,13 @@ async fn decline(
     Path(id): Path<CallId>,
     body: Option<extract::Json<AnswerBody>>,
 ) -> Result<Response, ApiError> {
-    call_view(&state, &ctx, id).await?;
-    let actor = answerer(&state, id, body.as_ref()).await?;
-    let reason = body.and_then(|b| b.0.reason).unwrap_or_default();
-    state
+    let body = body.map(|b| b.0).unwrap_or_default();
+    let (call, _) = visible_call(&state, &ctx, id).await?;
+    let actor = answerer(&state, &call, &body);
+    let reason = body.reason.unwrap_or_default();
+    let call = state
         .linkage
         .decline(id, &reason, &actor, Utc::now())
         .await?;
-    Ok(Json(call_view(&state, &ctx, id).await?).into_response())
+    answered(&state, &call).await
 }
