@@ -362,27 +362,27 @@ async fn responsible(
         .filter(|g| ctx.may_see(index.ancestors_and_self(g).map(|a| a.id)))
         .ok_or_else(|| ApiError::NotFound(format!("grid {id}")))?;
     let chain = index.chain(grid);
-    let workers = state.store.workers().await?;
+    let levels: Vec<(GridId, crate::domain::LevelNo)> =
+        chain.iter().map(|link| (link.id, link.level)).collect();
+    let roster = state.index.roster();
+    let answering = roster.answering(&levels);
+    let ids: Vec<WorkerId> = answering.iter().map(|(m, _, _)| m.id).collect();
+    let workers: HashMap<WorkerId, Worker> = state
+        .store
+        .workers_by_ids(&ids)
+        .await?
+        .into_iter()
+        .map(|w| (w.id, w))
+        .collect();
     let rule = state.linkage.availability(Utc::now());
-    let mut views: Vec<ResponsibleView<'_>> = workers
+    let views: Vec<ResponsibleView<'_>> = answering
         .iter()
-        .filter_map(|w| {
-            let finest = chain
-                .iter()
-                .rev()
-                .find(|link| w.grid_ids.contains(&link.id))?;
+        .filter_map(|&(member, grid_id, _)| {
             Some(ResponsibleView {
-                worker: WorkerView::new(w, &rule),
-                for_grid: *finest,
+                worker: WorkerView::new(workers.get(&member.id)?, &rule),
+                for_grid: *chain.iter().find(|link| link.id == grid_id)?,
             })
         })
         .collect();
-    views.sort_by_key(|v| {
-        (
-            std::cmp::Reverse(v.for_grid.level),
-            v.worker.role,
-            v.worker.id,
-        )
-    });
     Ok(Json(views).into_response())
 }

@@ -246,18 +246,15 @@ impl Linkage {
             .collect()
     }
 
-    /// The workers who answer for the grids of `chain` (ids from the top down), finest
-    /// grid first, each once.
+    /// The workers who answer for the grids of `chain`, finest grid first (see
+    /// `Roster::answering`).
     #[must_use]
     pub fn responsible(&self, chain: &[(GridId, LevelNo)]) -> Vec<ResponsibleWorker> {
         let roster = self.index.roster();
-        let mut seen = std::collections::HashSet::new();
-        chain
-            .iter()
-            .rev()
-            .flat_map(|&(grid, level)| roster.members(grid).iter().map(move |m| (grid, level, m)))
-            .filter(|(_, _, m)| seen.insert(m.id))
-            .filter_map(|(grid_id, level, member)| {
+        roster
+            .answering(chain)
+            .into_iter()
+            .filter_map(|(member, grid_id, level)| {
                 let contact = roster.contact(member.id)?;
                 Some(ResponsibleWorker {
                     worker_id: member.id,
