@@ -8,7 +8,7 @@ use crate::config::ServeConfig;
 use crate::import::{self, ImportError};
 use crate::incidents::{Desk, IncidentFacts};
 use crate::linkage::Linkage;
-use crate::spatial::{GridIndex, Roster, SpatialIndex};
+use crate::spatial::{GridIndex, Roster, SpatialIndex, WorkerIndex};
 use crate::store::{self, DataVersions, GridFilter, Store, StoreError};
 use crate::tiles::{Scene, Tiles};
 use std::net::SocketAddr;
@@ -45,7 +45,7 @@ pub struct Application {
     router: axum::Router,
     /// Reloads the index when other processes commit, sweeps calls (and walks the demo's
     /// patrols); each stops when this is dropped.
-    background: Vec<refresh::RefreshTask>,
+    background: Vec<refresh::BackgroundTask>,
 }
 
 impl Application {
@@ -61,10 +61,10 @@ impl Application {
         linkage.recover().await?;
         let mut background = vec![
             sweep_calls(Arc::clone(&linkage)),
-            refresh::RefreshTask::spawn(Arc::clone(&linkage).follow_others()),
+            refresh::BackgroundTask::spawn(Arc::clone(&linkage).follow_others()),
         ];
         if config.simulate_patrols {
-            background.push(refresh::RefreshTask::spawn(crate::demo::patrol::walk(
+            background.push(refresh::BackgroundTask::spawn(crate::demo::patrol::walk(
                 Arc::clone(&mirrors.index),
                 Arc::clone(&linkage),
             )));
@@ -136,8 +136,8 @@ const TRACK_PURGE_PERIOD: Duration = Duration::from_secs(3600);
 
 /// Sweeps calls every few seconds (see `Linkage::sweep`) and purges old track points every
 /// hour, the first time at start-up.
-fn sweep_calls(linkage: Arc<Linkage>) -> refresh::RefreshTask {
-    refresh::RefreshTask::spawn(async move {
+fn sweep_calls(linkage: Arc<Linkage>) -> refresh::BackgroundTask {
+    refresh::BackgroundTask::spawn(async move {
         let mut ticks = tokio::time::interval(CALL_SWEEP_PERIOD);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut purged: Option<tokio::time::Instant> = None;
@@ -204,7 +204,7 @@ pub async fn load_mirrors(
     let scene = Scene::new(scene_version(&versions), &grids, &cameras);
     let workers = store.workers().await?;
     let roster = Roster::new(&workers);
-    let workers = refresh::worker_index(&workers);
+    let workers = WorkerIndex::new(&workers);
     let incidents = IncidentFacts::new(store.incident_facts(None).await?);
     let mirrors = Mirrors {
         index: Arc::new(SpatialIndex::new(GridIndex::new(grids), workers, roster)),

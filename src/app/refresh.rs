@@ -6,7 +6,6 @@
 //! (`Store::positions_since`) and moves the workers in place, keeping the later fix.
 
 use super::Mirrors;
-use crate::domain::Worker;
 use crate::spatial::{GridIndex, Roster, WorkerIndex};
 use crate::store::{DataVersions, GridFilter, Store, StoreError};
 use crate::tiles::Scene;
@@ -28,16 +27,16 @@ enum RefreshError {
 }
 
 /// A running background task (the refresh, the linkage sweep); dropping it stops it.
-pub(crate) struct RefreshTask(JoinHandle<()>);
+pub(crate) struct BackgroundTask(JoinHandle<()>);
 
-impl RefreshTask {
+impl BackgroundTask {
     /// Runs `task` in the background until this is dropped.
     pub(crate) fn spawn(task: impl std::future::Future<Output = ()> + Send + 'static) -> Self {
         Self(tokio::spawn(task))
     }
 }
 
-impl Drop for RefreshTask {
+impl Drop for BackgroundTask {
     fn drop(&mut self) {
         self.0.abort();
     }
@@ -49,12 +48,14 @@ pub(crate) fn spawn(
     mirrors: Mirrors,
     loaded: DataVersions,
     period: Duration,
-) -> RefreshTask {
-    RefreshTask(tokio::spawn(poll(store, mirrors, loaded, period)))
+) -> BackgroundTask {
+    BackgroundTask::spawn(poll(store, mirrors, loaded, period))
 }
 
 async fn poll(store: Arc<dyn Store>, mirrors: Mirrors, mut loaded: DataVersions, period: Duration) {
-    let mut positions = PositionFeed::from(Utc::now() - POSITION_OVERLAP);
+    let mut positions = PositionFeed {
+        since: Utc::now() - POSITION_OVERLAP,
+    };
     // `interval` panics on a zero period; the command line refuses one, code might not.
     let mut ticks = tokio::time::interval(period.max(Duration::from_millis(1)));
     ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
@@ -113,9 +114,10 @@ async fn refresh(
         let workers = store.workers().await?;
         let count = workers.len();
         let index = &mirrors.index;
-        let (workers, roster) =
-            tokio::task::spawn_blocking(move || (worker_index(&workers), Roster::new(&workers)))
-                .await?;
+        let (workers, roster) = tokio::task::spawn_blocking(move || {
+            (WorkerIndex::new(&workers), Roster::new(&workers))
+        })
+        .await?;
         index.replace_workers(workers, roster);
         loaded.workers = current.workers;
         tracing::debug!(version = current.workers, count, "reloaded the workers");
@@ -130,12 +132,6 @@ const POSITION_OVERLAP: TimeDelta = TimeDelta::seconds(2);
 /// Where the poll of other processes' position reports has got to.
 struct PositionFeed {
     since: DateTime<Utc>,
-}
-
-impl From<DateTime<Utc>> for PositionFeed {
-    fn from(since: DateTime<Utc>) -> Self {
-        Self { since }
-    }
 }
 
 impl PositionFeed {
@@ -154,11 +150,6 @@ impl PositionFeed {
         }
         Ok(())
     }
-}
-
-/// The nearest-worker index of these workers.
-pub(crate) fn worker_index(workers: &[Worker]) -> WorkerIndex {
-    WorkerIndex::new(workers)
 }
 
 #[cfg(test)]
