@@ -1,11 +1,13 @@
 // api.js — the service's JSON API, one function per request; errors become ApiError with
-// the service's own message (`{"error":{"code","message"}}`).
+// the service's own message (`{"error":{"code","message"}}`) and the whole reply as `body`
+// (a 422 of the planner's apply carries its remaining `problems` beside the error).
 
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, body = null) {
     super(message);
     this.status = status;
     this.code = code;
+    this.body = body;
   }
 }
 
@@ -19,7 +21,7 @@ async function request(path, init = {}) {
   const body = await response.json().catch(() => null);
   if (!response.ok) {
     const error = body && body.error ? body.error : {};
-    throw new ApiError(response.status, error.code || 'http', error.message || `HTTP ${response.status}`);
+    throw new ApiError(response.status, error.code || 'http', error.message || `HTTP ${response.status}`, body);
   }
   return body;
 }
@@ -42,8 +44,11 @@ function postJson(path, body) {
 /** Map settings: bounds, centre, zoom, optional basemap, levels. */
 export const mapSettings = () => getJson('/api/map');
 
-/** Grids of one level as a FeatureCollection. */
-export const gridsOfLevel = (level) => getJson('/api/grids', { level });
+/** Grids of one level as a FeatureCollection; as they were at `asOf` (RFC 3339) when given. */
+export const gridsOfLevel = (level, asOf) => getJson('/api/grids', { level, as_of: asOf });
+
+/** The levels of the hierarchy: `[{level, name_zh, name_en}]`. */
+export const levels = () => getJson('/api/levels');
 
 /** One grid with its chain, counts and geometry. */
 export const grid = (id) => getJson(`/api/grids/${encodeURIComponent(id)}`);
@@ -142,3 +147,30 @@ export const acceptCall = (id) => postJson(`/api/calls/${encodeURIComponent(id)}
 
 /** The called worker declines: the alert passes to the next candidate. */
 export const declineCall = (id, reason) => postJson(`/api/calls/${encodeURIComponent(id)}/decline`, reason ? { reason } : {});
+
+/** Every version of a grid as a FeatureCollection (`version, valid_from, valid_to, …`). */
+export const gridHistory = (id) => getJson(`/api/grids/${encodeURIComponent(id)}/history`);
+
+/** Where a level's grids download as GeoJSON. */
+export const gridsExportUrl = (level) => `/api/grids/export?${new URLSearchParams({ level })}`;
+
+/** Cuts a grid in two along a GeoJSON LineString: `{parts: [MultiPolygon, MultiPolygon]}`. */
+export const splitGrid = (gridId, line) => postJson('/api/planning/split', { grid_id: gridId, line });
+
+/** The union of two grids: `{geometry: MultiPolygon}`. */
+export const mergeGrids = (ids) => postJson('/api/planning/merge', { grid_ids: ids });
+
+/** Proposes a change set (`{reason, author, grids: [...]}`); answers it with problems and impact. */
+export const proposeChangeset = (changeset) => postJson('/api/changesets', changeset);
+
+/** Proposes a redrawn level from a GeoJSON file; answers the change set like `proposeChangeset`. */
+export const importChangeset = (level, reason, file) => request(
+  `/api/changesets/import?${new URLSearchParams({ level, reason })}`,
+  { method: 'POST', headers: { 'Content-Type': 'application/geo+json' }, body: file },
+);
+
+/** Applies a proposed change set: answers it with `status: "applied"`. */
+export const applyChangeset = (id) => postJson(`/api/changesets/${encodeURIComponent(id)}/apply`, {});
+
+/** Discards a proposed change set. */
+export const discardChangeset = (id) => postJson(`/api/changesets/${encodeURIComponent(id)}/discard`, {});
