@@ -269,7 +269,7 @@ const STRINGS = {
   'planner.status.discarded': ['已放弃', 'discarded'],
   'planner.problems': ['问题', 'Problems'],
   'planner.noProblems': ['未发现问题', 'No problems found'],
-  'planner.problemCounts': ['{errors} 个错误,{warnings} 个警告', '{errors} errors, {warnings} warnings'],
+  'planner.problemCounts': ['{errors} 个错误,{warnings} 个警告', 'errors: {errors}, warnings: {warnings}'],
   'planner.kind.invalid': ['几何无效', 'Invalid geometry'],
   'planner.kind.outside_parent': ['超出上级网格', 'Outside the parent'],
   'planner.kind.overlap': ['重叠', 'Overlap'],

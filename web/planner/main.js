@@ -126,6 +126,7 @@ async function start() {
   });
   plan.onChange((reason) => {
     if (reason !== 'edit') return;
+    selection.render();
     preview.invalidate();
     importLayer.clearLayers();
   });

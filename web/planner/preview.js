@@ -70,6 +70,7 @@ export class Preview {
     this.message = null;
     this.draw();
     this.render();
+    this.element.scrollIntoView({ block: 'start', behavior: 'smooth' });
   }
 
   /** The check no longer holds (an edit after it): the proposal is discarded, to be re-checked. */
