@@ -155,7 +155,7 @@ async function openPlanner(browser, base) {
 /** Centres the map on a lon/lat at a zoom where `metresAcross` is about 90 px. */
 async function zoomTo(page, [lon, lat], metresAcross) {
   const zoom = Math.max(14, Math.min(19, Math.floor(Math.log2((156_543 * Math.cos((lat * Math.PI) / 180) * 90) / metresAcross))));
-  await page.evaluate(([x, y, z]) => window.gridlinkMap.setView([y, x], z, { animate: false }), [lon, lat, zoom]);
+  await page.evaluate(([x, y, z]) => { window.gridlinkMap.setView([y, x], z, { animate: false }); }, [lon, lat, zoom]);
 }
 
 /** Drags with the mouse from one lon/lat to another in small steps. */
@@ -178,6 +178,15 @@ async function selectAt(page, point, code) {
     && document.querySelectorAll('.leaflet-marker-pane .marker-icon').length > 0, code);
 }
 
+/** Presses "check and preview" and waits for the change set (or fails with the page's message). */
+async function checkAndPreview(page) {
+  await page.click('#check');
+  await page.waitForFunction(() => document.querySelector('#preview [data-status]')
+    || document.querySelector('#changes-message.is-error:not([hidden])'));
+  const failed = await page.locator('#changes-message.is-error:not([hidden])').count();
+  if (failed) throw new Error(`the check failed: ${await page.locator('#changes-message').textContent()}`);
+}
+
 /** Vertices of a geometry that are not among `before`'s. */
 function newVertices(geometry, before) {
   const old = new Set(ringsOf(before).flat().map(key));
@@ -196,6 +205,7 @@ describe('planner page', () => {
     const { a, b, v, v2, c, s } = found;
     const camera = await postJson(`${base}/api/cameras`, {
       code: 'C-PLAN-1', name: '规划测试摄像机', lon: c[0], lat: c[1], kind: 'dome',
+      stream_url: 'https://cdn.example/live/c-plan-1.m3u8',
     });
     const cameraId = camera.properties.id;
     assert.equal(camera.properties.chain.at(-1).code, a.properties.code, 'the camera starts in A');
@@ -219,7 +229,7 @@ describe('planner page', () => {
       assert.equal(await page.locator('#change-list li[data-state="reshaped"]').count(), 2);
 
       await page.fill('#reason', '测试:调整两个微网格的共用边界');
-      await page.click('#check');
+      await checkAndPreview(page);
       const row = page.locator(`#impact-cameras li[data-camera-id="${cameraId}"]`);
       await row.waitFor();
       assert.equal(await row.getAttribute('data-from'), a.properties.code);
@@ -262,7 +272,7 @@ describe('planner page', () => {
       await page.click('#check');
       assert.match(await page.locator('#changes-message').textContent(), /变更原因/, 'the reason is required');
       await page.fill('#reason', '测试:把顶点拖出镇界');
-      await page.click('#check');
+      await checkAndPreview(page);
       await page.locator('#problems .p-problem-item.is-error').first().waitFor();
       await page.waitForFunction(() => document.querySelectorAll('.leaflet-problems-pane .p-problem.is-error').length > 0);
       assert.ok(await page.locator('#apply').isDisabled(), 'apply is enabled despite errors');

@@ -39,6 +39,7 @@ export class Editor {
     this.readOnly = false;
     this.drawing = null;
     this.unglue = null;
+    map.boxZoom.disable(); // shift-click picks a second grid
     map.createPane('parents').style.zIndex = 380;
     map.createPane('cameras').style.zIndex = 350;
     map.getPane('cameras').style.pointerEvents = 'none';
