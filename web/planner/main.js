@@ -107,7 +107,10 @@ async function start() {
   const preview = new Preview(document.getElementById('preview'), map, {
     cameraName: (id) => cameraNames.get(id) || `#${id}`,
     gridLabel,
-    onApplied: () => loadLevel(),
+    onApplied: () => {
+      changes.reason.value = '';
+      return loadLevel();
+    },
     onReload: reload,
   });
   const changes = new Changes(document.getElementById('changes'), plan, preview, {

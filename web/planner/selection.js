@@ -20,6 +20,9 @@ export class SelectionView {
     this.busy = false;
     this.message = null;
     this.readOnly = false;
+    document.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape' && this.splitting) this.cancelSplit();
+    });
     this.render();
   }
 
