@@ -135,7 +135,10 @@ function findEdgeCase(micro) {
         const out = Math.min(s, 60);
         const v2 = [v[0] + ((dx / len) * out) / kx, v[1] + ((dy / len) * out) / M_PER_DEG];
         if (micro.some((f) => inside(v2, f.geometry))) continue;
-        return { a, v, v2, s: out };
+        // A point inside the grid a little way the other way, to click it.
+        const into = [v[0] - (v2[0] - v[0]) * 0.6, v[1] - (v2[1] - v[1]) * 0.6];
+        if (!inside(into, a.geometry)) continue;
+        return { a, v, v2, into, s: out };
       }
     }
   }
@@ -258,13 +261,11 @@ describe('planner page', () => {
     const micro = (await getJson(`${base}/api/grids?level=4`)).features;
     const found = findEdgeCase(micro);
     assert.ok(found, 'no micro-grid vertex on the town edge');
-    const { a, v, v2, s } = found;
+    const { a, v, v2, into, s } = found;
 
     const { context, page, errors } = await openPlanner(env.browser, base);
     try {
       await zoomTo(page, v, s);
-      // Inside A: a little way from V towards the middle of its neighbours' segment.
-      const into = [v[0] - (v2[0] - v[0]) * 0.6, v[1] - (v2[1] - v[1]) * 0.6];
       await selectAt(page, into, a.properties.code);
       await drag(page, v, v2);
       assert.equal(await page.locator('#change-list li[data-state="reshaped"]').count(), 1, 'only A changed');
