@@ -4,6 +4,8 @@
 
 mod refresh;
 
+pub(crate) use refresh::reload_scene;
+
 use crate::config::ServeConfig;
 use crate::import::{self, ImportError};
 use crate::incidents::{Desk, IncidentFacts};

@@ -151,6 +151,30 @@ pub struct ServeConfig {
     /// someone to call without phones in the field.
     #[arg(long, env = "GRIDLINK_SIMULATE_PATROLS")]
     pub simulate_patrols: bool,
+
+    /// Grid planning: gaps, overlaps and grid parts of at most this many m² are reported
+    /// as slivers (usually a vertex that missed its neighbour's).
+    #[arg(long, env = "GRIDLINK_SLIVER_AREA_M2", default_value_t = 20.0, value_parser = speed)]
+    pub sliver_area_m2: f64,
+
+    /// Grid planning: the households a grid of the finest level should hold, `MIN-MAX`;
+    /// a change set leaving one outside gets a warning (not an error).
+    #[arg(long, env = "GRIDLINK_MICRO_GRID_HOUSEHOLDS", default_value = "50-100",
+          value_parser = household_range)]
+    pub micro_grid_households: (i64, i64),
+}
+
+fn household_range(text: &str) -> Result<(i64, i64), String> {
+    let (min, max) = text
+        .split_once('-')
+        .ok_or_else(|| format!("{text:?} is not MIN-MAX, e.g. 50-100"))?;
+    let parse = |t: &str| t.trim().parse::<i64>().map_err(|e| format!("{t:?}: {e}"));
+    let (min, max) = (parse(min)?, parse(max)?);
+    if 0 <= min && min <= max {
+        Ok((min, max))
+    } else {
+        Err(format!("{text:?}: need 0 <= MIN <= MAX"))
+    }
 }
 
 fn speed(text: &str) -> Result<f64, String> {
@@ -223,6 +247,8 @@ impl ServeConfig {
             alert_category: "public_order_suspicious".into(),
             track_retention_days: 90,
             simulate_patrols: false,
+            sliver_area_m2: 20.0,
+            micro_grid_households: (50, 100),
         }
     }
 }

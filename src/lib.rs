@@ -10,6 +10,8 @@
 //!                        incidents (the desk: filing, steps, live feed) ─▶ store, spatial
 //!                        linkage (camera alerts, calls to the nearest workers, their
 //!                                 timers) ─▶ incidents, store, spatial
+//!                        planning (change sets: checks, impact preview, apply, then
+//!                                  reload the index and tiles) ─▶ store, spatial, tiles
 //!                        import, demo (GeoJSON in and out) ─▶ domain
 //!                        media (incident photos checked, upright, re-encoded without
 //!                               metadata, thumbnailed: no HTTP, no storage)
@@ -27,6 +29,7 @@ pub mod import;
 pub mod incidents;
 pub mod linkage;
 pub mod media;
+pub mod planning;
 pub mod spatial;
 pub mod store;
 pub mod tiles;

@@ -6,9 +6,9 @@
 //! (`Store::positions_since`) and moves the workers in place, keeping the later fix.
 
 use super::Mirrors;
-use crate::spatial::{GridIndex, Roster, WorkerIndex};
+use crate::spatial::{GridIndex, Roster, SpatialIndex, WorkerIndex};
 use crate::store::{DataVersions, GridFilter, Store, StoreError};
-use crate::tiles::Scene;
+use crate::tiles::{Scene, Tiles};
 use chrono::{DateTime, TimeDelta, Utc};
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,7 +17,7 @@ use tokio::time::MissedTickBehavior;
 
 /// Why one refresh failed; the next tick tries again.
 #[derive(Debug, thiserror::Error)]
-enum RefreshError {
+pub(crate) enum RefreshError {
     /// The store could not be read.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -85,25 +85,8 @@ async fn refresh(
     let current = store.data_versions().await?;
     let grids_moved = current.grids != loaded.grids;
     if grids_moved || current.cameras != loaded.cameras {
-        let grids = store.grids(GridFilter::default()).await?;
-        let cameras = store.cameras(None).await?;
-        let count = grids.len();
-        let version = super::scene_version(&current);
-        let (scene, grid_index) = tokio::task::spawn_blocking(move || {
-            let scene = Scene::new(version, &grids, &cameras);
-            (scene, grids_moved.then(|| GridIndex::new(grids)))
-        })
-        .await?;
-        mirrors.tiles.replace_scene(scene);
-        if let Some(grid_index) = grid_index {
-            mirrors.index.replace_grids(grid_index);
-        }
+        reload_scene(store, &mirrors.index, &mirrors.tiles, &current, grids_moved).await?;
         (loaded.grids, loaded.cameras) = (current.grids, current.cameras);
-        tracing::info!(
-            version = current.grids,
-            count,
-            "reloaded the grids and cameras"
-        );
     }
     // Incidents change far too often for a version row; ask for what changed since the
     // newest change seen (less an overlap), which is also how other replicas' show up.
@@ -122,6 +105,36 @@ async fn refresh(
         loaded.workers = current.workers;
         tracing::debug!(version = current.workers, count, "reloaded the workers");
     }
+    Ok(())
+}
+
+/// Reloads the grids and cameras committed as of `current`: the tiles' scene always, the
+/// grid index too when `grids` says the grids moved.
+pub(crate) async fn reload_scene(
+    store: &dyn Store,
+    index: &SpatialIndex,
+    tiles: &Tiles,
+    current: &DataVersions,
+    grids: bool,
+) -> Result<(), RefreshError> {
+    let stored = store.grids(GridFilter::default()).await?;
+    let cameras = store.cameras(None).await?;
+    let count = stored.len();
+    let version = super::scene_version(current);
+    let (scene, grid_index) = tokio::task::spawn_blocking(move || {
+        let scene = Scene::new(version, &stored, &cameras);
+        (scene, grids.then(|| GridIndex::new(stored)))
+    })
+    .await?;
+    tiles.replace_scene(scene);
+    if let Some(grid_index) = grid_index {
+        index.replace_grids(grid_index);
+    }
+    tracing::info!(
+        version = current.grids,
+        count,
+        "reloaded the grids and cameras"
+    );
     Ok(())
 }
 

@@ -5,7 +5,7 @@
 //! (12), comprehensive grids three more (15, the unit-grid layout of Beijing's DB11
 //! standard) and micro-grids three more (18).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Digits in the shortest code: a six-digit county division code plus a town segment.
@@ -30,9 +30,18 @@ pub enum CodeError {
 }
 
 /// A grid code: ASCII digits, 9 long plus a whole number of 3-digit segments.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(transparent)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+// A newtype serializes as its string; reading one back checks it like `parse`.
+#[serde(try_from = "String")]
 pub struct GridCode(String);
+
+impl TryFrom<String> for GridCode {
+    type Error = CodeError;
+
+    fn try_from(s: String) -> Result<Self, CodeError> {
+        Self::parse(&s)
+    }
+}
 
 impl GridCode {
     /// Checks the digits and the length.

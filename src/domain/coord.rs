@@ -154,6 +154,14 @@ impl Bbox {
         Ok(Self { min, max })
     }
 
+    /// The box a geometry's bounding rectangle spans, if its corners are in range.
+    pub fn from_rect(rect: geo::Rect<f64>) -> Result<Self, CoordError> {
+        Self::new(
+            LonLat::new(rect.min().x, rect.min().y)?,
+            LonLat::new(rect.max().x, rect.max().y)?,
+        )
+    }
+
     /// South-west corner.
     #[must_use]
     pub fn min(self) -> LonLat {

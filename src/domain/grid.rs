@@ -1,6 +1,6 @@
 //! Grids: the polygons of every level of the hierarchy.
 
-use super::{GridCode, LevelNo};
+use super::{GridCode, GridVersion, LevelNo};
 use geo::MultiPolygon;
 
 /// Store-assigned identifier of a grid.
@@ -25,6 +25,8 @@ pub struct Grid {
     pub households: i64,
     /// Residents registered in the grid.
     pub residents: i64,
+    /// Version: 1 when stored, one more with each change set that changes the grid.
+    pub version: GridVersion,
 }
 
 /// A grid about to be stored: its parent is named by code, ids come from the store.

@@ -8,6 +8,7 @@ mod text_enum;
 mod calendar;
 mod camera;
 mod category;
+mod changeset;
 mod code;
 mod coord;
 mod geometry;
@@ -28,6 +29,10 @@ pub use camera::{
     FieldOfView, Heading, NewCamera, StreamUrl, non_empty, parse_kind, parse_status,
 };
 pub use category::{Category, CategoryError, SubCategory, TimeLimit, parse_categories};
+pub use changeset::{
+    ChangeSet, ChangeSetId, ChangeSetStatus, GridEdit, GridMove, GridRevision, GridVersion, Impact,
+    PlannedGrid, Problem, ProblemKind, Reassignment, Reroute, Severity,
+};
 pub use code::{CodeError, GridCode};
 pub use coord::{Bbox, CoordError, LonLat};
 pub use geometry::{GeometryProblem, check_boundary, first_self_intersection};

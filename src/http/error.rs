@@ -30,6 +30,15 @@ pub enum ApiError {
     /// Features of an upload were refused; each is listed.
     #[error("{} feature(s) rejected", .0.len())]
     InvalidFeatures(Vec<FeatureProblem>),
+    /// A change set that still has problems (422); they are sent as a GeoJSON
+    /// FeatureCollection beside the error.
+    #[error("{message}")]
+    Problems {
+        /// What is wrong, for a person.
+        message: String,
+        /// The problems, as `problems_json` renders them.
+        problems: serde_json::Value,
+    },
     /// A status other than the usual ones (413, 405, 415…) with its own message.
     #[error("{message}")]
     Status {
@@ -60,6 +69,7 @@ impl ApiError {
             Self::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             Self::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             Self::InvalidFeatures(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_features"),
+            Self::Problems { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "problems"),
             Self::Status { status, code, .. } => (*status, code),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
@@ -73,6 +83,7 @@ impl IntoResponse for ApiError {
         match self {
             Self::Internal(cause) => tracing::error!(%cause, "request failed"),
             Self::InvalidFeatures(problems) => body["error"]["features"] = json!(problems),
+            Self::Problems { problems, .. } => body["problems"] = problems,
             _ => {}
         }
         (status, Json(body)).into_response()
@@ -87,6 +98,11 @@ impl From<StoreError> for ApiError {
             StoreError::Invalid(message) => Self::Status {
                 status: StatusCode::UNPROCESSABLE_ENTITY,
                 code: "invalid",
+                message,
+            },
+            StoreError::Stale(message) => Self::Status {
+                status: StatusCode::PRECONDITION_FAILED,
+                code: "precondition_failed",
                 message,
             },
             other => Self::Internal(other.to_string()),

@@ -29,7 +29,8 @@ pub fn collection(features: Vec<Feature>) -> GeoJson<FeatureCollection> {
     })
 }
 
-/// A grid as a feature: `id`, `code`, `name`, `level`, `parent_id`, households, residents.
+/// A grid as a feature: `id`, `code`, `name`, `level`, `parent_id`, households, residents
+/// and `version` (what a change set names as the version it was made from).
 pub fn grid_feature(grid: &Grid) -> Feature {
     let properties = json!({
         "id": grid.id,
@@ -39,6 +40,7 @@ pub fn grid_feature(grid: &Grid) -> Feature {
         "parent_id": grid.parent_id,
         "households": grid.households,
         "residents": grid.residents,
+        "version": grid.version,
     });
     feature(grid.id, GeometryValue::from(&grid.geometry), properties)
 }

@@ -1,4 +1,4 @@
-//! Grids: `GET /api/grids` (by level and bbox, GeoJSON), `GET /api/grids/{id}` (one grid
+//! Grids: `GET /api/grids` (by level and bbox, now or `as_of` a time; GeoJSON), `GET /api/grids/{id}` (one grid
 //! with its chain, children and counts) and `GET /api/grids/{id}/cameras`.
 
 use super::cameras::cameras_within;
@@ -10,6 +10,8 @@ use crate::store::GridFilter;
 use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
+use chrono::DateTime;
+use geo::BoundingRect;
 use geojson::{Feature, FeatureCollection};
 use serde::Deserialize;
 use serde_json::json;
@@ -26,6 +28,8 @@ pub fn router() -> Router<AppState> {
 struct ListQuery {
     level: Option<LevelNo>,
     bbox: Option<String>,
+    /// RFC 3339: the grids as they were then, retired ones included.
+    as_of: Option<String>,
 }
 
 async fn list(
@@ -34,14 +38,38 @@ async fn list(
     Query(q): Query<ListQuery>,
 ) -> Result<GeoJson<FeatureCollection>, ApiError> {
     let bbox = q.bbox.as_deref().map(str::parse::<Bbox>).transpose()?;
-    let grids = state
-        .store
-        .grids(GridFilter {
-            level: q.level,
-            bbox,
-        })
-        .await?;
+    let grids = match q.as_of.as_deref() {
+        Some(text) => {
+            let at = DateTime::parse_from_rfc3339(text).map_err(|e| {
+                ApiError::bad_request(
+                    "invalid_parameter",
+                    format!(
+                        "as_of {text:?} is not an RFC 3339 time ({e}), e.g. 2026-12-01T00:00:00Z"
+                    ),
+                )
+            })?;
+            let mut grids = state.store.grids_as_of(q.level, at.to_utc()).await?;
+            if let Some(bbox) = bbox {
+                grids.retain(|g| {
+                    g.geometry
+                        .bounding_rect()
+                        .is_some_and(|r| Bbox::from_rect(r).is_ok_and(|b| b.intersects(bbox)))
+                });
+            }
+            grids
+        }
+        None => {
+            state
+                .store
+                .grids(GridFilter {
+                    level: q.level,
+                    bbox,
+                })
+                .await?
+        }
+    };
     let index = state.index.grids();
+    // A grid retired since is no longer indexed: only a request seeing everything sees it.
     let visible = grids.iter().filter(|g| {
         let chain = index
             .get(g.id)

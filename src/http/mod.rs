@@ -4,6 +4,7 @@
 
 mod alerts;
 mod cameras;
+mod changesets;
 mod context;
 mod error;
 mod extract;
@@ -30,6 +31,7 @@ use crate::config::ServeConfig;
 use crate::incidents::Desk;
 use crate::linkage::Linkage;
 use crate::media::PhotoLimits;
+use crate::planning::{HouseholdRule, Planner, Rules};
 use crate::spatial::SpatialIndex;
 use crate::store::Store;
 use crate::tiles::Tiles;
@@ -64,6 +66,8 @@ pub struct AppState {
     pub desk: Arc<Desk>,
     /// Camera alerts and calls to workers.
     pub linkage: Arc<Linkage>,
+    /// Change sets of grid boundaries.
+    pub planner: Arc<Planner>,
 }
 
 /// An XYZ basemap for the web map.
@@ -94,9 +98,23 @@ impl AppState {
         linkage: Arc<Linkage>,
         config: &ServeConfig,
     ) -> Self {
+        let (min, max) = config.micro_grid_households;
+        let rules = Rules {
+            sliver_m2: config.sliver_area_m2,
+            // The level is set to the finest one stored when a change set is checked.
+            households: Some(HouseholdRule { level: 0, min, max }),
+            ..Rules::default()
+        };
+        let planner = Planner::new(
+            Arc::clone(&store),
+            Arc::clone(&mirrors.index),
+            Arc::clone(&mirrors.tiles),
+            rules,
+        );
         Self {
             desk,
             linkage,
+            planner: Arc::new(planner),
             store,
             index: mirrors.index,
             tiles: mirrors.tiles,
@@ -131,6 +149,7 @@ pub fn router(state: AppState, config: &ServeConfig) -> Router {
         .merge(locate::router())
         .merge(cameras::router())
         .merge(workers::router())
+        .merge(changesets::router())
         .merge(map::router())
         .merge(search::router())
         .merge(stats::router())

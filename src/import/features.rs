@@ -133,19 +133,20 @@ pub(super) fn parse_worker(feature: &Feature) -> Result<NewWorker, Fault> {
 }
 
 fn area(feature: &Feature) -> Result<MultiPolygon<f64>, Fault> {
-    let value = feature.geometry.as_ref().map(|g| &g.value);
+    polygonal(feature.geometry.as_ref().map(|g| &g.value)).map_err(plain)
+}
+
+/// A Polygon or MultiPolygon geometry as a multipolygon; anything else, or nothing, is
+/// refused with the reason.
+pub(crate) fn polygonal(value: Option<&GeometryValue>) -> Result<MultiPolygon<f64>, String> {
     match value {
         Some(v @ GeometryValue::Polygon { .. }) => {
             geo::Polygon::try_from(v).map(MultiPolygon::from)
         }
         Some(v @ GeometryValue::MultiPolygon { .. }) => MultiPolygon::try_from(v),
-        _ => {
-            return Err(plain(
-                "the geometry must be a Polygon or MultiPolygon".into(),
-            ));
-        }
+        _ => return Err("the geometry must be a Polygon or MultiPolygon".into()),
     }
-    .map_err(|e| plain(format!("unreadable geometry: {e}")))
+    .map_err(|e| format!("unreadable geometry: {e}"))
 }
 
 fn point(feature: &Feature) -> Result<Option<LonLat>, Fault> {

@@ -10,6 +10,7 @@ mod features;
 pub use crate::store::DatasetCounts;
 pub use camera_csv::CAMERA_CSV_HEADER;
 pub use dataset::import_dataset;
+pub(crate) use features::polygonal;
 
 use crate::domain::{Camera, Grid, GridCode, Level, LevelNo, Worker};
 use crate::store::{GridFilter, Store, StoreError};

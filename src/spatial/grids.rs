@@ -302,6 +302,7 @@ mod tests {
             geometry: MultiPolygon::new(vec![polygon]),
             households: 0,
             residents: 0,
+            version: 1,
         }
     }
 

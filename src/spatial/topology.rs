@@ -205,6 +205,7 @@ mod tests {
             ]]),
             households: 0,
             residents: 0,
+            version: 1,
         }
     }
 

@@ -8,6 +8,7 @@ mod cameras;
 mod geometry;
 mod incidents;
 mod linkage;
+mod planning;
 mod postgres;
 mod queries;
 mod rows;
@@ -20,9 +21,10 @@ pub use sqlite::SqliteStore;
 
 use crate::domain::{
     Alert, AlertEvent, AlertId, Bbox, Call, CallId, CallStatus, Camera, CameraChange, CameraId,
-    Fix, Grid, GridCode, GridId, Incident, IncidentEvent, IncidentFact, IncidentId, IncidentStatus,
-    Level, LevelNo, NewAlert, NewCall, NewCamera, NewGrid, NewIncident, NewIncidentEvent,
-    NewWorker, PhotoId, Shift, Urgency, Worker, WorkerId,
+    ChangeSet, ChangeSetId, Fix, Grid, GridCode, GridId, GridRevision, Impact, Incident,
+    IncidentEvent, IncidentFact, IncidentId, IncidentStatus, Level, LevelNo, NewAlert, NewCall,
+    NewCamera, NewGrid, NewIncident, NewIncidentEvent, NewWorker, PhotoId, PlannedGrid, Problem,
+    Shift, Urgency, Worker, WorkerId,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -41,6 +43,10 @@ pub enum StoreError {
     /// The data was refused by the database's own checks (for example `ST_IsValid`).
     #[error("{0}")]
     Invalid(String),
+    /// The write was made from a version of the data that has since moved on (a grid
+    /// another planner changed meanwhile).
+    #[error("{0}")]
+    Stale(String),
     /// A stored value could not be read back into the domain model.
     #[error("corrupt stored data: {0}")]
     Corrupt(String),
@@ -99,6 +105,49 @@ pub struct DataVersions {
     pub workers: i64,
     /// Version of the cameras.
     pub cameras: i64,
+}
+
+/// A change set about to be stored, as checked and previewed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewChangeSet {
+    /// Why the grids are redrawn.
+    pub reason: String,
+    /// Who proposes it.
+    pub author: String,
+    /// When.
+    pub created_at: DateTime<Utc>,
+    /// The grids as it leaves them.
+    pub grids: Vec<PlannedGrid>,
+    /// What the checks found.
+    pub problems: Vec<Problem>,
+    /// What it would change.
+    pub impact: Impact,
+}
+
+/// What applying a change set writes, as the service worked it out from the committed
+/// data just before (see [`Store::apply_changeset`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApplyPlan {
+    /// When: the time the new versions hold from.
+    pub at: DateTime<Utc>,
+    /// The change set, with its problems and impact as re-checked now.
+    pub changeset: ChangeSet,
+    /// Each retired grid, by code, with the grid its workers' assignments move to (`None`:
+    /// they end).
+    pub transfers: Vec<(GridCode, Option<GridCode>)>,
+    /// The open incidents re-routed, each with the step recorded on its timeline.
+    pub reroutes: Vec<PlannedReroute>,
+}
+
+/// An open incident passed to another grid's team by a change set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedReroute {
+    /// The incident as read; if its revision moved on meanwhile, the apply is refused.
+    pub incident: Incident,
+    /// The grid whose team takes it over, by code (it may be new in the change set).
+    pub to: GridCode,
+    /// The timeline step; the store fills in the responsible grid.
+    pub event: NewIncidentEvent,
 }
 
 /// Which incidents to list, newest first.
@@ -237,6 +286,38 @@ pub trait Store: Send + Sync {
     /// earlier in the same slice). A duplicate code, an unknown level or an unknown parent
     /// is a [`StoreError::Conflict`] and nothing is stored.
     async fn insert_grids(&self, grids: &[NewGrid]) -> Result<Vec<Grid>, StoreError>;
+
+    /// The grids as they were at `at`, of one level or of all, ordered by level and code.
+    async fn grids_as_of(
+        &self,
+        level: Option<LevelNo>,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<Grid>, StoreError>;
+
+    /// Every version of a grid, oldest first, with the change set that made each.
+    async fn grid_history(&self, id: GridId) -> Result<Vec<GridRevision>, StoreError>;
+
+    /// Stores a proposed change set.
+    async fn insert_changeset(&self, changeset: &NewChangeSet) -> Result<ChangeSet, StoreError>;
+
+    /// One change set.
+    async fn changeset(&self, id: ChangeSetId) -> Result<ChangeSet, StoreError>;
+
+    /// Applies a proposed change set in one transaction: every grid it changes is kept in
+    /// its history and rewritten (version one more), retired or created; the workers'
+    /// assignments to retired grids and open incidents move as `plan` says; the grids' version is bumped.
+    /// A grid whose version moved on since the change set was made is
+    /// [`StoreError::Stale`]; a change set no longer proposed, or an incident changed
+    /// meanwhile, a [`StoreError::Conflict`]; a boundary or coverage the database's own
+    /// checks refuse, [`StoreError::Invalid`]. Any refusal stores nothing.
+    async fn apply_changeset(&self, plan: &ApplyPlan) -> Result<ChangeSet, StoreError>;
+
+    /// Discards a proposed change set; one no longer proposed is a [`StoreError::Conflict`].
+    async fn discard_changeset(
+        &self,
+        id: ChangeSetId,
+        at: DateTime<Utc>,
+    ) -> Result<ChangeSet, StoreError>;
 
     /// Cameras in service (retired ones are left out), optionally only those inside a
     /// bounding box, ordered by code.

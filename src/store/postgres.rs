@@ -9,17 +9,19 @@
 use super::cameras::{CameraQueries, CameraWrites};
 use super::incidents::IncidentQueries;
 use super::linkage::{LinkageQueries, ending};
+use super::planning::{PlanningQueries, PlanningWrites, RevisionRow};
 use super::queries::{GridInsert, Queries, Writes};
 use super::rows::{CameraRow, GridRow, ShiftRow, WorkerRow, assemble_workers, found, write_error};
 use super::{
-    CallAnswer, CallFilter, DataVersions, Dataset, DatasetCounts, GridFilter, IncidentFilter,
-    IncidentPage, LinkageSignal, LinkageSignals, NewPhoto, RecordedFact, Store, StoreError,
-    StoredPhoto, versions, wkb,
+    ApplyPlan, CallAnswer, CallFilter, DataVersions, Dataset, DatasetCounts, GridFilter,
+    IncidentFilter, IncidentPage, LinkageSignal, LinkageSignals, NewChangeSet, NewPhoto,
+    RecordedFact, Store, StoreError, StoredPhoto, versions, wkb,
 };
 use crate::domain::{
-    Alert, AlertEvent, AlertId, Bbox, Call, CallId, Camera, CameraChange, CameraId, Fix, Grid,
-    GridCode, GridId, Incident, IncidentEvent, IncidentId, Level, NewAlert, NewCall, NewCamera,
-    NewGrid, NewIncident, NewIncidentEvent, NewWorker, PhotoId, Shift, Worker, WorkerId,
+    Alert, AlertEvent, AlertId, Bbox, Call, CallId, Camera, CameraChange, CameraId, ChangeSet,
+    ChangeSetId, Fix, Grid, GridCode, GridId, GridRevision, Incident, IncidentEvent, IncidentId,
+    Level, LevelNo, NewAlert, NewCall, NewCamera, NewGrid, NewIncident, NewIncidentEvent,
+    NewWorker, PhotoId, Shift, Worker, WorkerId,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, SubsecRound, Utc};
@@ -34,13 +36,15 @@ type Q = Queries<Postgres>;
 type C = CameraQueries<Postgres>;
 type I = IncidentQueries<Postgres>;
 type L = LinkageQueries<Postgres>;
+type P = PlanningQueries<Postgres>;
 
+/// Grids in service; add conditions with `AND`.
 const GRIDS: &str = "SELECT id, code, name, level, parent_id, households, residents, \
-     ST_AsBinary(geom, 'NDR') AS geometry FROM grids";
+     ST_AsBinary(geom, 'NDR') AS geometry, version FROM grids WHERE retired_at IS NULL";
 const GRID_BY_ID: &str = "SELECT id, code, name, level, parent_id, households, residents, \
-     ST_AsBinary(geom, 'NDR') AS geometry FROM grids WHERE id = $1";
+     ST_AsBinary(geom, 'NDR') AS geometry, version FROM grids WHERE id = $1";
 const GRID_BY_CODE: &str = "SELECT id, code, name, level, parent_id, households, residents, \
-     ST_AsBinary(geom, 'NDR') AS geometry FROM grids WHERE code = $1";
+     ST_AsBinary(geom, 'NDR') AS geometry, version FROM grids WHERE code = $1";
 const CAMERAS: &str = "SELECT id, code, name, ST_X(point) AS lon, ST_Y(point) AS lat, kind, \
      stream_url, status, heading_deg, fov_deg, retired_at FROM cameras WHERE retired_at IS NULL";
 const CAMERA_BY_ID: &str = "SELECT id, code, name, ST_X(point) AS lon, ST_Y(point) AS lat, \
@@ -68,8 +72,9 @@ const LOCK_ALERT: &str = "SELECT status FROM alerts WHERE id = $1 FOR UPDATE";
 
 /// The writes, with parameters as `Writes` documents them.
 const WRITES: Writes<Postgres> = Writes {
-    grid: "INSERT INTO grids (code, name, level, parent_id, households, residents, geom) \
-         VALUES ($1, $2, $3, $4, $5, $6, ST_Multi(ST_GeomFromWKB($7, 4326))) RETURNING id",
+    grid: "INSERT INTO grids (code, name, level, parent_id, households, residents, geom, \
+         valid_from) VALUES ($1, $2, $3, $4, $5, $6, ST_Multi(ST_GeomFromWKB($7, 4326)), $8) \
+         RETURNING id",
     bind_boundary,
     camera: "INSERT INTO cameras (code, name, point, kind, stream_url, status, heading_deg, \
          fov_deg) VALUES ($1, $2, ST_SetSRID(ST_MakePoint($3, $4), 4326), $5, $6, $7, $8, $9) \
@@ -143,6 +148,59 @@ const SIGNAL: &str = "SELECT pg_notify('gridlink_linkage_' || current_schema(), 
 
 /// A pooled connection idle this long is pinged before use, and replaced if it is dead.
 const PING_AFTER_IDLE: Duration = Duration::from_secs(1);
+
+/// A grid's columns as `GridRow` reads them, from `grids` or from `grid_history`.
+macro_rules! grid_columns {
+    ($id:literal) => {
+        concat!(
+            $id,
+            " AS id, code, name, level, parent_id, households, residents, \
+             ST_AsBinary(geom, 'NDR') AS geometry, version"
+        )
+    };
+}
+
+/// The planning statements, with parameters as `PlanningWrites` documents them.
+const PLANNING_WRITES: PlanningWrites = PlanningWrites {
+    lock_grid: "SELECT version, retired_at IS NOT NULL FROM grids WHERE id = $1 FOR UPDATE",
+    lock_changeset: "SELECT status FROM changesets WHERE id = $1 FOR UPDATE",
+    archive_grid: "INSERT INTO grid_history (grid_id, version, code, name, level, parent_id, \
+         households, residents, geom, valid_from, valid_to, changeset_id) \
+         SELECT id, version, code, name, level, parent_id, households, residents, geom, \
+         valid_from, $2, changeset_id FROM grids WHERE id = $1",
+    reshape_grid: "UPDATE grids SET code = $1, name = $2, level = $3, parent_id = $4, \
+         households = $5, residents = $6, geom = ST_Multi(ST_GeomFromWKB($7, 4326)), \
+         valid_from = $8, changeset_id = $9, version = version + 1 WHERE id = $10 RETURNING id",
+    history: concat!(
+        "SELECT ",
+        grid_columns!("g.id"),
+        ", valid_from, NULL::timestamptz AS valid_to, retired_at IS NOT NULL AS retired, \
+         changeset_id, c.author, c.reason FROM grids g \
+         LEFT JOIN changesets c ON c.id = g.changeset_id WHERE g.id = $1 UNION ALL SELECT ",
+        grid_columns!("h.grid_id"),
+        ", valid_from, valid_to, false AS retired, changeset_id, c.author, c.reason \
+         FROM grid_history h LEFT JOIN changesets c ON c.id = h.changeset_id \
+         WHERE h.grid_id = $1 ORDER BY version"
+    ),
+    as_of: concat!(
+        "SELECT ",
+        grid_columns!("id"),
+        " FROM grids WHERE valid_from <= $1 AND (retired_at IS NULL OR retired_at > $1) \
+         AND ($2 = 0 OR level = $2) UNION ALL SELECT ",
+        grid_columns!("grid_id"),
+        " FROM grid_history WHERE valid_from <= $1 AND valid_to > $1 \
+         AND ($2 = 0 OR level = $2) ORDER BY level, code"
+    ),
+    // PostGIS's own union, difference and geodesic areas, independent of the service's.
+    recheck_family: Some(
+        "WITH children AS (SELECT geom FROM grids WHERE parent_id = $1 AND retired_at IS NULL), \
+         merged AS (SELECT ST_Union(geom) AS geom, SUM(ST_Area(geom::geography)) AS summed \
+         FROM children) \
+         SELECT ST_Area(ST_SymDifference(p.geom, m.geom)::geography)::float8, \
+         (m.summed - ST_Area(m.geom::geography))::float8 \
+         FROM grids p CROSS JOIN merged m WHERE p.id = $1 AND m.geom IS NOT NULL",
+    ),
+};
 
 /// Binds a boundary as WKB, which carries its doubles bit for bit.
 #[expect(
@@ -244,7 +302,6 @@ impl Store for PostgresStore {
 
     async fn grids(&self, filter: GridFilter) -> Result<Vec<Grid>, StoreError> {
         let mut query = QueryBuilder::<Postgres>::new(GRIDS);
-        query.push(" WHERE 1 = 1");
         if let Some(level) = filter.level {
             query.push(" AND level = ").push_bind(level);
         }
@@ -286,6 +343,53 @@ impl Store for PostgresStore {
         let stored = Q::insert_grids(&mut tx, &WRITES, grids).await?;
         tx.commit().await?;
         Ok(stored)
+    }
+
+    async fn grids_as_of(
+        &self,
+        level: Option<LevelNo>,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<Grid>, StoreError> {
+        let rows = P::as_of(&mut *self.conn().await?, &PLANNING_WRITES, level, at).await?;
+        rows.into_iter().map(grid_from).collect()
+    }
+
+    async fn grid_history(&self, id: GridId) -> Result<Vec<GridRevision>, StoreError> {
+        let rows: Vec<RevisionRow<Vec<u8>>> =
+            P::history(&mut *self.conn().await?, &PLANNING_WRITES, id).await?;
+        rows.into_iter()
+            .map(|row| {
+                row.into_revision(|bytes, what| {
+                    wkb::decode(&bytes).map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))
+                })
+            })
+            .collect()
+    }
+
+    async fn insert_changeset(&self, changeset: &NewChangeSet) -> Result<ChangeSet, StoreError> {
+        P::insert(&mut *self.conn().await?, changeset).await
+    }
+
+    async fn changeset(&self, id: ChangeSetId) -> Result<ChangeSet, StoreError> {
+        P::get(&mut *self.conn().await?, id).await
+    }
+
+    async fn apply_changeset(&self, plan: &ApplyPlan) -> Result<ChangeSet, StoreError> {
+        let mut tx = self.write().await?;
+        let applied = P::apply(&mut tx, &PLANNING_WRITES, &WRITES, plan).await?;
+        tx.commit().await?;
+        Ok(applied)
+    }
+
+    async fn discard_changeset(
+        &self,
+        id: ChangeSetId,
+        at: DateTime<Utc>,
+    ) -> Result<ChangeSet, StoreError> {
+        let mut tx = self.write().await?;
+        let discarded = P::discard(&mut tx, &PLANNING_WRITES, id, at).await?;
+        tx.commit().await?;
+        Ok(discarded)
     }
 
     async fn cameras(&self, bbox: Option<Bbox>) -> Result<Vec<Camera>, StoreError> {

@@ -30,7 +30,7 @@ pub(crate) type BindBoundary<DB> =
 /// is its own business.
 pub(crate) struct Writes<DB: Database> {
     /// Inserts a grid and returns its id: `$1`..`$6` as in [`GridInsert`], then whatever
-    /// `bind_boundary` binds.
+    /// `bind_boundary` binds, then the time the grid holds from (`valid_from`).
     pub grid: &'static str,
     /// Binds the boundary to [`Writes::grid`].
     pub bind_boundary: BindBoundary<DB>,
@@ -172,6 +172,8 @@ where
         grids: &[NewGrid],
     ) -> Result<Vec<Grid>, StoreError> {
         let mut stored = Vec::with_capacity(grids.len());
+        // Microseconds, as PostgreSQL keeps them, so "as of" agrees on both backends.
+        let valid_from = Utc::now().trunc_subsecs(6);
         for grid in grids {
             let what = format!("grid {}", grid.code);
             let parent_id = Self::parent_of(&mut *conn, grid, &what).await?;
@@ -183,6 +185,7 @@ where
                 .bind(grid.households)
                 .bind(grid.residents);
             let id: GridId = (writes.bind_boundary)(insert, grid, &what)?
+                .bind(valid_from)
                 .fetch_one(&mut *conn)
                 .await
                 .map_err(|e| write_error(e, &what))?;

@@ -25,6 +25,7 @@ pub(crate) struct GridRow<G> {
     pub households: i64,
     pub residents: i64,
     pub geometry: G,
+    pub version: i64,
 }
 
 impl<G> GridRow<G> {
@@ -43,6 +44,7 @@ impl<G> GridRow<G> {
             geometry: decode(self.geometry, &what)?,
             households: self.households,
             residents: self.residents,
+            version: self.version,
         })
     }
 }
@@ -198,6 +200,7 @@ pub(crate) fn stored_grid(id: GridId, parent_id: Option<GridId>, grid: &NewGrid)
         geometry: grid.geometry.clone(),
         households: grid.households,
         residents: grid.residents,
+        version: 1,
     }
 }
 

@@ -7,16 +7,19 @@
 use super::cameras::{CameraQueries, CameraWrites};
 use super::incidents::IncidentQueries;
 use super::linkage::{LinkageQueries, ending};
+use super::planning::{PlanningQueries, PlanningWrites, RevisionRow};
 use super::queries::{GridInsert, Queries, Writes};
 use super::rows::{CameraRow, GridRow, found};
 use super::{
-    CallAnswer, CallFilter, DataVersions, Dataset, DatasetCounts, GridFilter, IncidentFilter,
-    IncidentPage, NewPhoto, RecordedFact, Store, StoreError, StoredPhoto, geometry, versions,
+    ApplyPlan, CallAnswer, CallFilter, DataVersions, Dataset, DatasetCounts, GridFilter,
+    IncidentFilter, IncidentPage, NewChangeSet, NewPhoto, RecordedFact, Store, StoreError,
+    StoredPhoto, geometry, versions,
 };
 use crate::domain::{
-    Alert, AlertEvent, AlertId, Bbox, Call, CallId, Camera, CameraChange, CameraId, Fix, Grid,
-    GridCode, GridId, Incident, IncidentEvent, IncidentId, Level, NewAlert, NewCall, NewCamera,
-    NewGrid, NewIncident, NewIncidentEvent, NewWorker, PhotoId, Shift, Worker, WorkerId,
+    Alert, AlertEvent, AlertId, Bbox, Call, CallId, Camera, CameraChange, CameraId, ChangeSet,
+    ChangeSetId, Fix, Grid, GridCode, GridId, GridRevision, Incident, IncidentEvent, IncidentId,
+    Level, LevelNo, NewAlert, NewCall, NewCamera, NewGrid, NewIncident, NewIncidentEvent,
+    NewWorker, PhotoId, Shift, Worker, WorkerId,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -30,13 +33,15 @@ type Q = Queries<Sqlite>;
 type C = CameraQueries<Sqlite>;
 type I = IncidentQueries<Sqlite>;
 type L = LinkageQueries<Sqlite>;
+type P = PlanningQueries<Sqlite>;
 
-const GRIDS: &str =
-    "SELECT id, code, name, level, parent_id, households, residents, geometry FROM grids";
+/// Grids in service; add conditions with `AND`.
+const GRIDS: &str = "SELECT id, code, name, level, parent_id, households, residents, geometry, \
+     version FROM grids WHERE retired_at IS NULL";
 const GRID_BY_ID: &str = "SELECT id, code, name, level, parent_id, households, residents, \
-     geometry FROM grids WHERE id = $1";
+     geometry, version FROM grids WHERE id = $1";
 const GRID_BY_CODE: &str = "SELECT id, code, name, level, parent_id, households, residents, \
-     geometry FROM grids WHERE code = $1";
+     geometry, version FROM grids WHERE code = $1";
 const CAMERAS: &str = "SELECT id, code, name, lon, lat, kind, stream_url, status, heading_deg, \
      fov_deg, retired_at FROM cameras WHERE retired_at IS NULL";
 const CAMERA_BY_ID: &str = "SELECT id, code, name, lon, lat, kind, stream_url, status, \
@@ -51,8 +56,8 @@ const LOCK_ALERT: &str = "SELECT status FROM alerts WHERE id = $1";
 /// The writes, with parameters as `Writes` documents them.
 const WRITES: Writes<Sqlite> = Writes {
     grid: "INSERT INTO grids (code, name, level, parent_id, households, residents, geometry, \
-         min_lon, min_lat, max_lon, max_lat) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+         min_lon, min_lat, max_lon, max_lat, valid_from) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
     bind_boundary,
     camera: "INSERT INTO cameras (code, name, lon, lat, kind, stream_url, status, heading_deg, \
          fov_deg) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
@@ -61,6 +66,53 @@ const WRITES: Writes<Sqlite> = Writes {
     // Writes run in `BEGIN IMMEDIATE`, which already holds the database's write lock.
     lock_position: "SELECT position_at FROM workers WHERE id = $1",
     update_position: "UPDATE workers SET lon = $2, lat = $3, position_at = $4 WHERE id = $1",
+};
+
+/// A grid's columns as `GridRow` reads them, from `grids` or from `grid_history`.
+macro_rules! grid_columns {
+    ($id:literal) => {
+        concat!(
+            $id,
+            " AS id, code, name, level, parent_id, households, residents, geometry, version"
+        )
+    };
+}
+
+/// The planning statements, with parameters as `PlanningWrites` documents them.
+const PLANNING_WRITES: PlanningWrites = PlanningWrites {
+    // Writes run in `BEGIN IMMEDIATE`, which already holds the database's write lock.
+    lock_grid: "SELECT version, retired_at IS NOT NULL FROM grids WHERE id = $1",
+    lock_changeset: "SELECT status FROM changesets WHERE id = $1",
+    archive_grid: "INSERT INTO grid_history (grid_id, version, code, name, level, parent_id, \
+         households, residents, geometry, valid_from, valid_to, changeset_id) \
+         SELECT id, version, code, name, level, parent_id, households, residents, geometry, \
+         valid_from, $2, changeset_id FROM grids WHERE id = $1",
+    reshape_grid: "UPDATE grids SET code = $1, name = $2, level = $3, parent_id = $4, \
+         households = $5, residents = $6, geometry = $7, min_lon = $8, min_lat = $9, \
+         max_lon = $10, max_lat = $11, valid_from = $12, changeset_id = $13, \
+         version = version + 1 WHERE id = $14 RETURNING id",
+    history: concat!(
+        "SELECT ",
+        grid_columns!("g.id"),
+        ", valid_from, NULL AS valid_to, retired_at IS NOT NULL AS retired, changeset_id, \
+         c.author, c.reason FROM grids g LEFT JOIN changesets c ON c.id = g.changeset_id \
+         WHERE g.id = $1 UNION ALL SELECT ",
+        grid_columns!("h.grid_id"),
+        ", valid_from, valid_to, 0 AS retired, changeset_id, c.author, c.reason \
+         FROM grid_history h LEFT JOIN changesets c ON c.id = h.changeset_id \
+         WHERE h.grid_id = $1 ORDER BY version"
+    ),
+    as_of: concat!(
+        "SELECT ",
+        grid_columns!("id"),
+        " FROM grids WHERE valid_from <= $1 AND (retired_at IS NULL OR retired_at > $1) \
+         AND ($2 = 0 OR level = $2) UNION ALL SELECT ",
+        grid_columns!("grid_id"),
+        " FROM grid_history WHERE valid_from <= $1 AND valid_to > $1 \
+         AND ($2 = 0 OR level = $2) ORDER BY level, code"
+    ),
+    // SQLite has no geometry functions; the service's own checks are all there is.
+    recheck_family: None,
 };
 
 /// The camera registry's writes, with parameters as `CameraWrites` documents them.
@@ -168,7 +220,6 @@ impl Store for SqliteStore {
 
     async fn grids(&self, filter: GridFilter) -> Result<Vec<Grid>, StoreError> {
         let mut query = QueryBuilder::<Sqlite>::new(GRIDS);
-        query.push(" WHERE 1 = 1");
         if let Some(level) = filter.level {
             query.push(" AND level = ").push_bind(level);
         }
@@ -199,6 +250,49 @@ impl Store for SqliteStore {
         let stored = Q::insert_grids(&mut tx, &WRITES, grids).await?;
         tx.commit().await?;
         Ok(stored)
+    }
+
+    async fn grids_as_of(
+        &self,
+        level: Option<LevelNo>,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<Grid>, StoreError> {
+        let rows = P::as_of(&mut *self.conn().await?, &PLANNING_WRITES, level, at).await?;
+        rows.into_iter().map(grid_from).collect()
+    }
+
+    async fn grid_history(&self, id: GridId) -> Result<Vec<GridRevision>, StoreError> {
+        let rows: Vec<RevisionRow<String>> =
+            P::history(&mut *self.conn().await?, &PLANNING_WRITES, id).await?;
+        rows.into_iter()
+            .map(|row| row.into_revision(|text, what| geometry::from_geojson(&text, what)))
+            .collect()
+    }
+
+    async fn insert_changeset(&self, changeset: &NewChangeSet) -> Result<ChangeSet, StoreError> {
+        P::insert(&mut *self.conn().await?, changeset).await
+    }
+
+    async fn changeset(&self, id: ChangeSetId) -> Result<ChangeSet, StoreError> {
+        P::get(&mut *self.conn().await?, id).await
+    }
+
+    async fn apply_changeset(&self, plan: &ApplyPlan) -> Result<ChangeSet, StoreError> {
+        let mut tx = self.write().await?;
+        let applied = P::apply(&mut tx, &PLANNING_WRITES, &WRITES, plan).await?;
+        tx.commit().await?;
+        Ok(applied)
+    }
+
+    async fn discard_changeset(
+        &self,
+        id: ChangeSetId,
+        at: DateTime<Utc>,
+    ) -> Result<ChangeSet, StoreError> {
+        let mut tx = self.write().await?;
+        let discarded = P::discard(&mut tx, &PLANNING_WRITES, id, at).await?;
+        tx.commit().await?;
+        Ok(discarded)
     }
 
     async fn cameras(&self, bbox: Option<Bbox>) -> Result<Vec<Camera>, StoreError> {

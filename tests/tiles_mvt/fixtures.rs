@@ -25,6 +25,7 @@ pub fn grid(
         )]),
         households,
         residents: households * 3,
+        version: 1,
     }
 }
 

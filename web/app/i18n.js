@@ -64,6 +64,7 @@ const STRINGS = {
   'worker.action.deny_extension': ['驳回延期', 'Deny extension'],
   'worker.action.reopen': ['重新办理', 'Reopen'],
   'worker.action.reject': ['退件', 'Reject'],
+  'worker.action.reroute': ['网格调整改派', 'Re-routed by a grid change'],
   'worker.detail.back': ['返回列表', 'Back to the list'],
   'worker.detail.status': ['状态', 'Status'],
   'worker.detail.deadline': ['办理期限', 'Deadline'],
@@ -498,6 +499,7 @@ const STRINGS = {
   'incident.action.deny_extension': ['驳回延期', 'Deny extension'],
   'incident.action.reopen': ['重新办理', 'Reopen'],
   'incident.action.reject': ['不予受理', 'Reject'],
+  'incident.action.reroute': ['网格调整改派', 'Re-routed by a grid change'],
   'incident.action.filed': ['上报', 'Filed'],
 
   'incident.priority.low': ['低', 'Low'],

@@ -211,7 +211,8 @@ fn carry(
             next.duplicate_of = request.duplicate_of;
             details.duplicate_of = request.duplicate_of;
         }
-        A::Return | A::ReportHandled | A::StartHandling | A::Verify | A::Archive => {}
+        // `next` refuses a reroute in every status before this is reached.
+        A::Return | A::ReportHandled | A::StartHandling | A::Verify | A::Archive | A::Reroute => {}
     }
     Ok(details)
 }

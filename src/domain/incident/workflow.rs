@@ -80,6 +80,9 @@ text_enum! {
         Reopen => "reopen",
         /// Refuse as invalid or duplicate.
         Reject => "reject",
+        /// Move to another grid's team because a change set redrew the boundaries; taken
+        /// by the planning service, never by a person, so no status allows it.
+        Reroute => "reroute",
     }
 }
 

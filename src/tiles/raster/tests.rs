@@ -35,6 +35,7 @@ fn square_with(
         ]]),
         households,
         residents: households * 3,
+        version: 1,
     }
 }
 

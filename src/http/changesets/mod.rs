@@ -1,0 +1,252 @@
+//! Grid planning: `POST /api/changesets` (check and preview), `GET /api/changesets/{id}`,
+//! `POST /api/changesets/{id}/apply` and `/discard`, a whole level out and back in
+//! (`GET /api/grids/export`, `POST /api/changesets/import`), a grid's history, and the
+//! split and merge geometry the planner's page asks for.
+
+mod level;
+mod view;
+
+use super::extract::{Json, Path};
+use super::geojson_out::{GeoJson, collection};
+use super::{ApiError, AppState, RequestContext};
+use crate::domain::{ChangeSetId, GridId};
+use crate::planning::{CutError, PlanningError};
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use geojson::{Feature, FeatureCollection, GeometryValue};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use view::{ProposeBody, changeset_json, problems_json};
+
+/// Routes of this resource.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/changesets", post(propose))
+        .route("/changesets/import", post(level::import))
+        .route("/changesets/{id}", get(one))
+        .route("/changesets/{id}/apply", post(apply))
+        .route("/changesets/{id}/discard", post(discard))
+        .route("/grids/export", get(level::export))
+        .route("/grids/{id}/history", get(history))
+        .route("/planning/split", post(split))
+        .route("/planning/merge", post(merge))
+}
+
+/// Who a change set is by: the signed-in user once accounts exist, else what the client
+/// says, else a plain "planner".
+fn author(ctx: &RequestContext, claimed: Option<&str>) -> String {
+    ctx.user
+        .clone()
+        .or_else(|| {
+            claimed
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .map(str::to_owned)
+        })
+        .unwrap_or_else(|| "planner".to_owned())
+}
+
+impl From<PlanningError> for ApiError {
+    fn from(e: PlanningError) -> Self {
+        match e {
+            PlanningError::Edit(message) => Self::Status {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                code: "invalid_edit",
+                message,
+            },
+            PlanningError::Empty => Self::bad_request("invalid_body", e.to_string()),
+            PlanningError::Problems(ref problems) => Self::Problems {
+                message: e.to_string(),
+                problems: json!(problems_json(problems)),
+            },
+            PlanningError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<CutError> for ApiError {
+    fn from(e: CutError) -> Self {
+        Self::Status {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code: "cannot_cut",
+            message: e.to_string(),
+        }
+    }
+}
+
+/// Refuses edits of grids outside the request's scope, as if they did not exist.
+fn check_scope(
+    state: &AppState,
+    ctx: &RequestContext,
+    grids: impl IntoIterator<Item = GridId>,
+) -> Result<(), ApiError> {
+    let index = state.index.grids();
+    for id in grids {
+        let visible = index
+            .get(id)
+            .is_none_or(|g| ctx.may_see(index.ancestors_and_self(g).map(|a| a.id)));
+        if !visible {
+            return Err(ApiError::NotFound(format!("grid {id}")));
+        }
+    }
+    Ok(())
+}
+
+async fn propose(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    Json(body): Json<ProposeBody>,
+) -> Result<(StatusCode, axum::Json<Value>), ApiError> {
+    let edits = body.edits()?;
+    check_scope(
+        &state,
+        &ctx,
+        edits.iter().filter_map(|e| e.id.or(e.parent_id)),
+    )?;
+    let author = author(&ctx, body.author.as_deref());
+    let changeset = state
+        .planner
+        .propose(body.reason.trim(), &author, &edits)
+        .await?;
+    Ok((StatusCode::CREATED, axum::Json(changeset_json(&changeset))))
+}
+
+async fn one(
+    State(state): State<AppState>,
+    Path(id): Path<ChangeSetId>,
+) -> Result<axum::Json<Value>, ApiError> {
+    Ok(axum::Json(changeset_json(
+        &state.store.changeset(id).await?,
+    )))
+}
+
+async fn apply(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    Path(id): Path<ChangeSetId>,
+) -> Result<axum::Json<Value>, ApiError> {
+    let proposed = state.store.changeset(id).await?;
+    check_scope(
+        &state,
+        &ctx,
+        proposed.grids.iter().filter_map(|g| g.id.or(g.parent_id)),
+    )?;
+    Ok(axum::Json(changeset_json(&state.planner.apply(id).await?)))
+}
+
+async fn discard(
+    State(state): State<AppState>,
+    Path(id): Path<ChangeSetId>,
+) -> Result<axum::Json<Value>, ApiError> {
+    Ok(axum::Json(changeset_json(
+        &state.planner.discard(id).await?,
+    )))
+}
+
+/// Every version of a grid, oldest first, as features: the boundary of each version with
+/// its `version`, `valid_from`, `valid_to`, `retired` and the change set's id, author and
+/// reason.
+async fn history(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    Path(id): Path<GridId>,
+) -> Result<GeoJson<FeatureCollection>, ApiError> {
+    check_scope(&state, &ctx, [id])?;
+    let revisions = state.store.grid_history(id).await?;
+    Ok(collection(
+        revisions
+            .iter()
+            .map(|r| {
+                let mut feature = super::geojson_out::grid_feature(&r.grid);
+                if let Some(properties) = feature.properties.as_mut() {
+                    for (key, value) in [
+                        ("valid_from", json!(r.valid_from)),
+                        ("valid_to", json!(r.valid_to)),
+                        ("retired", json!(r.retired)),
+                        ("changeset_id", json!(r.changeset)),
+                        ("author", json!(r.author)),
+                        ("reason", json!(r.reason)),
+                    ] {
+                        properties.insert(key.into(), value);
+                    }
+                }
+                feature
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SplitBody {
+    grid_id: GridId,
+    line: GeometryValue,
+}
+
+/// The two parts a drawn line cuts a grid into, to put in a change set.
+async fn split(
+    State(state): State<AppState>,
+    Json(body): Json<SplitBody>,
+) -> Result<axum::Json<Value>, ApiError> {
+    let GeometryValue::LineString { .. } = &body.line else {
+        return Err(ApiError::bad_request(
+            "invalid_body",
+            "\"line\" must be a GeoJSON LineString",
+        ));
+    };
+    let line = geo::LineString::try_from(&body.line)
+        .map_err(|e| ApiError::bad_request("invalid_body", format!("unreadable line: {e}")))?;
+    let grid = state.store.grid(body.grid_id).await?;
+    let parts = crate::planning::split(&grid.geometry, &line)?;
+    Ok(axum::Json(json!({
+        "parts": parts.iter().map(GeometryValue::from).collect::<Vec<_>>(),
+    })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MergeBody {
+    grid_ids: [GridId; 2],
+}
+
+/// The union of two neighbouring grids of one parent, to put in a change set.
+async fn merge(
+    State(state): State<AppState>,
+    Json(body): Json<MergeBody>,
+) -> Result<axum::Json<Value>, ApiError> {
+    let [a, b] = body.grid_ids;
+    if a == b {
+        return Err(ApiError::bad_request(
+            "invalid_body",
+            "name two different grids",
+        ));
+    }
+    let (a, b) = (state.store.grid(a).await?, state.store.grid(b).await?);
+    if a.parent_id != b.parent_id {
+        return Err(ApiError::Status {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code: "cannot_cut",
+            message: format!(
+                "grids {} and {} have different parents; only siblings merge",
+                a.code, b.code
+            ),
+        });
+    }
+    let merged = crate::planning::merge(&a.geometry, &b.geometry)?;
+    Ok(axum::Json(
+        json!({ "geometry": GeometryValue::from(&merged) }),
+    ))
+}
+
+/// Features of a FeatureCollection body, for the level import.
+fn features_of(body: &[u8]) -> Result<Vec<Feature>, ApiError> {
+    let collection: FeatureCollection = serde_json::from_slice(body).map_err(|e| {
+        ApiError::bad_request(
+            "invalid_file",
+            format!("not a GeoJSON FeatureCollection: {e}"),
+        )
+    })?;
+    Ok(collection.features)
+}
