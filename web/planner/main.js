@@ -92,7 +92,8 @@ async function start() {
   let selection = null;
   const editor = new Editor(map, plan, { onSelect: (a, b) => selection && selection.show(a, b) });
   const cameraNames = new Map();
-  const gridLabel = (code) => (plan.byCode(code) && plan.byCode(code).props.name) || code;
+  const parentNames = new Map();
+  const gridLabel = (code) => (plan.byCode(code) && plan.byCode(code).props.name) || parentNames.get(code) || code;
   const historyView = new HistoryView(document.getElementById('history'), map);
   selection = new SelectionView(document.getElementById('selection'), {
     plan, editor, onHistory: (item) => historyView.show(item),
@@ -154,6 +155,8 @@ async function start() {
       if (mine !== loading) return;
       plan.load(grids.features);
       editor.showParents(parents);
+      parentNames.clear();
+      for (const f of (parents && parents.features) || []) parentNames.set(f.properties.code, f.properties.name);
       const record = levels.find((l) => l.level === level);
       say(el.asOf.value ? 'planner.readOnly' : 'planner.loaded',
         () => ({ level: levelName(record), n: grids.features.length, date: el.asOf.value }), el.asOf.value ? 'warning' : '');

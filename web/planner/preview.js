@@ -27,12 +27,15 @@ function area(p) {
   return t('planner.area', { n: formatCount(n) });
 }
 
-function problemText(p) {
+/** A problem in words: severity, kind, area, the grids it names, then the service's message. */
+function problemText(p, label) {
+  const names = (p.grids || []).map(label).join('、');
   return [
     h('span', { class: `p-chip is-${p.severity}` }, t(`planner.severity.${p.severity}`)),
-    ' ', h('strong', {}, t(`planner.kind.${p.kind}`)), ' ', p.message || '',
-    area(p) ? h('span', { class: 'p-faint' }, ` · ${area(p)}`) : null,
-    p.grids && p.grids.length ? h('span', { class: 'p-faint p-codes' }, ` · ${t('planner.problemGrids', { codes: p.grids.join(', ') })}`) : null,
+    ' ', h('strong', {}, t(`planner.kind.${p.kind}`)),
+    area(p) ? h('span', {}, ` · ${area(p)}`) : null,
+    names ? h('span', { class: 'p-sub p-problem-grids' }, names) : null,
+    p.message ? h('span', { class: 'p-sub p-faint p-message' }, p.message) : null,
   ];
 }
 
@@ -57,7 +60,7 @@ export class Preview {
       pane: 'problems', pmIgnore: true, snapIgnore: true, style: problemStyle,
       pointToLayer: (f, latlng) => L.circleMarker(latlng, { radius: 9, ...problemStyle(f) }),
       onEachFeature: (f, layer) => {
-        layer.bindPopup(() => h('div', { class: 'p-popup' }, problemText(f.properties)));
+        layer.bindPopup(() => h('div', { class: 'p-popup' }, problemText(f.properties, (c) => this.labelOf(c))));
       },
     }).addTo(map);
     this.render();
@@ -208,6 +211,7 @@ export class Preview {
 
   problemList() {
     const problems = this.problems();
+    const label = (code) => this.labelOf(code);
     const errors = problems.filter((f) => f.properties.severity === 'error').length;
     const head = h('h3', { class: 'p-h3' }, t('planner.problems'), ' ',
       h('span', { class: 'p-faint' }, problems.length
@@ -216,8 +220,8 @@ export class Preview {
     const items = problems.map((f) => h('li', {
       class: `p-problem-item is-${f.properties.severity}`, 'data-kind': f.properties.kind,
     }, f.geometry
-      ? h('button', { type: 'button', class: 'p-linkish', onclick: () => this.flyTo(f) }, problemText(f.properties))
-      : problemText(f.properties)));
+      ? h('button', { type: 'button', class: 'p-linkish', onclick: () => this.flyTo(f) }, problemText(f.properties, label))
+      : problemText(f.properties, label)));
     return h('div', { class: 'p-block', id: 'problems' }, head, items.length ? h('ul', { class: 'p-list' }, items) : null);
   }
 
