@@ -82,6 +82,43 @@ export function removeBetween(layer, a, b, latlng) {
   return removed;
 }
 
+/** Planar distance from `p` to the segment a–b in degrees, longitude scaled by latitude. */
+function distanceToSegment(p, a, b) {
+  const k = Math.cos((p.lat * Math.PI) / 180);
+  const [px, py, ax, ay, bx, by] = [p.lng * k, p.lat, a.lng * k, a.lat, b.lng * k, b.lat];
+  const dx = bx - ax;
+  const dy = by - ay;
+  const len2 = dx * dx + dy * dy;
+  const u = len2 ? Math.max(0, Math.min(1, ((px - ax) * dx + (py - ay) * dy) / len2)) : 0;
+  return Math.hypot(px - (ax + u * dx), py - (ay + u * dy));
+}
+
+/** About a centimetre: a vertex this close to an edge was meant to be on it. */
+const ON_EDGE = 1e-7;
+
+/**
+ * Puts `latlng` into every ring of `layer` with an edge it lies on (within a centimetre) and
+ * no vertex there yet, so a point a cut made on a shared edge is shared too; answers whether
+ * it did.
+ */
+export function insertOnNearEdge(layer, latlng) {
+  const latlngs = layer.getLatLngs();
+  let inserted = false;
+  for (const { ring } of ringsOf(latlngs)) {
+    if (ring.some((v) => same(v, latlng))) continue;
+    for (let i = 0; i < ring.length; i += 1) {
+      const j = (i + 1) % ring.length;
+      if (distanceToSegment(latlng, ring[i], ring[j]) < ON_EDGE) {
+        ring.splice(i + 1, 0, L.latLng(latlng.lat, latlng.lng));
+        inserted = true;
+        break;
+      }
+    }
+  }
+  if (inserted) layer.setLatLngs(latlngs);
+  return inserted;
+}
+
 /**
  * Glues `layer` (being edited with Geoman) to its neighbours: `neighbours()` answers the
  * other polygons of the level, `onGlued(layers)` hears which neighbours changed after each

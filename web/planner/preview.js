@@ -22,9 +22,10 @@ function problemStyle(feature) {
 
 /** "12.5 平方米" for a problem's area; empty without one. */
 function area(p) {
-  if (p.area_m2 === undefined || p.area_m2 === null) return '';
-  const n = p.area_m2 >= 100 ? Math.round(p.area_m2) : Math.round(p.area_m2 * 10) / 10;
-  return t('planner.area', { n: formatCount(n) });
+  const a = p.area_m2;
+  if (a === undefined || a === null || a === 0) return '';
+  if (a >= 100) return t('planner.area', { n: formatCount(Math.round(a)) });
+  return t('planner.area', { n: a >= 1 ? a.toFixed(1) : String(Number(a.toPrecision(2))) });
 }
 
 /** A problem in words: severity, kind, area, the grids it names, then the service's message. */

@@ -6,6 +6,19 @@
 import * as api from '../app/api.js';
 import { h } from '../app/dom.js';
 import { formatCount, t } from '../app/i18n.js';
+import { insertOnNearEdge, ringsOf } from './glue.js';
+import { latLngsOf } from './plan.js';
+
+/**
+ * The points a cut added where it crosses the grid's boundary go into the neighbours' rings
+ * too, so the edge they share stays shared: answers the neighbours changed.
+ */
+function glueCut(grid, parts, neighbours) {
+  const before = new Set(ringsOf(grid.layer.getLatLngs()).flatMap(({ ring }) => ring.map((v) => `${v.lat},${v.lng}`)));
+  const added = parts.flatMap((geometry) => ringsOf(latLngsOf(geometry)).flatMap(({ ring }) => ring))
+    .filter((v) => !before.has(`${v.lat},${v.lng}`));
+  return neighbours.filter((other) => added.map((v) => insertOnNearEdge(other.layer, v)).some(Boolean));
+}
 
 export class SelectionView {
   /** `onHistory(item)` opens a grid's versions. */
@@ -62,7 +75,9 @@ export class SelectionView {
       this.say(t('planner.splitting'));
       try {
         const { parts } = await api.splitGrid(grid.id, line);
+        const glued = glueCut(grid, parts, this.plan.live().filter((o) => o !== grid));
         this.plan.retire(grid);
+        if (glued.length) this.plan.touch(...glued);
         const name = grid.props.name;
         const made = parts.map((geometry, i) => this.plan.addNew(grid.parentId, geometry,
           t('planner.splitName', { name, n: i + 1 })));
