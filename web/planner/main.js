@@ -219,7 +219,13 @@ async function start() {
       preview.show(changeset);
       importLayer.clearLayers();
       try {
-        importLayer.addData(JSON.parse(await file.text()));
+        // Only what the change set changes: the grids it names and the new ones.
+        const named = new Set((changeset.grids || []).map((g) => g.id).filter((id) => id !== null));
+        const drawn = JSON.parse(await file.text());
+        importLayer.addData({
+          type: 'FeatureCollection',
+          features: (drawn.features || []).filter((f) => !f.properties || !f.properties.id || named.has(f.properties.id)),
+        });
       } catch {
         // The service read the file; a drawing of it is only a help.
       }
