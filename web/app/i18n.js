@@ -197,7 +197,7 @@ const STRINGS = {
   'planner.map': ['综合指挥地图', 'Command map'],
   'planner.sidebar': ['规划工具', 'Planning tools'],
   'planner.level': ['层级', 'Level'],
-  'planner.asOf': ['查看历史日期', 'As of'],
+  'planner.asOf': ['查看历史时刻', 'As of'],
   'planner.asOfClear': ['回到当前', 'Back to now'],
   'planner.readOnly': ['正在查看 {date} 的网格(只读)', 'Grids as of {date} (read-only)'],
   'planner.export': ['导出本层 GeoJSON', 'Export level (GeoJSON)'],

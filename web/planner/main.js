@@ -159,7 +159,7 @@ async function start() {
       for (const f of (parents && parents.features) || []) parentNames.set(f.properties.code, f.properties.name);
       const record = levels.find((l) => l.level === level);
       say(el.asOf.value ? 'planner.readOnly' : 'planner.loaded',
-        () => ({ level: levelName(record), n: grids.features.length, date: el.asOf.value }), el.asOf.value ? 'warning' : '');
+        () => ({ level: levelName(record), n: grids.features.length, date: el.asOf.value.replace('T', ' ') }), el.asOf.value ? 'warning' : '');
       document.body.dataset.loaded = 'true';
     } catch (err) {
       if (mine !== loading) return;
@@ -175,6 +175,7 @@ async function start() {
     changes.setReadOnly(ro);
     el.importInput.disabled = ro;
     el.asOfClear.hidden = !ro;
+    preview.element.hidden = ro;
     if (ro) preview.clear();
   }
 

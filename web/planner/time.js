@@ -1,5 +1,5 @@
-// time.js — the planner's instants: shown in China time, and the "as of" date turned into the
-// instant the service is asked about (the start of that day in China, as RFC 3339 in UTC).
+// time.js — the planner's instants: shown in China time, and the "as of" date and time (China
+// time) turned into the instant the service is asked about, as RFC 3339 in UTC.
 
 import { currentLang } from '../app/i18n.js';
 
@@ -11,8 +11,12 @@ export function chinaTime(iso) {
   });
 }
 
-/** "2026-12-01" → "2026-11-30T16:00:00Z", the start of that day in China; null for none. */
-export function asOfInstant(date) {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date || '')) return null;
-  return new Date(`${date}T00:00:00+08:00`).toISOString().replace('.000Z', 'Z');
+/**
+ * A China date and time from the "as of" input as RFC 3339 in UTC: "2026-12-01T08:30" →
+ * "2026-12-01T00:30:00Z"; a date alone means the start of that day; null for none.
+ */
+export function asOfInstant(value) {
+  const m = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}))?$/.exec(value || '');
+  if (!m) return null;
+  return new Date(`${m[1]}T${m[2] || '00:00'}:00+08:00`).toISOString().replace('.000Z', 'Z');
 }
