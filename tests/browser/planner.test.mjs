@@ -1,7 +1,7 @@
 // planner.test.mjs — the planner's page: dragging a vertex two micro-grids share moves it in
 // both (glued), the preview lists a camera moving from one to the other, and once applied the
 // service puts the camera in the other grid; a vertex dragged out of the town shows a problem
-// on the map and keeps "apply" disabled.
+// on the map and keeps "apply" disabled; a line drawn across a grid splits it in two.
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -145,6 +145,41 @@ function findEdgeCase(micro) {
   return null;
 }
 
+/**
+ * A micro-grid A with two edges shared with siblings such that the straight line between
+ * their midpoints runs inside A; the cut goes a few metres past each midpoint, into the sibling.
+ */
+function findSplitCase(micro) {
+  const owners = vertexOwners(micro);
+  for (const a of micro) {
+    const [ring] = ringsOf(a.geometry);
+    const edges = [];
+    for (let i = 0; i < ring.length; i += 1) {
+      const p = ring[i];
+      const n = ring[(i + 1) % ring.length];
+      const sibling = owners.get(key(p)).find((f) => f !== a && f.properties.parent_id === a.properties.parent_id
+        && owners.get(key(n)).includes(f));
+      if (sibling && metres(p, n) > 40) edges.push({ mid: [(p[0] + n[0]) / 2, (p[1] + n[1]) / 2], sibling });
+    }
+    for (let i = 0; i < edges.length; i += 1) {
+      for (let j = i + 1; j < edges.length; j += 1) {
+        const [m1, m2] = [edges[i].mid, edges[j].mid];
+        const along = (t) => [m1[0] + (m2[0] - m1[0]) * t, m1[1] + (m2[1] - m1[1]) * t];
+        const length = metres(m1, m2);
+        if (length < 80) continue;
+        const samples = Array.from({ length: 40 }, (_, k) => along((k + 0.5) / 40));
+        if (!samples.every((pt) => inside(pt, a.geometry))) continue;
+        const past = 6 / length;
+        const [from, to] = [along(-past), along(1 + past)];
+        if (inside(from, edges[i].sibling.geometry) && inside(to, edges[j].sibling.geometry)) {
+          return { a, from, to, middle: along(0.5), length };
+        }
+      }
+    }
+  }
+  return null;
+}
+
 /** Opens the planner on level 4 and waits until its grids are loaded. */
 async function openPlanner(browser, base) {
   const opened = await openPage(browser, `${base}/planner/`, DESK);
@@ -282,6 +317,48 @@ describe('planner page', () => {
       await drag(page, v2, [(v[0] + v2[0]) / 2, (v[1] + v2[1]) / 2]);
       await page.locator('#preview [data-stale="true"]').waitFor();
       assert.ok(await page.locator('#apply').isDisabled());
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a grid split along a drawn line becomes two new grids under its parent once applied', async () => {
+    const base = env.service.url;
+    const micro = (await getJson(`${base}/api/grids?level=4`)).features;
+    const found = findSplitCase(micro);
+    assert.ok(found, 'no micro-grid to cut between two sibling edges');
+    const { a, from, to, middle, length } = found;
+
+    const { context, page, errors } = await openPlanner(env.browser, base);
+    try {
+      await zoomTo(page, middle, length / 4);
+      await selectAt(page, middle, a.properties.code);
+      await page.click('#split');
+      for (const point of [from, to, to]) {
+        const at = await pagePoint(page, ...point);
+        await page.mouse.click(at.x, at.y);
+      }
+      await page.locator('#change-list li[data-state="new"]').nth(1).waitFor();
+      assert.equal(await page.locator('#change-list li[data-state="retired"]').count(), 1);
+      assert.equal(await page.locator('#change-list li[data-state="new"]').count(), 2);
+
+      await page.fill('#reason', '测试:沿道路拆分微网格');
+      await checkAndPreview(page);
+      assert.equal(await page.locator('#result-grids li').filter({ hasText: '新' }).count(), 2);
+      const problems = await page.locator('#problems').textContent();
+      assert.ok(await page.locator('#apply').isEnabled(), `apply is disabled: ${problems}`);
+      await page.click('#apply');
+      await page.locator('#preview [data-status="applied"]').waitFor();
+      await page.waitForFunction(() => document.body.dataset.loaded === 'true');
+
+      const now = (await getJson(`${base}/api/grids?level=4`)).features;
+      assert.equal(now.length, micro.length + 1);
+      assert.ok(!now.some((f) => f.properties.id === a.properties.id), 'the split grid is still there');
+      const parts = now.filter((f) => !micro.some((m) => m.properties.id === f.properties.id));
+      assert.deepEqual(parts.map((f) => f.properties.parent_id), [a.properties.parent_id, a.properties.parent_id]);
+      const history = (await getJson(`${base}/api/grids/${a.properties.id}/history`)).features;
+      assert.ok(history.some((f) => f.properties.retired), 'no retired version in its history');
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
