@@ -148,6 +148,8 @@ export class Preview {
     }
     this.busy = false;
     this.render();
+    const line = this.element.querySelector('#preview-message');
+    if (line) line.scrollIntoView({ block: 'nearest' });
   }
 
   async discard() {
