@@ -69,6 +69,10 @@ export class Preview {
 
   /** Shows a change set as the service answered it (201 of a check or an import). */
   show(changeset) {
+    const before = this.changeset;
+    if (before && before.id !== changeset.id && before.status === 'proposed' && !this.stale) {
+      api.discardChangeset(before.id).catch(() => {});
+    }
     this.changeset = changeset;
     this.stale = false;
     this.message = null;
@@ -87,8 +91,10 @@ export class Preview {
     this.render();
   }
 
-  /** Forgets the change set and its drawing. */
+  /** Forgets the change set and its drawing; one still proposed is discarded (nothing else will apply it). */
   clear() {
+    const cs = this.changeset;
+    if (cs && cs.status === 'proposed' && !this.stale) api.discardChangeset(cs.id).catch(() => {});
     this.changeset = null;
     this.stale = false;
     this.message = null;
