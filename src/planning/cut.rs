@@ -44,7 +44,7 @@ pub fn split(
     let start = extend(points[0], points[1]);
     let end = extend(points[points.len() - 1], points[points.len() - 2]);
     let left = left_side(start, &points, end, rect.center(), reach * 5.0);
-    let parts = [grid.intersection(&left), grid.difference(&left)].map(|p| snap(p, &[grid]));
+    let parts = [grid.intersection(&left), grid.difference(&left)].map(|p| snap(&p, &[grid]));
     let area = |g: &MultiPolygon<f64>| g.chamberlain_duquette_unsigned_area();
     if parts.iter().any(|p| area(p) <= CRUMB_M2) {
         return Err(CutError::NoCut);
@@ -90,7 +90,7 @@ const SNAP_DEGREES: f64 = 1e-8;
 /// Puts every vertex of `result` that the overlay moved a hair's breadth back where it was
 /// in `sources`, so that a split or merged grid still shares its neighbours' vertices bit
 /// for bit; the new vertices of a cut are the same in both parts already.
-fn snap(result: MultiPolygon<f64>, sources: &[&MultiPolygon<f64>]) -> MultiPolygon<f64> {
+fn snap(result: &MultiPolygon<f64>, sources: &[&MultiPolygon<f64>]) -> MultiPolygon<f64> {
     use geo::MapCoords;
     let originals: Vec<[f64; 2]> = sources
         .iter()
@@ -110,7 +110,7 @@ fn snap(result: MultiPolygon<f64>, sources: &[&MultiPolygon<f64>]) -> MultiPolyg
 
 /// The union of two grids that share a boundary.
 pub fn merge(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> Result<MultiPolygon<f64>, CutError> {
-    let merged = snap(a.union(b), &[a, b]);
+    let merged = snap(&a.union(b), &[a, b]);
     // Touching grids merge into fewer parts than they have between them.
     if merged.0.len() >= a.0.len() + b.0.len() {
         return Err(CutError::Apart);

@@ -5,7 +5,7 @@
 //! them exactly as the whole town's would.
 //!
 //! **The re-routing rule** for open incidents: an incident keeps the chain it was filed
-//! under. If the grid whose team holds it is the grid of its old chain at that level (it
+//! under. If the grid whose team holds it is the grid of that level its point lay in (it
 //! was routed by location, not escalated or sent elsewhere by hand) and its point now lies
 //! in another grid of that level, it passes to that grid's team, with a `reroute` step on
 //! its timeline. Its assignee is kept: whoever is already on it finishes it. Escalated

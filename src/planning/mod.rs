@@ -9,6 +9,9 @@ mod cut;
 mod impact;
 mod world;
 
+#[cfg(test)]
+mod tests;
+
 pub use checks::{HouseholdRule, Rules};
 pub use cut::{CutError, merge, split};
 
