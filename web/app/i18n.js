@@ -205,6 +205,8 @@ const STRINGS = {
   'planner.importing': ['正在导入 {name}…', 'Importing {name}…'],
   'planner.imported': ['已导入 {name}', 'Imported {name}'],
   'planner.importFailed': ['导入失败:{msg}', 'Import failed: {msg}'],
+  'planner.importFeature': ['第 {n} 个要素:{reason}', 'feature {n}: {reason}'],
+  'planner.importMore': ['另有 {n} 处', '{n} more'],
   'planner.importDirty': ['导入会替换尚未提交的修改,继续吗?', 'Importing replaces the changes not yet applied. Go on?'],
   'planner.loading': ['正在加载…', 'Loading…'],
   'planner.loaded': ['{level}:{n} 个网格', '{level}: {n} grids'],

@@ -30,9 +30,12 @@ let levels = [];
 let status = null;
 let loading = 0;
 
-/** Shows a line under the level tools: `key` and `params` of the string, a kind, an action. */
-function say(key, params = {}, kind = '', action = null) {
-  status = { key, params, kind, action };
+/**
+ * Shows a line under the level tools: `key` and `params` of the string, a kind, an action,
+ * and `details` (lines of text beneath).
+ */
+function say(key, params = {}, kind = '', action = null, details = []) {
+  status = { key, params, kind, action, details };
   renderStatus();
 }
 
@@ -41,7 +44,7 @@ function renderStatus() {
     el.status.replaceChildren();
     return;
   }
-  const { key, params, kind, action } = status;
+  const { key, params, kind, action, details } = status;
   const text = document.createElement('span');
   text.textContent = t(key, typeof params === 'function' ? params() : params);
   el.status.className = `p-status ${kind ? `is-${kind}` : ''}`;
@@ -54,6 +57,20 @@ function renderStatus() {
     button.addEventListener('click', action.run);
     el.status.append(' ', button);
   }
+  if (details && details.length) {
+    const list = document.createElement('ul');
+    list.className = 'p-list p-details';
+    for (const line of details) list.append(Object.assign(document.createElement('li'), { textContent: line }));
+    el.status.append(list);
+  }
+}
+
+/** The bad features of a refused import, a line each (at most ten). */
+function featureLines(err) {
+  const features = (err.body && err.body.error && err.body.error.features) || [];
+  const lines = features.slice(0, 10).map((f) => t('planner.importFeature', { n: f.feature + 1, reason: f.reason }));
+  if (features.length > 10) lines.push(t('planner.importMore', { n: features.length - 10 }));
+  return lines;
 }
 
 function readHash() {
@@ -233,7 +250,7 @@ async function start() {
       say('planner.imported', { name: file.name }, 'ok');
     } catch (err) {
       const action = err.status === 412 ? { key: 'planner.reload', run: reload } : null;
-      say('planner.importFailed', { msg: err.message }, 'error', action);
+      say('planner.importFailed', { msg: err.message }, 'error', action, featureLines(err));
     }
   }
 
