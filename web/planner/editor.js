@@ -13,7 +13,7 @@ export const GRID_STYLES = {
   reshaped: { color: '#7b2cbf', weight: 2, opacity: 1, fillColor: '#9d4edd', fillOpacity: 0.18, dashArray: null },
   new: { color: '#2b8a3e', weight: 2, opacity: 1, fillColor: '#40c057', fillOpacity: 0.2, dashArray: null },
 };
-const SELECTED = { color: '#e8590c', weight: 3.5, opacity: 1, fillColor: '#e8590c', fillOpacity: 0.14 };
+export const SELECTED = { color: '#e8590c', weight: 3.5, opacity: 1, fillColor: '#e8590c', fillOpacity: 0.14 };
 const SECOND = { color: '#e8590c', weight: 3, opacity: 1, dashArray: '7 5' };
 export const PARENT_STYLE = { color: '#0f172a', weight: 3, opacity: 0.3, fill: false, dashArray: '10 6' };
 export const CAMERA_STYLE = { radius: 2.5, weight: 1, color: '#475569', fillColor: '#f59f00', fillOpacity: 0.95 };

@@ -9,6 +9,7 @@ import { createMap } from '../app/map.js';
 import { Changes } from './changes.js';
 import { Editor } from './editor.js';
 import { HistoryView } from './history.js';
+import { addLegend } from './legend.js';
 import { Plan, geometryOf } from './plan.js';
 import { Preview } from './preview.js';
 import { SelectionView } from './selection.js';
@@ -104,6 +105,7 @@ async function start() {
   }
   const map = createMap(document.getElementById('map'), settings);
   map.pm.setLang(currentLang() === 'en' ? 'en' : 'zh');
+  const redrawLegend = addLegend(map);
   const importLayer = L.geoJSON(null, { style: () => IMPORTED, ...IMPORTED }).addTo(map);
   const plan = new Plan(L.featureGroup());
   let selection = null;
@@ -258,6 +260,7 @@ async function start() {
     document.title = t('planner.title');
     map.pm.setLang(lang === 'en' ? 'en' : 'zh');
     fillLevels(Number(el.level.value));
+    redrawLegend();
     renderStatus();
     selection.render();
     changes.relabel();
