@@ -3,7 +3,9 @@
 //! (不遗漏、不交叉、无缝隙), slivers named as such, and the level rules as warnings.
 //!
 //! Only what the change set redraws is examined: a family's gaps can only open where one
-//! of its boundaries moved, so the checks cost the size of the edit, not of the town.
+//! of its boundaries moved, so the checks cost the size of the edit, not of the town. And
+//! only what it adds is reported: a gap, overlap or overhang the stored grids already had
+//! is left to `gridlink check`.
 
 use super::world::{World, bbox_meets};
 use crate::domain::{
@@ -154,6 +156,21 @@ fn families(world: &World) -> BTreeSet<Option<GridId>> {
     families
 }
 
+/// One family the change set redraws: its parent and children after the change, and what
+/// of the family lay near the change before it.
+struct Family<'a> {
+    parent: Option<&'a Grid>,
+    /// The parent as stored, or as planned when it is new.
+    parent_before: Option<&'a MultiPolygon<f64>>,
+    /// Children after the change whose box meets the change's.
+    children: Vec<&'a Grid>,
+    /// Children as stored whose box meets the change's.
+    siblings_before: Vec<&'a Grid>,
+    /// Where the family's boundaries moved: a fault can appear only there.
+    moved: MultiPolygon<f64>,
+    edited: HashSet<&'a GridCode>,
+}
+
 fn check_family(
     world: &World,
     after: &[Grid],
@@ -170,67 +187,6 @@ fn check_family(
         // Overlay on an invalid ring gives nonsense areas; its own problem says enough.
         return;
     }
-    let edited: HashSet<&GridCode> = world.planned.iter().map(|g| &g.code).collect();
-    let parent_edited = parent.is_some_and(|p| edited.contains(&p.code));
-    let mut report = |kind: ProblemKind, codes: Vec<GridCode>, area: MultiPolygon<f64>| {
-        let area_m2 = area.chamberlain_duquette_unsigned_area();
-        if area_m2 <= rules.noise_m2 {
-            return;
-        }
-        let what = match kind {
-            ProblemKind::Overlap => format!("{area_m2:.1} m² covered by both grids"),
-            ProblemKind::OutsideParent => format!("{area_m2:.1} m² outside the parent grid"),
-            _ => format!("{area_m2:.1} m² of the parent that no grid covers"),
-        };
-        let (kind, message) = if area_m2 <= rules.sliver_m2 {
-            let what = what.replacen(&format!("{area_m2:.1} m²"), &format!("{area_m2:.2} m²"), 1);
-            (
-                ProblemKind::Sliver,
-                format!("sliver: {what}; a vertex probably missed its neighbour's"),
-            )
-        } else {
-            (kind, what)
-        };
-        let codes_text: Vec<&str> = codes.iter().map(GridCode::as_str).collect();
-        out.push(Problem {
-            kind,
-            severity: Severity::Error,
-            message: format!("{} ({})", message, codes_text.join(", ")),
-            area_m2,
-            grids: codes,
-            geometry: Some(Geometry::MultiPolygon(area)),
-        });
-    };
-    for (i, a) in children.iter().enumerate() {
-        for b in &children[i + 1..] {
-            let touched = edited.contains(&a.code) || edited.contains(&b.code);
-            if touched && bbox_meets(&a.geometry, &b.geometry) {
-                report(
-                    ProblemKind::Overlap,
-                    vec![a.code.clone(), b.code.clone()],
-                    a.geometry.intersection(&b.geometry),
-                );
-            }
-        }
-    }
-    let Some(parent) = parent else {
-        return;
-    };
-    let subdivided = world.before.iter().any(|g| g.parent_id == parent_id);
-    if children.is_empty() && !subdivided {
-        // A grid with nothing under it is not subdivided: there is no cover to check.
-        return;
-    }
-    for child in &children {
-        if parent_edited || edited.contains(&child.code) {
-            report(
-                ProblemKind::OutsideParent,
-                vec![child.code.clone(), parent.code.clone()],
-                child.geometry.difference(&parent.geometry),
-            );
-        }
-    }
-    // A gap can open only where a boundary of the family moved.
     let moved = world
         .planned
         .iter()
@@ -242,12 +198,153 @@ fn check_family(
         return;
     };
     let near = MultiPolygon::new(vec![Polygon::from(moved_box)]);
-    let covered = children
-        .iter()
-        .filter(|c| bbox_meets(&c.geometry, &near))
-        .fold(MultiPolygon::new(vec![]), |acc, c| acc.union(&c.geometry));
-    let gap = moved.intersection(&parent.geometry).difference(&covered);
-    report(ProblemKind::Gap, vec![parent.code.clone()], gap);
+    let nearby = |g: &&Grid| g.parent_id == parent_id && bbox_meets(&g.geometry, &near);
+    let family = Family {
+        parent,
+        parent_before: parent.map(|p| world.stored(p.id).map_or(&p.geometry, |g| &g.geometry)),
+        children: children.into_iter().filter(nearby).collect(),
+        siblings_before: world.before.iter().filter(nearby).collect(),
+        moved,
+        edited: world.planned.iter().map(|g| &g.code).collect(),
+    };
+    let mut report = |kind, codes, area: MultiPolygon<f64>| report(rules, out, kind, codes, area);
+    family.overlaps(&mut report);
+    let subdivided = world.before.iter().any(|g| g.parent_id == parent_id);
+    if family.children.is_empty() && !subdivided {
+        // A grid with nothing under it is not subdivided: there is no cover to check.
+        return;
+    }
+    family.overhangs(&mut report);
+    family.gaps(&mut report);
+}
+
+/// Where a fault is reported: its kind, the grids, its area.
+type Report<'r> = dyn FnMut(ProblemKind, Vec<GridCode>, MultiPolygon<f64>) + 'r;
+
+// Only what the change set adds is its fault: a sliver the stored grids already had (from
+// rounding, say) is `gridlink check`'s business, not a reason to refuse the change set.
+impl Family<'_> {
+    fn touched(&self, grid: &Grid) -> bool {
+        self.edited.contains(&grid.code)
+    }
+
+    fn overlaps(&self, report: &mut Report<'_>) {
+        let before = pairwise(&self.siblings_before);
+        for (i, a) in self.children.iter().enumerate() {
+            for b in &self.children[i + 1..] {
+                if (self.touched(a) || self.touched(b)) && bbox_meets(&a.geometry, &b.geometry) {
+                    let shared = a.geometry.intersection(&b.geometry).difference(&before);
+                    report(
+                        ProblemKind::Overlap,
+                        vec![a.code.clone(), b.code.clone()],
+                        shared,
+                    );
+                }
+            }
+        }
+    }
+
+    fn overhangs(&self, report: &mut Report<'_>) {
+        let (Some(parent), Some(parent_before)) = (self.parent, self.parent_before) else {
+            return;
+        };
+        let before = self
+            .siblings_before
+            .iter()
+            .fold(MultiPolygon::new(vec![]), |acc, c| {
+                acc.union(&c.geometry.difference(parent_before))
+            });
+        for child in &self.children {
+            if self.touched(parent) || self.touched(child) {
+                let outside = child
+                    .geometry
+                    .difference(&parent.geometry)
+                    .difference(&before);
+                report(
+                    ProblemKind::OutsideParent,
+                    vec![child.code.clone(), parent.code.clone()],
+                    outside,
+                );
+            }
+        }
+    }
+
+    fn gaps(&self, report: &mut Report<'_>) {
+        let (Some(parent), Some(parent_before)) = (self.parent, self.parent_before) else {
+            return;
+        };
+        let cover = |grids: &[&Grid]| {
+            grids
+                .iter()
+                .fold(MultiPolygon::new(vec![]), |acc, g| acc.union(&g.geometry))
+        };
+        let gap = self
+            .moved
+            .intersection(&parent.geometry)
+            .difference(&cover(&self.children));
+        let before = self
+            .moved
+            .intersection(parent_before)
+            .difference(&cover(&self.siblings_before));
+        report(
+            ProblemKind::Gap,
+            vec![parent.code.clone()],
+            gap.difference(&before),
+        );
+    }
+}
+
+/// Reports a fault of `area` unless it is noise; one at most the sliver area is a sliver.
+fn report(
+    rules: &Rules,
+    out: &mut Vec<Problem>,
+    kind: ProblemKind,
+    codes: Vec<GridCode>,
+    area: MultiPolygon<f64>,
+) {
+    let area_m2 = area.chamberlain_duquette_unsigned_area();
+    if area_m2 <= rules.noise_m2 {
+        return;
+    }
+    let sliver = area_m2 <= rules.sliver_m2;
+    let size = if sliver {
+        format!("{area_m2:.2} m²")
+    } else {
+        format!("{area_m2:.1} m²")
+    };
+    let what = match kind {
+        ProblemKind::Overlap => format!("{size} covered by both grids"),
+        ProblemKind::OutsideParent => format!("{size} outside the parent grid"),
+        _ => format!("{size} of the parent that no grid covers"),
+    };
+    let (kind, message) = if sliver {
+        let message = format!("sliver: {what}; a vertex probably missed its neighbour's");
+        (ProblemKind::Sliver, message)
+    } else {
+        (kind, what)
+    };
+    let codes_text: Vec<&str> = codes.iter().map(GridCode::as_str).collect();
+    out.push(Problem {
+        kind,
+        severity: Severity::Error,
+        message: format!("{message} ({})", codes_text.join(", ")),
+        area_m2,
+        grids: codes,
+        geometry: Some(Geometry::MultiPolygon(area)),
+    });
+}
+
+/// Where any two of `grids` overlap.
+fn pairwise(grids: &[&Grid]) -> MultiPolygon<f64> {
+    let mut shared = MultiPolygon::new(vec![]);
+    for (i, a) in grids.iter().enumerate() {
+        for b in &grids[i + 1..] {
+            if bbox_meets(&a.geometry, &b.geometry) {
+                shared = shared.union(&a.geometry.intersection(&b.geometry));
+            }
+        }
+    }
+    shared
 }
 
 /// The households rule of its level, as warnings.

@@ -87,25 +87,98 @@ fn left_side(
 /// grid of integers scaled to its inputs, so `119.0` can come back as `119.0000000000708`.
 const SNAP_DEGREES: f64 = 1e-8;
 
-/// Puts every vertex of `result` that the overlay moved a hair's breadth back where it was
-/// in `sources`, so that a split or merged grid still shares its neighbours' vertices bit
-/// for bit; the new vertices of a cut are the same in both parts already.
+/// Gives back to `result` what the overlay took from the vertices of `sources`: every
+/// vertex it moved a hair's breadth goes back where it was, and every vertex it dropped as
+/// collinear (a neighbour's corner on a straight edge) goes back into the edge it lies on.
+/// So a split or merged grid still shares its neighbours' vertices bit for bit; the new
+/// vertices of a cut are the same in both parts already.
 fn snap(result: &MultiPolygon<f64>, sources: &[&MultiPolygon<f64>]) -> MultiPolygon<f64> {
-    use geo::MapCoords;
-    let originals: Vec<[f64; 2]> = sources
+    let rings: Vec<&LineString<f64>> = sources
         .iter()
         .flat_map(|g| g.iter())
         .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
-        .flat_map(LineString::coords)
-        .map(|c| [c.x, c.y])
         .collect();
-    let tree = rstar::RTree::bulk_load(originals);
-    result.map_coords(|c| match tree.nearest_neighbor(&[c.x, c.y]) {
-        Some(&[x, y]) if (x - c.x).abs() <= SNAP_DEGREES && (y - c.y).abs() <= SNAP_DEGREES => {
-            Coord { x, y }
+    let originals = Originals {
+        vertices: rstar::RTree::bulk_load(
+            rings
+                .iter()
+                .flat_map(|r| r.coords())
+                .map(|c| [c.x, c.y])
+                .collect(),
+        ),
+        edges: rings.iter().flat_map(|r| r.lines()).collect(),
+    };
+    let ring = |line: &LineString<f64>| originals.restore(line);
+    MultiPolygon::new(
+        result
+            .iter()
+            .map(|p| Polygon::new(ring(p.exterior()), p.interiors().iter().map(ring).collect()))
+            .collect(),
+    )
+}
+
+/// The vertices and edges of the grids an overlay started from.
+struct Originals {
+    vertices: rstar::RTree<[f64; 2]>,
+    edges: Vec<geo::Line<f64>>,
+}
+
+impl Originals {
+    /// One ring of [`snap`].
+    fn restore(&self, ring: &LineString<f64>) -> LineString<f64> {
+        let coords: Vec<Coord<f64>> = ring.coords().map(|&c| self.settle(c)).collect();
+        let mut restored = Vec::with_capacity(coords.len());
+        for pair in coords.windows(2) {
+            let (a, b) = (pair[0], pair[1]);
+            restored.push(a);
+            let envelope = rstar::AABB::from_corners(
+                [a.x.min(b.x) - SNAP_DEGREES, a.y.min(b.y) - SNAP_DEGREES],
+                [a.x.max(b.x) + SNAP_DEGREES, a.y.max(b.y) + SNAP_DEGREES],
+            );
+            let mut between: Vec<(f64, Coord<f64>)> = self
+                .vertices
+                .locate_in_envelope(&envelope)
+                .map(|&[x, y]| Coord { x, y })
+                .filter(|&v| v != a && v != b)
+                .filter_map(|v| on_segment(a, b, v).map(|(t, _)| (t, v)))
+                .collect();
+            between.sort_by(|x, y| x.0.total_cmp(&y.0));
+            restored.extend(between.into_iter().map(|(_, v)| v));
         }
-        _ => c,
-    })
+        restored.extend(coords.last());
+        LineString::from(restored)
+    }
+
+    /// Where a vertex of the overlay belongs: back on the original vertex it was moved off,
+    /// or, for a new vertex where a cut crosses an original edge, exactly onto that edge,
+    /// so the neighbour across it is met without a sliver.
+    fn settle(&self, c: Coord<f64>) -> Coord<f64> {
+        let near =
+            |x: f64, y: f64| (x - c.x).abs() <= SNAP_DEGREES && (y - c.y).abs() <= SNAP_DEGREES;
+        if let Some(&[x, y]) = self.vertices.nearest_neighbor(&[c.x, c.y])
+            && near(x, y)
+        {
+            return Coord { x, y };
+        }
+        self.edges
+            .iter()
+            .find_map(|e| on_segment(e.start, e.end, c).map(|(_, foot)| foot))
+            .unwrap_or(c)
+    }
+}
+
+/// Where `v` lies along the segment `a`–`b` (0 to 1, ends excluded) and the foot of the
+/// perpendicular from it, when it lies on the segment within [`SNAP_DEGREES`].
+fn on_segment(start: Coord<f64>, end: Coord<f64>, point: Coord<f64>) -> Option<(f64, Coord<f64>)> {
+    let along = end - start;
+    let length_sq = along.x * along.x + along.y * along.y;
+    if length_sq == 0.0 {
+        return None;
+    }
+    let t = ((point.x - start.x) * along.x + (point.y - start.y) * along.y) / length_sq;
+    let foot = start + along * t;
+    let off = (point.x - foot.x).hypot(point.y - foot.y);
+    (t > 0.0 && t < 1.0 && off <= SNAP_DEGREES).then_some((t, foot))
 }
 
 /// The union of two grids that share a boundary.
@@ -163,6 +236,24 @@ mod tests {
         assert_eq!(split(&square(), &line), Err(CutError::NoCut));
         let point = line_string![(x: 119.0, y: 31.0), (x: 119.0, y: 31.0)];
         assert_eq!(split(&square(), &point), Err(CutError::ShortLine));
+    }
+
+    #[test]
+    fn a_vertex_on_a_straight_edge_survives_the_cut() {
+        // A neighbour's corner at (119.0, 31.005) on the west edge, which the overlay would
+        // drop as collinear.
+        let grid = MultiPolygon::new(vec![polygon![
+            (x: 119.0, y: 31.0), (x: 119.01, y: 31.0), (x: 119.01, y: 31.01), (x: 119.0, y: 31.01),
+            (x: 119.0, y: 31.005),
+        ]]);
+        let line = line_string![(x: 119.004, y: 30.99), (x: 119.006, y: 31.02)];
+        let [left, right] = split(&grid, &line).unwrap();
+        let corner = Coord {
+            x: 119.0,
+            y: 31.005,
+        };
+        let holds = |p: &MultiPolygon<f64>| p.0[0].exterior().coords().any(|c| *c == corner);
+        assert!(holds(&left) || holds(&right), "{left:?} / {right:?}");
     }
 
     #[test]

@@ -222,3 +222,21 @@ fn households_follow_the_ground_that_changes_hands() {
         "no household is lost or counted twice"
     );
 }
+
+#[test]
+fn a_fault_the_stored_grids_already_had_is_not_the_change_sets() {
+    // The stored west half pokes a hair into the east half: an overlap of its own.
+    let mut grids = family();
+    grids[1].geometry = halves(1.0 + 1e-5).0;
+    let east = grids[2].clone();
+    // Replacing the east half by a new grid of the same shape (a split does so) adds nothing.
+    let mut successor = planned(&east, Some(east.geometry.clone()));
+    successor.id = None;
+    successor.base_version = 0;
+    successor.code = GridCode::parse("320282102003").expect("code");
+    let w = world(grids.clone(), vec![planned(&east, None), successor]);
+    assert_eq!(kinds(&w), vec![], "the old overlap is not reported again");
+    // Pushing further into the east half is.
+    let w = world(grids.clone(), vec![planned(&grids[1], Some(halves(1.3).0))]);
+    assert_eq!(kinds(&w), vec![ProblemKind::Overlap]);
+}
