@@ -24,6 +24,9 @@ mod linkage;
 // The data-version cases.
 #[path = "store_contract/versions.rs"]
 mod versions;
+// The grid-planning cases: change sets, versions, history and as-of.
+#[path = "store_contract/planning.rs"]
+mod planning;
 
 use common::{bits, new_grid, next_up, random_star, square, taihua_levels};
 use geo::{LineString, MultiPolygon, Polygon};
@@ -70,6 +73,12 @@ macro_rules! contract {
             every_step_of_an_alert_is_recorded_in_order,
             an_alert_nobody_answered_is_given_up_and_opens_again_with_a_new_call,
             purging_tracks_deletes_old_points_and_keeps_last_positions,
+            a_proposed_change_set_round_trips,
+            applying_a_reshape_bumps_the_version_and_keeps_the_old_one_in_the_history,
+            a_stale_base_version_is_refused_and_changes_nothing,
+            a_failure_part_way_through_apply_leaves_every_table_unchanged,
+            retiring_moves_workers_assignments_as_the_transfers_say,
+            discarding_and_deciding_twice_are_conflicts,
         );
     };
     (@cases $backend:ident, $make:path; $($case:ident),+ $(,)?) => {
@@ -385,6 +394,7 @@ mod cases {
     pub use super::cameras::*;
     pub use super::incidents::*;
     pub use super::linkage::*;
+    pub use super::planning::*;
     pub use super::versions::*;
     pub use super::workers::*;
 }
