@@ -27,6 +27,9 @@ mod versions;
 // The grid-planning cases: change sets, versions, history and as-of.
 #[path = "store_contract/planning.rs"]
 mod planning;
+// Applying change sets, and PostGIS's own re-check.
+#[path = "store_contract/planning_apply.rs"]
+mod planning_apply;
 
 use common::{bits, new_grid, next_up, random_star, square, taihua_levels};
 use geo::{LineString, MultiPolygon, Polygon};
@@ -76,7 +79,9 @@ macro_rules! contract {
             a_proposed_change_set_round_trips,
             applying_a_reshape_bumps_the_version_and_keeps_the_old_one_in_the_history,
             a_stale_base_version_is_refused_and_changes_nothing,
+            every_version_is_kept_oldest_first_and_as_of_answers_the_one_in_force_then,
             a_failure_part_way_through_apply_leaves_every_table_unchanged,
+            an_apply_reroutes_incidents_and_moves_workers_as_its_plan_says,
             retiring_moves_workers_assignments_as_the_transfers_say,
             discarding_and_deciding_twice_are_conflicts,
         );
@@ -395,6 +400,7 @@ mod cases {
     pub use super::incidents::*;
     pub use super::linkage::*;
     pub use super::planning::*;
+    pub use super::planning_apply::*;
     pub use super::versions::*;
     pub use super::workers::*;
 }

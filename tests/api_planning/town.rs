@@ -38,7 +38,9 @@ impl Grid {
             code: p["code"].as_str().expect("code").to_owned(),
             level: p["level"].as_i64().expect("level"),
             parent_id: p["parent_id"].as_i64(),
-            version: p["version"].as_i64().expect("every grid feature has a version"),
+            version: p["version"]
+                .as_i64()
+                .expect("every grid feature has a version"),
             households: p["households"].as_i64().expect("households"),
             geometry: feature["geometry"].clone(),
         }
@@ -51,7 +53,9 @@ impl Grid {
 
     /// An edit of this grid, made from its version, giving it `geometry`.
     pub fn edit(&self, geometry: Value) -> Value {
-        json!({ "id": self.id, "version": self.version, "geometry": geometry })
+        let mut edit = json!({ "id": self.id, "version": self.version });
+        edit["geometry"] = geometry;
+        edit
     }
 
     /// An edit retiring this grid.
@@ -79,9 +83,7 @@ pub async fn grids(app: &Router, level: i64) -> Vec<Grid> {
 
 /// The features of a FeatureCollection.
 pub fn features(collection: &Value) -> &[Value] {
-    collection["features"]
-        .as_array()
-        .map_or(&[], Vec::as_slice)
+    collection["features"].as_array().map_or(&[], Vec::as_slice)
 }
 
 /// Every position of a GeoJSON geometry, closing ones included.
@@ -106,7 +108,8 @@ pub fn moved(geometry: &Value, from: Vertex, to: Vertex) -> Value {
         };
         if let [Value::Number(x), Value::Number(y)] = items.as_slice() {
             let here = [x.as_f64().expect("x"), y.as_f64().expect("y")];
-            let same = here[0].to_bits() == from[0].to_bits() && here[1].to_bits() == from[1].to_bits();
+            let same =
+                here[0].to_bits() == from[0].to_bits() && here[1].to_bits() == from[1].to_bits();
             return if same { json!(to) } else { value.clone() };
         }
         Value::Array(items.iter().map(|i| walk(i, from, to)).collect())
@@ -224,8 +227,7 @@ impl Town {
         let mut candidates: Vec<_> = by_level[0].iter().collect();
         candidates.sort_by_key(|(k, _)| **k);
         for (k, pair) in candidates {
-            if above.contains_key(k) || pair.len() != 2 || pair[0].parent_id != pair[1].parent_id
-            {
+            if above.contains_key(k) || pair.len() != 2 || pair[0].parent_id != pair[1].parent_id {
                 continue;
             }
             let mut grids: Vec<Grid> = pair.iter().map(|g| (*g).clone()).collect();
@@ -291,7 +293,7 @@ impl Town {
                     from,
                     to,
                     grids: grids.clone(),
-                    point: [(from[0] + to[0]) / 2.0, (from[1] + to[1]) / 2.0],
+                    point: [f64::midpoint(from[0], to[0]), f64::midpoint(from[1], to[1])],
                     swept_m2: length * degrees / 2.0 * scale,
                 }
             });
