@@ -30,6 +30,9 @@ mod planning;
 // Applying change sets, and PostGIS's own re-check.
 #[path = "store_contract/planning_apply.rs"]
 mod planning_apply;
+// What an apply moves besides grids, deciding twice, and PostGIS's own re-check.
+#[path = "store_contract/planning_moves.rs"]
+mod planning_moves;
 
 use common::{bits, new_grid, next_up, random_star, square, taihua_levels};
 use geo::{LineString, MultiPolygon, Polygon};
@@ -401,6 +404,7 @@ mod cases {
     pub use super::linkage::*;
     pub use super::planning::*;
     pub use super::planning_apply::*;
+    pub use super::planning_moves::*;
     pub use super::versions::*;
     pub use super::workers::*;
 }

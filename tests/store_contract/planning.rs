@@ -1,6 +1,6 @@
-//! Contract cases for grid planning: change sets round-trip and are discarded once; the
-//! fixture and helpers the apply cases (`planning_apply.rs`) share. Instantiated for every
-//! backend by `contract!` in `store_contract.rs`.
+//! Contract cases for grid planning: a change set round-trips; and the fixture and helpers
+//! the other planning cases (`planning_apply.rs`, `planning_moves.rs`) share. Instantiated
+//! for every backend by `contract!` in `store_contract.rs`.
 //!
 //! The store does not check geometry (the service does, before it builds an
 //! [`ApplyPlan`]), so the plans here are built by hand: a town of two villages, west and
@@ -376,100 +376,4 @@ pub async fn a_proposed_change_set_round_trips(store: &dyn Store) {
         matches!(missing, Err(StoreError::NotFound(_))),
         "{missing:?}"
     );
-}
-
-/// What the test asks of a change set.
-#[derive(Debug, Clone, Copy)]
-enum Decision {
-    Apply,
-    Discard,
-}
-
-pub async fn discarding_and_deciding_twice_are_conflicts(store: &dyn Store) {
-    let town = seed(store).await;
-    let moved = |west_to: f64| {
-        vec![
-            reshaped(&town.west, strip(119.6, west_to)),
-            reshaped(&town.east, strip(west_to, 119.7)),
-        ]
-    };
-    let dropped = propose(store, "王规划", moved(119.64)).await;
-    let kept = propose(store, "李规划", moved(119.66)).await;
-    let at = soon(10);
-
-    let discarded = store.discard_changeset(dropped.id, at).await.unwrap();
-
-    assert_eq!(
-        (discarded.status, discarded.decided_at),
-        (ChangeSetStatus::Discarded, Some(at))
-    );
-    assert_eq!(store.changeset(dropped.id).await.unwrap(), discarded);
-    assert_eq!(
-        current(store, town.west.id).await,
-        town.west,
-        "no grid changed"
-    );
-    store.apply_changeset(&plan(&kept, soon(20))).await.unwrap();
-
-    let cases = [
-        (
-            "discarding a discarded one",
-            &dropped,
-            Decision::Discard,
-            "discarded",
-        ),
-        (
-            "applying a discarded one",
-            &dropped,
-            Decision::Apply,
-            "discarded",
-        ),
-        (
-            "applying an applied one again",
-            &kept,
-            Decision::Apply,
-            "applied",
-        ),
-        (
-            "discarding an applied one",
-            &kept,
-            Decision::Discard,
-            "applied",
-        ),
-    ];
-    let ids = [town.town.id, town.west.id, town.east.id];
-    for (label, changeset, decision, status) in cases {
-        let before = snapshot(store, &ids, &[dropped.id, kept.id], &[]).await;
-
-        let result = match decision {
-            Decision::Apply => store.apply_changeset(&plan(changeset, soon(30))).await,
-            Decision::Discard => store.discard_changeset(changeset.id, soon(30)).await,
-        };
-
-        match result {
-            Err(StoreError::Conflict(message)) => {
-                assert!(message.contains(status), "{label}: {message:?}");
-            }
-            other => panic!("{label}: expected a conflict, got {other:?}"),
-        }
-        assert_eq!(
-            snapshot(store, &ids, &[dropped.id, kept.id], &[]).await,
-            before,
-            "{label}: nothing changed"
-        );
-    }
-    let unknown = ChangeSet {
-        id: kept.id + 1000,
-        ..dropped.clone()
-    };
-    for decision in [Decision::Apply, Decision::Discard] {
-        let result = match decision {
-            Decision::Apply => store.apply_changeset(&plan(&unknown, soon(30))).await,
-            Decision::Discard => store.discard_changeset(unknown.id, soon(30)).await,
-        };
-        assert!(
-            matches!(result, Err(StoreError::NotFound(_))),
-            "{decision:?} an unknown change set: {result:?}"
-        );
-    }
 }
