@@ -285,22 +285,103 @@ async fn a_level_imported_as_exported_changes_nothing_and_one_moved_boundary_is_
     assert_eq!(located(&app, moving.point, 4).await, moving.gaining(4).id);
 }
 
+/// The errors of a change set, as `kind area_m2` for a failure message.
+fn errors_of(changeset: &Value) -> Vec<String> {
+    features(&changeset["problems"])
+        .iter()
+        .filter(|p| p["properties"]["severity"] == "error")
+        .map(|p| {
+            format!(
+                "{} {} m²",
+                p["properties"]["kind"], p["properties"]["area_m2"]
+            )
+        })
+        .collect()
+}
+
+/// Planar area in m², near enough to tell a real part from a crumb.
+fn square_metres(polygon: &geo::Polygon<f64>) -> f64 {
+    let lat = polygon.exterior().0[0].y.to_radians();
+    polygon.unsigned_area() * town::METRES_PER_DEGREE * town::METRES_PER_DEGREE * lat.cos()
+}
+
+// The service's own overlay moves vertices by about 1e-11 degrees; along the whole
+// boundary of a grid that is replaced, those hairlines add up past the 0.01 m² noise
+// floor, so some clean edits are refused as "slivers" (see the report of issue 6).
+
 #[tokio::test]
-async fn splitting_a_grid_and_then_its_neighbour_leaves_no_sliver_between_them() {
+async fn replacing_a_grid_by_a_new_grid_of_the_same_boundary_is_clean() {
     let (app, _db) = demo_router().await;
     let town = Town::load(&app).await;
-    let (_, pair) = town.shared_vertices(4).remove(0);
+    let mut refused = Vec::new();
+    for grid in town.level(4) {
+        let changeset = propose(&app, replaced_by(grid, &[&grid.geometry])).await;
 
-    for grid in &pair {
+        let errors = errors_of(&changeset);
+        if !errors.is_empty() {
+            refused.push((grid.code.clone(), errors));
+        }
+    }
+    assert_eq!(
+        refused,
+        [],
+        "refused of {} micro-grids",
+        town.level(4).len()
+    );
+}
+
+#[tokio::test]
+async fn every_micro_grid_split_in_two_and_replaced_by_its_parts_is_clean() {
+    let (app, _db) = demo_router().await;
+    let town = Town::load(&app).await;
+    let mut refused = Vec::new();
+    let mut tried = 0;
+    for grid in town.level(4) {
         let parts = split_in_three(&app, grid).await;
+        // A non-convex grid can leave a crumb beside the cut: a real sliver, not tried.
+        let smallest = parts
+            .iter()
+            .flat_map(|p| shape(p).0)
+            .map(|p| square_metres(&p))
+            .fold(f64::INFINITY, f64::min);
+        if smallest < 100.0 {
+            continue;
+        }
+        tried += 1;
         let changeset = propose(&app, replaced_by(grid, &[&parts[0], &parts[1]])).await;
 
-        assert_eq!(
-            error_kinds(&changeset["problems"]),
-            Vec::<String>::new(),
-            "splitting {}: {changeset}",
-            grid.code
-        );
-        apply_ok(&app, &changeset).await;
+        let errors = errors_of(&changeset);
+        if !errors.is_empty() {
+            refused.push((grid.code.clone(), errors));
+        }
     }
+    assert!(tried > 80, "only {tried} splits tried");
+    assert_eq!(refused, [], "refused of {tried} splits");
+}
+
+#[tokio::test]
+async fn every_two_neighbours_merged_are_clean() {
+    let (app, _db) = demo_router().await;
+    let town = Town::load(&app).await;
+    let mut pairs: Vec<(i64, i64)> = Vec::new();
+    let mut refused = Vec::new();
+    for (_, pair) in town.shared_vertices(4) {
+        if pairs.contains(&(pair[0].id, pair[1].id)) {
+            continue;
+        }
+        pairs.push((pair[0].id, pair[1].id));
+        let body = json!({ "grid_ids": [pair[0].id, pair[1].id] });
+        let (status, merged) = post_json(&app, "/api/planning/merge", &body).await;
+        assert_eq!(status, StatusCode::OK, "{merged}");
+        let mut edits = replaced_by(&pair[0], &[&merged["geometry"]]);
+        edits.push(pair[1].retire());
+
+        let changeset = propose(&app, edits).await;
+
+        let errors = errors_of(&changeset);
+        if !errors.is_empty() {
+            refused.push((format!("{} + {}", pair[0].code, pair[1].code), errors));
+        }
+    }
+    assert_eq!(refused, [], "refused of {} merges", pairs.len());
 }
