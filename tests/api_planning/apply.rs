@@ -230,3 +230,45 @@ async fn an_apply_the_store_refuses_part_way_leaves_the_grids_workers_and_index_
         "the grids in service"
     );
 }
+
+#[tokio::test]
+async fn a_discarded_or_applied_change_set_cannot_be_decided_again_and_a_stale_edit_is_412() {
+    let (app, _db) = demo_router().await;
+    let town = Town::load(&app).await;
+    let [forth, back] = town.vertex_moves(4, Step::Metres(15.0), [1.0, -1.0]);
+    let dropped = propose(&app, back.edits()).await;
+    let kept = propose(&app, forth.edits()).await;
+    let discard = |c: &Value| format!("/api/changesets/{}/discard", c["id"]);
+
+    let (status, discarded) = post_json(&app, &discard(&dropped), &json!({})).await;
+
+    assert_eq!(status, StatusCode::OK, "{discarded}");
+    assert_eq!(discarded["status"], "discarded");
+    assert!(discarded["decided_at"].is_string(), "{discarded}");
+    apply_ok(&app, &kept).await;
+    let cases = [
+        ("discarding a discarded one", discard(&dropped)),
+        (
+            "applying a discarded one",
+            format!("/api/changesets/{}/apply", dropped["id"]),
+        ),
+        (
+            "applying an applied one",
+            format!("/api/changesets/{}/apply", kept["id"]),
+        ),
+        ("discarding an applied one", discard(&kept)),
+    ];
+    for (label, uri) in cases {
+        let (status, body) = post_json(&app, &uri, &json!({})).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{label}: {body}");
+        assert_eq!(body["error"]["code"], "conflict", "{label}: {body}");
+    }
+    assert_eq!(status_of(&app, &dropped).await, "discarded");
+
+    // An edit made from the versions before the apply is refused as soon as it is proposed.
+    let body = json!({ "reason": REASON, "grids": back.edits() });
+    let (status, stale) = post_json(&app, "/api/changesets", &body).await;
+    assert_eq!(status, StatusCode::PRECONDITION_FAILED, "{stale}");
+    let (status, missing) = post_json(&app, "/api/changesets/424242/apply", &json!({})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{missing}");
+}

@@ -198,6 +198,17 @@ async fn an_open_incident_whose_point_changes_grid_is_rerouted_and_keeps_its_cha
     });
     let (status, filed) = post_json(&app, "/api/incidents", &report).await;
     assert_eq!(status, StatusCode::CREATED, "{filed}");
+    // A second one at the same point, escalated to the village: not routed by location.
+    let (status, second) = post_json(&app, "/api/incidents", &report).await;
+    assert_eq!(status, StatusCode::CREATED, "{second}");
+    let transitions = format!("/api/incidents/{}/transitions", second["id"]);
+    for action in ["accept", "escalate"] {
+        let (status, after) = post_json(&app, &transitions, &json!({ "action": action })).await;
+        assert_eq!(status, StatusCode::OK, "{action}: {after}");
+    }
+    let (_, escalated) = get(&app, &format!("/api/incidents/{}", second["id"])).await;
+    let village = escalated["responsible"]["grid"].clone();
+    assert_eq!(village["level"], 2, "{escalated}");
     let (held, takes_over) = (moving.losing(3), moving.gaining(3));
     assert_eq!(
         filed["responsible"]["grid"]["id"],
@@ -212,7 +223,13 @@ async fn an_open_incident_whose_point_changes_grid_is_rerouted_and_keeps_its_cha
         "id": filed["id"], "from": moving.losing(4).code, "to": moving.gaining(4).code,
         "responsible_from": held.code, "responsible_to": takes_over.code,
     });
-    assert_eq!(changeset["impact"]["incidents"], json!([expected]));
+    let left = json!({
+        "id": second["id"], "from": moving.losing(4).code, "to": moving.gaining(4).code,
+        "responsible_from": village["code"], "responsible_to": village["code"],
+    });
+    let mut listed = changeset["impact"]["incidents"].as_array().unwrap().clone();
+    listed.sort_by_key(|i| i["id"].as_i64());
+    assert_eq!(listed, [expected, left], "in any order");
 
     apply_ok(&app, &changeset).await;
 
@@ -231,6 +248,14 @@ async fn an_open_incident_whose_point_changes_grid_is_rerouted_and_keeps_its_cha
     let (_, timeline) = get(&app, &format!("/api/incidents/{}/events", filed["id"])).await;
     let events = timeline["events"].as_array().unwrap();
     assert_eq!(events.last().unwrap()["action"], "reroute", "{timeline}");
+    let (_, still) = get(&app, &format!("/api/incidents/{}", second["id"])).await;
+    assert_eq!(
+        still["responsible"]["grid"], village,
+        "the escalated one stays"
+    );
+    let (_, timeline) = get(&app, &format!("/api/incidents/{}/events", second["id"])).await;
+    let last = &timeline["events"].as_array().unwrap().last().unwrap()["action"];
+    assert_eq!(last, "escalate", "no reroute step: {timeline}");
 }
 
 async fn import(app: &Router, file: &Value) -> (StatusCode, Value) {
