@@ -24,6 +24,15 @@ mod linkage;
 // The data-version cases.
 #[path = "store_contract/versions.rs"]
 mod versions;
+// The grid-planning cases: change sets, versions, history and as-of.
+#[path = "store_contract/planning.rs"]
+mod planning;
+// Applying change sets, and PostGIS's own re-check.
+#[path = "store_contract/planning_apply.rs"]
+mod planning_apply;
+// What an apply moves besides grids, deciding twice, and PostGIS's own re-check.
+#[path = "store_contract/planning_moves.rs"]
+mod planning_moves;
 
 use common::{bits, new_grid, next_up, random_star, square, taihua_levels};
 use geo::{LineString, MultiPolygon, Polygon};
@@ -70,6 +79,14 @@ macro_rules! contract {
             every_step_of_an_alert_is_recorded_in_order,
             an_alert_nobody_answered_is_given_up_and_opens_again_with_a_new_call,
             purging_tracks_deletes_old_points_and_keeps_last_positions,
+            a_proposed_change_set_round_trips,
+            applying_a_reshape_bumps_the_version_and_keeps_the_old_one_in_the_history,
+            a_stale_base_version_is_refused_and_changes_nothing,
+            every_version_is_kept_oldest_first_and_as_of_answers_the_one_in_force_then,
+            a_failure_part_way_through_apply_leaves_every_table_unchanged,
+            an_apply_reroutes_incidents_and_moves_workers_as_its_plan_says,
+            retiring_moves_workers_assignments_as_the_transfers_say,
+            discarding_and_deciding_twice_are_conflicts,
         );
     };
     (@cases $backend:ident, $make:path; $($case:ident),+ $(,)?) => {
@@ -385,6 +402,9 @@ mod cases {
     pub use super::cameras::*;
     pub use super::incidents::*;
     pub use super::linkage::*;
+    pub use super::planning::*;
+    pub use super::planning_apply::*;
+    pub use super::planning_moves::*;
     pub use super::versions::*;
     pub use super::workers::*;
 }
