@@ -204,6 +204,12 @@ async fn new_grid(
         )));
     };
     let parent = known(store.grid(parent_id).await, parent_id)?;
+    if !in_service(store, &parent).await? {
+        return Err(PlanningError::Edit(format!(
+            "grids[{i}]: grid {} is retired; a new grid needs a parent in service",
+            parent.code
+        )));
+    }
     let code = free_code(store, &parent, next_code).await?;
     let level = parent.level + 1;
     let level_name = levels
@@ -283,6 +289,22 @@ pub fn bbox_meets(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> bool {
         (Some(ra), Some(rb)) => ra.intersects(&rb),
         _ => false,
     }
+}
+
+/// Whether a grid read by id is in service: retired grids are still read by id, but
+/// listed nowhere.
+async fn in_service(store: &dyn Store, grid: &Grid) -> Result<bool, StoreError> {
+    let bbox = grid
+        .geometry
+        .bounding_rect()
+        .and_then(|r| Bbox::from_rect(r).ok());
+    let listed = store
+        .grids(GridFilter {
+            level: Some(grid.level),
+            bbox,
+        })
+        .await?;
+    Ok(listed.iter().any(|g| g.id == grid.id))
 }
 
 /// A stored grid, or the edit's error naming it.
