@@ -24,6 +24,9 @@ mod apply;
 // Split, merge, re-routing and the level round trip.
 #[path = "api_planning/reshape.rs"]
 mod reshape;
+// Retired grids in later change sets.
+#[path = "api_planning/retired.rs"]
+mod retired;
 
 use axum::Router;
 use axum::body::Body;
