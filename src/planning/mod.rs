@@ -122,7 +122,9 @@ impl Planner {
             .into());
         }
         let levels = store.levels().await?;
-        let world = World::load(store, changeset.grids.clone()).await?;
+        let mut grids = changeset.grids.clone();
+        world::renumber(store, &mut grids).await?;
+        let world = World::load(store, grids).await?;
         let problems = checks::check(&world, &self.rules_for(&levels));
         if problems.iter().any(Problem::is_error) {
             return Err(PlanningError::Problems(problems));
@@ -153,6 +155,7 @@ impl Planner {
         let plan = ApplyPlan {
             at,
             changeset: ChangeSet {
+                grids: world.planned,
                 problems,
                 impact: assessment.impact,
                 ..changeset

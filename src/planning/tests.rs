@@ -127,7 +127,10 @@ fn a_tiny_miss_is_a_sliver_and_float_noise_is_nothing() {
     let problems = moved_by(1e-4);
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert_eq!(problems[0].kind, ProblemKind::Sliver);
-    assert!(problems[0].area_m2 > 0.1 && problems[0].area_m2 < 20.0, "{problems:?}");
+    assert!(
+        problems[0].area_m2 > 0.1 && problems[0].area_m2 < 20.0,
+        "{problems:?}"
+    );
     // A tenth of a millimetre: what overlay arithmetic leaves, not a gap anyone drew.
     assert_eq!(moved_by(1e-6), vec![]);
 }

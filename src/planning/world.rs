@@ -235,6 +235,29 @@ async fn new_grid(
     })
 }
 
+/// Gives the new grids of a proposed change set fresh codes where another change set took
+/// theirs meanwhile (two planners splitting grids under one parent), so it still applies.
+pub async fn renumber(store: &dyn Store, grids: &mut [PlannedGrid]) -> Result<(), PlanningError> {
+    let mut next_code: HashMap<GridId, u16> = HashMap::new();
+    for grid in grids.iter_mut().filter(|g| g.id.is_none()) {
+        let (Some(parent_id), Ok(_)) = (grid.parent_id, store.grid_by_code(&grid.code).await)
+        else {
+            continue;
+        };
+        let parent = store.grid(parent_id).await?;
+        let code = free_code(store, &parent, &mut next_code).await?;
+        let old = grid.code.as_str()[parent.code.as_str().len()..].trim_start_matches('0');
+        let new = code.as_str()[parent.code.as_str().len()..].trim_start_matches('0');
+        // A name made from the sequence follows it; one the planner gave stays.
+        if let Some(rest) = grid.name.strip_prefix(parent.name.as_str()) {
+            let rest = rest.replacen(&format!("第{old}"), &format!("第{new}"), 1);
+            grid.name = format!("{}{rest}", parent.name);
+        }
+        grid.code = code;
+    }
+    Ok(())
+}
+
 /// Fills in the households and residents the edits left to be estimated (a new grid's,
 /// and a reshaped grid's unless given) from the grids of the same
 /// level whose ground each planned grid takes over. Returns the households that change
