@@ -289,6 +289,12 @@ impl Desk {
         self.announce("filed", incident);
     }
 
+    /// Tells the statistics mirror and the live feed about an incident changed elsewhere
+    /// (re-routed by a change set, say), once it is committed.
+    pub fn changed(&self, incident: &Incident) {
+        self.announce("changed", incident);
+    }
+
     /// Takes a step on incident `id` at `at`.
     pub async fn act(
         &self,

@@ -133,7 +133,20 @@ async fn apply(
         &ctx,
         proposed.grids.iter().filter_map(|g| g.id.or(g.parent_id)),
     )?;
-    Ok(axum::Json(changeset_json(&state.planner.apply(id).await?)))
+    let applied = state.planner.apply(id).await?;
+    // Dispatchers' pages follow the incidents the change set passed to other grids.
+    let rerouted = applied
+        .impact
+        .incidents
+        .iter()
+        .filter(|i| i.responsible_from != i.responsible_to);
+    for moved in rerouted {
+        match state.store.incident(moved.id).await {
+            Ok(incident) => state.desk.changed(&incident),
+            Err(error) => tracing::warn!(%error, id = moved.id, "announcing a re-route failed"),
+        }
+    }
+    Ok(axum::Json(changeset_json(&applied)))
 }
 
 async fn discard(
