@@ -36,7 +36,7 @@ use gridlink::domain::{
 };
 use gridlink::planning::{HouseholdRule, Planner, Rules};
 use gridlink::spatial::{GridIndex, SpatialIndex};
-use gridlink::store::{GridFilter, IncidentFilter, Store};
+use gridlink::store::{ApplyPlan, GridFilter, IncidentFilter, NewChangeSet, Store};
 use gridlink::tiles::{Scene, Tiles};
 use std::collections::HashMap;
 use std::hint::black_box;
@@ -289,6 +289,7 @@ async fn run(backend: &str, store: Arc<dyn Store>, iterations: usize, remaps: us
         })
         .expect("the change's box");
     phases(store.as_ref(), changed, last, remaps).await;
+    time_writes(&planner, store.as_ref(), &shared, &shapes, remaps).await;
 }
 
 /// Times `iterations` change sets, each proposed and applied, moving the shared vertex out
@@ -432,7 +433,7 @@ async fn phases(store: &dyn Store, changed: Rect<f64>, changeset: ChangeSetId, s
         .collect();
     let grids = store.grids(GridFilter::default()).await.expect("grids");
     let cameras = store.cameras(None).await.expect("cameras");
-    println!("  phases (each timed {samples} times; p50, p99):");
+    println!("  phases (each timed {samples} times; calls per propose + apply, p50, p99):");
     macro_rules! time {
         ($what:expr, $count:expr, $body:expr) => {{
             let mut taken = Vec::with_capacity(samples);
@@ -502,6 +503,71 @@ async fn phases(store: &dyn Store, changed: Rect<f64>, changeset: ChangeSetId, s
         1,
         GridIndex::new(grids.clone())
     );
+}
+
+/// Times the store's two writes alone, `samples` times each, on change sets the planner
+/// proposed (the same moves, out and back): storing a proposed change set, and applying
+/// one in its transaction (no workers or incidents to move here, as in the timed runs).
+async fn time_writes(
+    planner: &Planner,
+    store: &dyn Store,
+    shared: &SharedVertex,
+    shapes: &Shapes,
+    samples: usize,
+) {
+    let (mut inserts, mut applies) = (Vec::with_capacity(samples), Vec::with_capacity(samples));
+    for i in 0..samples.next_multiple_of(2) {
+        let mut edits = Vec::with_capacity(2);
+        for (shape, id) in shapes.iter().zip([shared.a, shared.b]) {
+            edits.push(GridEdit {
+                id: Some(id),
+                version: Some(store.grid(id).await.expect("grid").version),
+                geometry: Some(shape[(i + 1) % 2].clone()),
+                parent_id: None,
+                name: None,
+                households: None,
+                residents: None,
+            });
+        }
+        let proposal = planner
+            .propose("bench: store writes", "bench", &edits)
+            .await
+            .expect("propose");
+        assert!(proposal.problems.is_empty(), "clean");
+        let fresh = NewChangeSet {
+            reason: proposal.reason.clone(),
+            author: proposal.author.clone(),
+            created_at: chrono::Utc::now(),
+            grids: proposal.grids.clone(),
+            problems: Vec::new(),
+            impact: proposal.impact.clone(),
+        };
+        let start = Instant::now();
+        let stored = store.insert_changeset(&fresh).await.expect("insert");
+        let inserted = Instant::now();
+        let plan = ApplyPlan {
+            at: chrono::Utc::now(),
+            changeset: stored,
+            transfers: Vec::new(),
+            reroutes: Vec::new(),
+        };
+        let outcome = store.apply_changeset(&plan).await.expect("apply");
+        applies.push(inserted.elapsed());
+        inserts.push(inserted - start);
+        assert_eq!(outcome.status, ChangeSetStatus::Applied, "applied");
+        planner.discard(proposal.id).await.expect("discard");
+    }
+    let (inserts, applies) = (Summary::new(inserts), Summary::new(applies));
+    for (what, summary) in [
+        ("store.insert_changeset", inserts),
+        ("store.apply_changeset (the transaction)", applies),
+    ] {
+        println!(
+            "    {what:<44} x1  {:>7.3} ms {:>7.3} ms",
+            summary.ms(0.5),
+            summary.ms(0.99)
+        );
+    }
 }
 
 /// A fresh schema in the database `url` names, and a store migrated into it.
