@@ -338,7 +338,7 @@ async fn time_changesets(
             .unwrap_or_else(|e| panic!("iteration {i}: propose: {e}"));
         let checked = Instant::now();
         let outcome = planner
-            .apply(proposal.id)
+            .apply(proposal.clone())
             .await
             .unwrap_or_else(|e| panic!("iteration {i}: apply: {e}"));
         let done = Instant::now();

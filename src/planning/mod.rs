@@ -72,12 +72,6 @@ impl Planner {
         }
     }
 
-    /// The rules change sets are checked against.
-    #[must_use]
-    pub fn rules(&self) -> &Rules {
-        &self.rules
-    }
-
     /// Checks `edits`, works out their impact and stores them as a proposed change set.
     /// An edit made from a version that moved on is [`StoreError::Stale`].
     pub async fn propose(
@@ -109,11 +103,12 @@ impl Planner {
             .await?)
     }
 
-    /// Applies a proposed change set: checks it again against what is committed now,
-    /// stores it in one transaction, then reloads the index and the tiles.
-    pub async fn apply(&self, id: ChangeSetId) -> Result<ChangeSet, PlanningError> {
+    /// Applies a proposed change set, as the caller read it (to check it is theirs to
+    /// apply): checks it again against what is committed now, stores it in one
+    /// transaction, then reloads the index and the tiles.
+    pub async fn apply(&self, changeset: ChangeSet) -> Result<ChangeSet, PlanningError> {
         let store = self.store.as_ref();
-        let changeset = store.changeset(id).await?;
+        let id = changeset.id;
         if changeset.status != ChangeSetStatus::Proposed {
             return Err(StoreError::Conflict(format!(
                 "change set {id} is already {}",

@@ -276,9 +276,16 @@ impl PostgresStore {
 }
 
 fn grid_from(row: GridRow<Vec<u8>>) -> Result<Grid, StoreError> {
-    row.into_grid(|bytes, what| {
-        wkb::decode(&bytes).map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))
-    })
+    row.into_grid(boundary_from)
+}
+
+/// Reads a boundary as `ST_AsBinary` gave it.
+#[expect(
+    clippy::needless_pass_by_value,
+    reason = "the reader `GridRow::into_grid` takes, given the row's own column"
+)]
+fn boundary_from(bytes: Vec<u8>, what: &str) -> Result<geo::MultiPolygon<f64>, StoreError> {
+    wkb::decode(&bytes).map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))
 }
 
 #[async_trait]
@@ -358,11 +365,7 @@ impl Store for PostgresStore {
         let rows: Vec<RevisionRow<Vec<u8>>> =
             P::history(&mut *self.conn().await?, &PLANNING_WRITES, id).await?;
         rows.into_iter()
-            .map(|row| {
-                row.into_revision(|bytes, what| {
-                    wkb::decode(&bytes).map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))
-                })
-            })
+            .map(|row| row.into_revision(boundary_from))
             .collect()
     }
 

@@ -198,7 +198,16 @@ impl SqliteStore {
 }
 
 fn grid_from(row: GridRow<String>) -> Result<Grid, StoreError> {
-    row.into_grid(|text, what| geometry::from_geojson(&text, what))
+    row.into_grid(boundary_from)
+}
+
+/// Reads a boundary as stored: GeoJSON text.
+#[expect(
+    clippy::needless_pass_by_value,
+    reason = "the reader `GridRow::into_grid` takes, given the row's own column"
+)]
+fn boundary_from(text: String, what: &str) -> Result<geo::MultiPolygon<f64>, StoreError> {
+    geometry::from_geojson(&text, what)
 }
 
 #[async_trait]
@@ -265,7 +274,7 @@ impl Store for SqliteStore {
         let rows: Vec<RevisionRow<String>> =
             P::history(&mut *self.conn().await?, &PLANNING_WRITES, id).await?;
         rows.into_iter()
-            .map(|row| row.into_revision(|text, what| geometry::from_geojson(&text, what)))
+            .map(|row| row.into_revision(boundary_from))
             .collect()
     }
 

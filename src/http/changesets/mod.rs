@@ -133,7 +133,7 @@ async fn apply(
         &ctx,
         proposed.grids.iter().filter_map(|g| g.id.or(g.parent_id)),
     )?;
-    let applied = state.planner.apply(id).await?;
+    let applied = state.planner.apply(proposed).await?;
     // Dispatchers' pages follow the incidents the change set passed to other grids.
     let rerouted = applied
         .impact
