@@ -16,7 +16,7 @@
 //! every camera (what the cameras' chains cost after a change, since they are computed
 //! from the index at each read), and the whole reload the service does after an apply
 //! (the store's versions, every grid and camera read, the tiles' scene and the index
-//! built, both swapped in: `app::reload_scene`, step by step).
+//! built, both swapped in: `Mirrors::reload_scene`, step by step).
 //!
 //! `cargo bench --bench planning` (criterion is not used: the targets are bounds, so the
 //! figures are p50 / p99 / max of single timings with `Instant`). `PLANNING_ITERATIONS`
@@ -196,7 +196,8 @@ fn moved(geometry: &MultiPolygon<f64>, from: Coord<f64>, to: Coord<f64>) -> Mult
 }
 
 /// The grid-index and tile rebuild the service does after an apply
-/// (`Planner::reload`, then `app::reload_scene` with `grids = true`), step for step.
+/// (`Mirrors::catch_up_on_grids`, then `Mirrors::reload_scene` with `grids = true`), step
+/// for step.
 async fn reload_as_the_service_does(store: &dyn Store, index: &SpatialIndex, tiles: &Tiles) {
     let current = store.data_versions().await.expect("versions");
     let stored = store.grids(GridFilter::default()).await.expect("grids");
@@ -212,7 +213,7 @@ async fn reload_as_the_service_does(store: &dyn Store, index: &SpatialIndex, til
     index.replace_grids(grid_index);
 }
 
-/// The rules `AppState` gives the service's planner, with its default settings.
+/// The rules the service gives its planner, with its default settings.
 fn service_rules() -> Rules {
     Rules {
         sliver_m2: 20.0,
@@ -235,7 +236,7 @@ async fn run(backend: &str, store: Arc<dyn Store>, iterations: usize, remaps: us
     gridlink::import::import_dataset(store.as_ref(), Path::new("geodata/taihua"))
         .await
         .expect("demo dataset");
-    let (mirrors, _) = gridlink::app::load_mirrors(store.as_ref(), 64 << 20)
+    let (mirrors, _) = gridlink::mirrors::Mirrors::load(store.as_ref(), 64 << 20)
         .await
         .expect("mirrors");
     let grids = store.grids(GridFilter::default()).await.expect("grids");
@@ -255,12 +256,7 @@ async fn run(backend: &str, store: Arc<dyn Store>, iterations: usize, remaps: us
         pair[0].code,
         pair[1].code,
     );
-    let planner = Planner::new(
-        Arc::clone(&store),
-        Arc::clone(&mirrors.index),
-        Arc::clone(&mirrors.tiles),
-        service_rules(),
-    );
+    let planner = Planner::new(Arc::clone(&store), mirrors.clone(), service_rules());
     let shapes: Shapes = pair.map(|g| {
         [
             g.geometry.clone(),

@@ -1,18 +1,18 @@
-//! Start-up and shutdown: open the store, load the demo town into an empty one, build the
-//! index from committed data, keep it in step with other writers (`refresh`), bind the
-//! listener and serve until Ctrl-C or SIGTERM.
+//! Start-up and shutdown, and the one place that wires: open the store, load the demo town
+//! into an empty one, load the mirrors from committed data, build every service from the
+//! configuration (`services`), start the background tasks that keep the mirrors in step
+//! with other writers and sweep calls (`tasks`), bind the listener and serve until Ctrl-C
+//! or SIGTERM.
 
-mod refresh;
+mod services;
+mod tasks;
 
-pub(crate) use refresh::reload_scene;
+pub use services::state;
 
 use crate::config::ServeConfig;
 use crate::import::{self, ImportError};
-use crate::incidents::{Desk, IncidentFacts};
-use crate::linkage::Linkage;
-use crate::spatial::{GridIndex, Roster, SpatialIndex, WorkerIndex};
-use crate::store::{self, DataVersions, GridFilter, Store, StoreError};
-use crate::tiles::{Scene, Tiles};
+use crate::mirrors::{self, Mirrors};
+use crate::store::{self, Store, StoreError};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -47,7 +47,7 @@ pub struct Application {
     router: axum::Router,
     /// Reloads the index when other processes commit, sweeps calls (and walks the demo's
     /// patrols); each stops when this is dropped.
-    background: Vec<refresh::BackgroundTask>,
+    background: Vec<tasks::BackgroundTask>,
 }
 
 impl Application {
@@ -58,26 +58,22 @@ impl Application {
         if !config.no_seed {
             seed_if_empty(store.as_ref(), &config.seed_dir).await?;
         }
-        let (mirrors, versions) = load_mirrors(store.as_ref(), config.tile_cache_bytes()).await?;
-        let (desk, linkage) = services(&store, &mirrors, config)?;
+        let (mirrors, versions) = Mirrors::load(store.as_ref(), config.tile_cache_bytes()).await?;
+        let state = state(&store, &mirrors, config)?;
+        let linkage = Arc::clone(&state.linkage);
         linkage.recover().await?;
+        let period = Duration::from_millis(config.index_refresh_ms);
         let mut background = vec![
-            sweep_calls(Arc::clone(&linkage)),
-            refresh::BackgroundTask::spawn(Arc::clone(&linkage).follow_others()),
+            tasks::sweep_calls(Arc::clone(&linkage)),
+            tasks::BackgroundTask::spawn(Arc::clone(&linkage).follow_others()),
+            tasks::BackgroundTask::spawn(mirrors::follow(store, mirrors.clone(), versions, period)),
         ];
         if config.simulate_patrols {
-            background.push(refresh::BackgroundTask::spawn(crate::demo::patrol::walk(
+            background.push(tasks::BackgroundTask::spawn(crate::demo::patrol::walk(
                 Arc::clone(&mirrors.index),
-                Arc::clone(&linkage),
+                linkage,
             )));
         }
-        let state = crate::http::AppState::new(
-            Arc::clone(&store),
-            mirrors.clone(),
-            desk,
-            Arc::clone(&linkage),
-            config,
-        );
         let router = crate::http::router(state, config);
         let listener = TcpListener::bind(config.bind)
             .await
@@ -85,8 +81,6 @@ impl Application {
                 addr: config.bind,
                 source,
             })?;
-        let period = Duration::from_millis(config.index_refresh_ms);
-        background.push(refresh::spawn(store, mirrors, versions, period));
         Ok(Self {
             listener,
             router,
@@ -115,50 +109,6 @@ impl Application {
     }
 }
 
-/// The incident desk and video linkage over `store` and `mirrors`, as `config` sets them.
-pub fn services(
-    store: &Arc<dyn Store>,
-    mirrors: &Mirrors,
-    config: &ServeConfig,
-) -> Result<(Arc<Desk>, Arc<Linkage>), crate::incidents::FileError> {
-    let desk = Arc::new(Desk::from_config(config, Arc::clone(&mirrors.incidents))?);
-    let linkage = Arc::new(Linkage::new(
-        Arc::clone(store),
-        Arc::clone(&mirrors.index),
-        Arc::clone(&desk),
-        config.linkage(),
-    ));
-    Ok((desk, linkage))
-}
-
-/// How often calls are brought in step with what other replicas committed.
-const CALL_SWEEP_PERIOD: Duration = Duration::from_secs(5);
-/// How often old track points are purged.
-const TRACK_PURGE_PERIOD: Duration = Duration::from_secs(3600);
-
-/// Sweeps calls every few seconds (see `Linkage::sweep`) and purges old track points every
-/// hour, the first time at start-up.
-fn sweep_calls(linkage: Arc<Linkage>) -> refresh::BackgroundTask {
-    refresh::BackgroundTask::spawn(async move {
-        let mut ticks = tokio::time::interval(CALL_SWEEP_PERIOD);
-        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let mut purged: Option<tokio::time::Instant> = None;
-        loop {
-            ticks.tick().await;
-            let now = chrono::Utc::now();
-            if let Err(error) = linkage.sweep(now).await {
-                tracing::warn!(%error, "sweeping calls failed; trying again at the next tick");
-            }
-            if purged.is_none_or(|at| at.elapsed() >= TRACK_PURGE_PERIOD) {
-                purged = Some(tokio::time::Instant::now());
-                if let Err(error) = linkage.purge_tracks(now).await {
-                    tracing::warn!(%error, "purging old track points failed");
-                }
-            }
-        }
-    })
-}
-
 /// Loads the dataset in `dir` into an empty store. Replicas starting together on one empty
 /// database race to seed it; the dataset goes in as one transaction, so exactly one wins
 /// and the others, refused with a conflict, find it seeded and carry on.
@@ -179,47 +129,6 @@ async fn seed_if_empty(store: &dyn Store, dir: &std::path::Path) -> Result<(), S
         }
         Err(e) => Err(e.into()),
     }
-}
-
-/// What the service keeps in memory of the committed data: the spatial index, the map
-/// tiles' scene and the incidents' statistics facts. Cheap to clone.
-#[derive(Clone)]
-pub struct Mirrors {
-    /// Point location and nearest workers.
-    pub index: Arc<SpatialIndex>,
-    /// The projected scene and the rendered-tile cache.
-    pub tiles: Arc<Tiles>,
-    /// What statistics need of every incident.
-    pub incidents: Arc<IncidentFacts>,
-}
-
-/// Builds the mirrors from what the store holds, with the [`DataVersions`] they reflect.
-/// The versions are read first: a write committed while the data is being read then shows
-/// in a later version, so the next refresh reloads it rather than missing it.
-pub async fn load_mirrors(
-    store: &dyn Store,
-    tile_cache_bytes: u64,
-) -> Result<(Mirrors, DataVersions), StoreError> {
-    let versions = store.data_versions().await?;
-    let grids = store.grids(GridFilter::default()).await?;
-    let cameras = store.cameras(None).await?;
-    let scene = Scene::new(scene_version(&versions), &grids, &cameras);
-    let workers = store.workers().await?;
-    let roster = Roster::new(&workers);
-    let workers = WorkerIndex::new(&workers);
-    let incidents = IncidentFacts::new(store.incident_facts(None).await?);
-    let mirrors = Mirrors {
-        index: Arc::new(SpatialIndex::new(GridIndex::new(grids), workers, roster)),
-        tiles: Arc::new(Tiles::new(scene, tile_cache_bytes)),
-        incidents: Arc::new(incidents),
-    };
-    Ok((mirrors, versions))
-}
-
-/// The version of what the map tiles show: grids and cameras. It names cached tiles and
-/// their `ETag`s, so it must change whenever either does, and agree between replicas.
-fn scene_version(versions: &DataVersions) -> u64 {
-    ((versions.grids as u64) << 32) ^ (versions.cameras as u64)
 }
 
 async fn shutdown_signal() {

@@ -196,20 +196,6 @@ fn fraction(text: &str) -> Result<f64, String> {
 }
 
 impl ServeConfig {
-    /// The settings of video linkage.
-    #[must_use]
-    pub fn linkage(&self) -> crate::linkage::LinkageSettings {
-        crate::linkage::LinkageSettings {
-            call_timeout: std::time::Duration::from_secs(self.call_timeout_secs),
-            freshness: chrono::TimeDelta::minutes(i64::from(self.position_fresh_minutes)),
-            speed_m_s: self.travel_speed_kmh / 3.6,
-            on_scene_radius_m: self.on_scene_radius_m,
-            candidates: 5,
-            alert_category: self.alert_category.clone(),
-            track_retention: chrono::TimeDelta::days(i64::from(self.track_retention_days)),
-        }
-    }
-
     /// The tile cache's bound in bytes.
     #[must_use]
     pub fn tile_cache_bytes(&self) -> u64 {

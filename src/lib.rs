@@ -1,22 +1,29 @@
 //! gridlink: the spatial service of a town's grid-governance command centre.
 //!
 //! ```text
-//!   main.rs ─▶ cli ─▶ app (start-up, wiring) ─▶ http (axum routes, one module per resource)
-//!                          │                        │
-//!                          ▼                        ▼
-//!                        store (trait; sqlite, postgres) ─▶ domain (types and rules, no I/O)
-//!                        spatial (in-memory R-tree index: no HTTP, no SQL) ─▶ domain
-//!                        tiles (projected scene, PNG and MVT, tile cache: no HTTP, no SQL)
-//!                        incidents (the desk: filing, steps, live feed) ─▶ store, spatial
-//!                        linkage (camera alerts, calls to the nearest workers, their
-//!                                 timers) ─▶ incidents, store, spatial
-//!                        planning (change sets: checks, impact preview, apply, then
-//!                                  reload the index and tiles) ─▶ store, spatial, tiles
-//!                        import, demo (GeoJSON in and out) ─▶ domain
-//!                        media (incident photos checked, upright, re-encoded without
-//!                               metadata, thumbnailed: no HTTP, no storage)
+//!   main.rs ─▶ cli ─▶ app (start-up; builds every service from config; background tasks)
+//!                      │
+//!                      ▼
+//!                     http (axum routes, one module per resource; parse, call, shape)
+//!                      │
+//!                      ▼
+//!   planning (change sets: checks, impact preview, apply) ─┐
+//!   linkage (camera alerts, calls to the nearest workers) ─┤
+//!   incidents (the desk: filing, steps, live feed) ────────┤
+//!                                                          ▼
+//!   mirrors (the in-memory copies of committed data: grid index, workers, tiles' scene,
+//!            statistics facts; load, reload, follow other writers)
+//!                      │
+//!                      ▼
+//!   store (capability traits; sqlite, postgres)   spatial (R-tree index: no HTTP, no SQL)
+//!   tiles (scene, PNG and MVT, tile cache)        media (photos: checked, re-encoded)
+//!   import, demo (GeoJSON in and out)             config (plain values, imports nothing)
+//!                      │
+//!                      ▼
+//!                    domain (types and rules, no I/O)
 //! ```
-//! Arrows point inward: nothing depends on `http`, and neither `spatial` nor `tiles`
+//! Arrows point down: nothing depends on `http` or `app`, services never read the
+//! configuration (`app` hands them plain settings), and neither `spatial` nor `tiles`
 //! knows of storage; both are rebuilt only from data the store has committed.
 
 pub mod app;
@@ -29,6 +36,7 @@ pub mod import;
 pub mod incidents;
 pub mod linkage;
 pub mod media;
+pub mod mirrors;
 pub mod planning;
 pub mod spatial;
 pub mod store;

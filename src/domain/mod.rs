@@ -16,6 +16,7 @@ mod grid;
 mod incident;
 mod level;
 mod linkage;
+mod scope;
 mod shift;
 mod stats;
 mod worker;
@@ -48,6 +49,7 @@ pub use linkage::{
     Alert, AlertEvent, AlertEventKind, AlertId, AlertSource, AlertStatus, Call, CallId, CallStatus,
     NewAlert, NewCall,
 };
+pub use scope::GridScope;
 pub use shift::{Shift, ShiftError, ShiftSpec};
 pub use stats::{
     CategoryFigures, CategoryGrouping, CategoryLevel, Figures, GridStats, IncidentFact,

@@ -26,12 +26,11 @@ mod workers;
 pub use context::{GridScope, RequestContext};
 pub use error::ApiError;
 
-use crate::app::Mirrors;
 use crate::config::ServeConfig;
 use crate::incidents::Desk;
 use crate::linkage::Linkage;
 use crate::media::PhotoLimits;
-use crate::planning::{HouseholdRule, Planner, Rules};
+use crate::planning::Planner;
 use crate::spatial::SpatialIndex;
 use crate::store::Store;
 use crate::tiles::Tiles;
@@ -86,53 +85,6 @@ pub struct Limits {
     pub max_batch_points: usize,
     /// What an incident photo may be.
     pub photo: PhotoLimits,
-}
-
-impl AppState {
-    /// Bundles the parts the handlers need.
-    #[must_use]
-    pub fn new(
-        store: Arc<dyn Store>,
-        mirrors: Mirrors,
-        desk: Arc<Desk>,
-        linkage: Arc<Linkage>,
-        config: &ServeConfig,
-    ) -> Self {
-        let (min, max) = config.micro_grid_households;
-        let rules = Rules {
-            sliver_m2: config.sliver_area_m2,
-            // The level is set to the finest one stored when a change set is checked.
-            households: Some(HouseholdRule { level: 0, min, max }),
-            ..Rules::default()
-        };
-        let planner = Planner::new(
-            Arc::clone(&store),
-            Arc::clone(&mirrors.index),
-            Arc::clone(&mirrors.tiles),
-            rules,
-        );
-        Self {
-            desk,
-            linkage,
-            planner: Arc::new(planner),
-            store,
-            index: mirrors.index,
-            tiles: mirrors.tiles,
-            limits: Limits {
-                max_batch_points: config.max_batch_points,
-                photo: PhotoLimits {
-                    max_bytes: config.photo_max_bytes,
-                    ..PhotoLimits::default()
-                },
-            },
-            basemap: config.basemap_url.as_ref().map(|url| {
-                Arc::new(Basemap {
-                    url: url.clone(),
-                    attribution: config.basemap_attribution.clone(),
-                })
-            }),
-        }
-    }
 }
 
 async fn not_found(uri: axum::http::Uri) -> ApiError {

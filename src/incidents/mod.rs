@@ -3,10 +3,7 @@
 //! files, the grid chain and roster from the in-memory index, the store, and the live feed
 //! every dispatcher's page listens to.
 
-mod facts;
 mod files;
-
-pub use facts::{COUNTS_TTL, IncidentFacts, OpenCounts, POLL_OVERLAP};
 
 pub use files::{FileError, read_calendar, read_categories};
 
@@ -15,6 +12,7 @@ use crate::domain::{
     NewIncidentEvent, PhotoId, Priority, RoutingError, Rules, StepError, StepRequest, SubCategory,
     TimeLimit, escalate, route, step,
 };
+use crate::mirrors::IncidentFacts;
 use crate::spatial::SpatialIndex;
 use crate::store::{IncidentFilter, Store, StoreError};
 use chrono::{DateTime, TimeDelta, Utc};
@@ -125,23 +123,6 @@ impl Desk {
         }
     }
 
-    /// The desk the configuration describes: its category and calendar files and settings.
-    pub fn from_config(
-        config: &crate::config::ServeConfig,
-        facts: Arc<IncidentFacts>,
-    ) -> Result<Self, FileError> {
-        Ok(Self::new(
-            read_categories(&config.categories)?,
-            read_calendar(&config.calendar)?,
-            DeskSettings {
-                yellow_fraction: config.yellow_fraction,
-                duplicate_radius_m: config.duplicate_radius_m,
-                duplicate_window: TimeDelta::hours(i64::from(config.duplicate_window_hours)),
-            },
-            facts,
-        ))
-    }
-
     /// The duty classes with their sub-categories.
     #[must_use]
     pub fn categories(&self) -> &[Category] {
@@ -199,7 +180,7 @@ impl Desk {
 
     /// Tells the statistics mirror and the live feed about a committed change.
     fn announce(&self, kind: &'static str, incident: &Incident) {
-        self.facts.record(facts::recorded(incident));
+        self.facts.record_incident(incident);
         // No listener is not an error: nobody has the page open.
         let _ = self.live.send(Change {
             kind,

@@ -19,9 +19,8 @@ use crate::domain::{
     ChangeSet, ChangeSetId, ChangeSetStatus, EventDetails, GridEdit, IncidentAction,
     NewIncidentEvent, Problem,
 };
-use crate::spatial::SpatialIndex;
+use crate::mirrors::Mirrors;
 use crate::store::{ApplyPlan, NewChangeSet, PlannedReroute, Store, StoreError};
-use crate::tiles::Tiles;
 use chrono::Utc;
 use std::sync::Arc;
 use world::World;
@@ -50,24 +49,17 @@ fn count_errors(problems: &[Problem]) -> usize {
 /// Proposes, applies and discards change sets.
 pub struct Planner {
     store: Arc<dyn Store>,
-    index: Arc<SpatialIndex>,
-    tiles: Arc<Tiles>,
+    mirrors: Mirrors,
     rules: Rules,
 }
 
 impl Planner {
-    /// A planner over `store`, keeping `index` and `tiles` in step with what it applies.
+    /// A planner over `store`, keeping `mirrors` in step with what it applies.
     #[must_use]
-    pub fn new(
-        store: Arc<dyn Store>,
-        index: Arc<SpatialIndex>,
-        tiles: Arc<Tiles>,
-        rules: Rules,
-    ) -> Self {
+    pub fn new(store: Arc<dyn Store>, mirrors: Mirrors, rules: Rules) -> Self {
         Self {
             store,
-            index,
-            tiles,
+            mirrors,
             rules,
         }
     }
@@ -90,7 +82,8 @@ impl Planner {
         let households = world::estimate_people(&mut world, edits);
         let rules = self.rules_for(&levels);
         let problems = checks::check(&world, &rules);
-        let assessment = impact::assess(store, &world, &self.index.roster(), households).await?;
+        let assessment =
+            impact::assess(store, &world, &self.mirrors.index.roster(), households).await?;
         Ok(store
             .insert_changeset(&NewChangeSet {
                 reason: reason.to_owned(),
@@ -124,7 +117,7 @@ impl Planner {
         if problems.iter().any(Problem::is_error) {
             return Err(PlanningError::Problems(problems));
         }
-        let roster = self.index.roster();
+        let roster = self.mirrors.index.roster();
         let assessment =
             impact::assess(store, &world, &roster, changeset.impact.households).await?;
         let at = Utc::now();
@@ -159,31 +152,13 @@ impl Planner {
             reroutes,
         };
         let applied = store.apply_changeset(&plan).await?;
-        self.reload().await;
+        self.mirrors.catch_up_on_grids(store).await;
         Ok(applied)
     }
 
     /// Discards a proposed change set.
     pub async fn discard(&self, id: ChangeSetId) -> Result<ChangeSet, PlanningError> {
         Ok(self.store.discard_changeset(id, Utc::now()).await?)
-    }
-
-    /// Rebuilds the grid index and the tiles' scene from what is now committed, so the
-    /// change shows at once. Should that fail, the change set is still applied and the
-    /// background refresh catches up on its next tick, so the failure is only logged.
-    async fn reload(&self) {
-        let reloaded = match self.store.data_versions().await {
-            Ok(versions) => {
-                let store = self.store.as_ref();
-                crate::app::reload_scene(store, &self.index, &self.tiles, &versions, true)
-                    .await
-                    .map_err(|e| e.to_string())
-            }
-            Err(e) => Err(e.to_string()),
-        };
-        if let Err(error) = reloaded {
-            tracing::warn!(%error, "reloading the grids after a change set failed");
-        }
     }
 
     /// The rules, with the household rule set on the finest level there is.

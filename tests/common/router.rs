@@ -26,12 +26,12 @@ pub async fn demo_app() -> (Router, Arc<Linkage>, tempfile::TempDir) {
     gridlink::import::import_dataset(store.as_ref(), Path::new("geodata/taihua"))
         .await
         .expect("demo dataset");
-    let (mirrors, _) = gridlink::app::load_mirrors(store.as_ref(), 1 << 24)
+    let (mirrors, _) = gridlink::mirrors::Mirrors::load(store.as_ref(), 1 << 24)
         .await
         .expect("index");
     let config = ServeConfig::for_tests(&url);
-    let (desk, linkage) = gridlink::app::services(&store, &mirrors, &config).expect("desk files");
-    let state = gridlink::http::AppState::new(store, mirrors, desk, Arc::clone(&linkage), &config);
+    let state = gridlink::app::state(&store, &mirrors, &config).expect("desk files");
+    let linkage = Arc::clone(&state.linkage);
     (gridlink::http::router(state, &config), linkage, dir)
 }
 

@@ -79,7 +79,7 @@ impl Table {
 
 /// What the mirror records of an incident just written; `None` for one filed in no grid,
 /// which statistics cannot place (filing refuses those).
-pub(super) fn recorded(incident: &Incident) -> Option<RecordedFact> {
+fn recorded(incident: &Incident) -> Option<RecordedFact> {
     let grid_code = GridCode::parse(&incident.grid()?.code).ok()?;
     Some(RecordedFact {
         id: incident.id,
@@ -105,6 +105,12 @@ impl IncidentFacts {
         let facts = Self::default();
         facts.record(entries);
         facts
+    }
+
+    /// Records an incident this process has just committed; one filed in no grid is left
+    /// out (see `recorded`). Never waits for a reader.
+    pub fn record_incident(&self, incident: &Incident) {
+        self.record(recorded(incident));
     }
 
     /// Records committed changes. Never waits for a reader.

@@ -6,18 +6,17 @@
 //! (`Store::positions_since`) and moves the workers in place, keeping the later fix.
 
 use super::Mirrors;
-use crate::spatial::{GridIndex, Roster, SpatialIndex, WorkerIndex};
-use crate::store::{DataVersions, GridFilter, Store, StoreError};
-use crate::tiles::{Scene, Tiles};
+use crate::spatial::{Roster, WorkerIndex};
+use crate::store::{DataVersions, Store, StoreError};
 use chrono::{DateTime, TimeDelta, Utc};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::task::{JoinError, JoinHandle};
+use tokio::task::JoinError;
 use tokio::time::MissedTickBehavior;
 
 /// Why one refresh failed; the next tick tries again.
 #[derive(Debug, thiserror::Error)]
-pub(crate) enum RefreshError {
+pub enum RefreshError {
     /// The store could not be read.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -26,33 +25,15 @@ pub(crate) enum RefreshError {
     Build(#[from] JoinError),
 }
 
-/// A running background task (the refresh, the linkage sweep); dropping it stops it.
-pub(crate) struct BackgroundTask(JoinHandle<()>);
-
-impl BackgroundTask {
-    /// Runs `task` in the background until this is dropped.
-    pub(crate) fn spawn(task: impl std::future::Future<Output = ()> + Send + 'static) -> Self {
-        Self(tokio::spawn(task))
-    }
-}
-
-impl Drop for BackgroundTask {
-    fn drop(&mut self) {
-        self.0.abort();
-    }
-}
-
-/// Starts polling `store` every `period`, from the versions `index` was `loaded` at.
-pub(crate) fn spawn(
+/// Keeps `mirrors` in step with the store, from the versions they were `loaded` at,
+/// looking every `period`. Never returns: the service runs it in the background and
+/// drops it to stop.
+pub async fn follow(
     store: Arc<dyn Store>,
     mirrors: Mirrors,
-    loaded: DataVersions,
+    mut loaded: DataVersions,
     period: Duration,
-) -> BackgroundTask {
-    BackgroundTask::spawn(poll(store, mirrors, loaded, period))
-}
-
-async fn poll(store: Arc<dyn Store>, mirrors: Mirrors, mut loaded: DataVersions, period: Duration) {
+) {
     let mut positions = PositionFeed {
         since: Utc::now() - POSITION_OVERLAP,
     };
@@ -85,7 +66,7 @@ async fn refresh(
     let current = store.data_versions().await?;
     let grids_moved = current.grids != loaded.grids;
     if grids_moved || current.cameras != loaded.cameras {
-        reload_scene(store, &mirrors.index, &mirrors.tiles, &current, grids_moved).await?;
+        mirrors.reload_scene(store, &current, grids_moved).await?;
         (loaded.grids, loaded.cameras) = (current.grids, current.cameras);
     }
     // Incidents change far too often for a version row; ask for what changed since the
@@ -105,36 +86,6 @@ async fn refresh(
         loaded.workers = current.workers;
         tracing::debug!(version = current.workers, count, "reloaded the workers");
     }
-    Ok(())
-}
-
-/// Reloads the grids and cameras committed as of `current`: the tiles' scene always, the
-/// grid index too when `grids` says the grids moved.
-pub(crate) async fn reload_scene(
-    store: &dyn Store,
-    index: &SpatialIndex,
-    tiles: &Tiles,
-    current: &DataVersions,
-    grids: bool,
-) -> Result<(), RefreshError> {
-    let stored = store.grids(GridFilter::default()).await?;
-    let cameras = store.cameras(None).await?;
-    let count = stored.len();
-    let version = super::scene_version(current);
-    let (scene, grid_index) = tokio::task::spawn_blocking(move || {
-        let scene = Scene::new(version, &stored, &cameras);
-        (scene, grids.then(|| GridIndex::new(stored)))
-    })
-    .await?;
-    tiles.replace_scene(scene);
-    if let Some(grid_index) = grid_index {
-        index.replace_grids(grid_index);
-    }
-    tracing::info!(
-        version = current.grids,
-        count,
-        "reloaded the grids and cameras"
-    );
     Ok(())
 }
 
@@ -162,38 +113,5 @@ impl PositionFeed {
             self.since = self.since.max(newest - POSITION_OVERLAP);
         }
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test]
-    async fn dropping_the_task_stops_it_and_lets_go_of_the_index() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let url = format!("sqlite:{}", dir.path().join("refresh.db").display());
-        let store = crate::store::connect(&url).await.expect("store");
-        let (mirrors, versions) = crate::app::load_mirrors(store.as_ref(), 1 << 20)
-            .await
-            .expect("index");
-        let index = Arc::clone(&mirrors.index);
-        let task = spawn(store, mirrors, versions, Duration::from_millis(1));
-        tokio::task::yield_now().await;
-        assert_eq!(Arc::strong_count(&index), 2, "the task holds the index");
-
-        drop(task);
-        // The abort takes effect the next time the runtime polls the task.
-        for _ in 0..100 {
-            if Arc::strong_count(&index) == 1 {
-                break;
-            }
-            tokio::task::yield_now().await;
-        }
-        assert_eq!(
-            Arc::strong_count(&index),
-            1,
-            "the task still holds the index"
-        );
     }
 }
