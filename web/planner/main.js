@@ -2,9 +2,9 @@
 // selection and tools, history, changes, preview, legend), loading a level's grids with the
 // parent level's outlines and the cameras, the read-only "as of" view, and importing a level.
 
-import * as api from '../app/api.js';
-import { applyToDocument, currentLang, levelName, onLangChange, t, wireLanguageSwitch } from '../app/i18n.js';
-import { createMap } from '../app/map.js';
+import * as api from '../kernel/api.js';
+import { applyToDocument, currentLang, levelName, onLangChange, t, wireLanguageSwitch } from '../kernel/i18n.js';
+import { createMap } from '../kernel/map.js';
 import { Changes } from './changes.js';
 import { Editor } from './editor.js';
 import { HistoryView } from './history.js';

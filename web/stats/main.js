@@ -2,9 +2,9 @@
 // view can be bookmarked or reloaded), the request to /api/stats, the breadcrumb from the
 // grid's chain, the table, the charts and the CSV link with the same parameters.
 
-import * as api from '../app/api.js';
-import { h } from '../app/dom.js';
-import { applyToDocument, currentLang, onLangChange, t, wireLanguageSwitch } from '../app/i18n.js';
+import * as api from '../kernel/api.js';
+import { h } from '../kernel/dom.js';
+import { applyToDocument, currentLang, onLangChange, t, wireLanguageSwitch } from '../kernel/i18n.js';
 import { renderCharts } from './charts.js';
 import { dateTime } from './format.js';
 import { renderTable } from './table.js';

@@ -2,8 +2,8 @@
 // report, me) and what moves between them; the incoming call card and the position sender
 // follow whoever is picked.
 
-import { h } from '../app/dom.js';
-import { applyToDocument, onLangChange, t, wireLanguageSwitch } from '../app/i18n.js';
+import { h } from '../kernel/dom.js';
+import { applyToDocument, onLangChange, t, wireLanguageSwitch } from '../kernel/i18n.js';
 import { CallCard } from './call.js';
 import { MePicker, loadMe, rememberedId } from './me.js';
 import { PositionSender } from './position.js';
