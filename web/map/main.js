@@ -2,6 +2,7 @@
 // (layer panel, details panel, search, the dispatcher's incidents, the video linkage), and
 // wires clicks, search, the sidebar tabs and the language switch.
 
+import './strings.js';
 import * as api from '../kernel/api.js';
 import { cameraLayer } from './cameras.js';
 import { startDispatch } from './dispatch.js';
