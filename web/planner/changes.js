@@ -2,9 +2,9 @@
 // names), the reason (required) and author, "check and preview" (proposes the change set to
 // the service) and "undo all".
 
-import * as api from '../app/api.js';
-import { h } from '../app/dom.js';
-import { t } from '../app/i18n.js';
+import * as api from '../kernel/api.js';
+import { h } from '../kernel/dom.js';
+import { t } from '../kernel/i18n.js';
 
 export class Changes {
   /**

@@ -1,9 +1,9 @@
 // history.js — view: every version of a grid (`GET /api/grids/{id}/history`), newest first,
 // with when it held, who changed it and why; a version's outline is drawn on the map on click.
 
-import * as api from '../app/api.js';
-import { h } from '../app/dom.js';
-import { formatCount, t } from '../app/i18n.js';
+import * as api from '../kernel/api.js';
+import { h } from '../kernel/dom.js';
+import { formatCount, t } from '../kernel/i18n.js';
 import { chinaTime } from './time.js';
 
 const L = window.L;

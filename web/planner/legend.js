@@ -1,8 +1,8 @@
 // legend.js — view: what the map's colours mean (grids by state, the selection, parent
 // outlines, cameras, problems), a small box in the map's corner.
 
-import { h } from '../app/dom.js';
-import { t } from '../app/i18n.js';
+import { h } from '../kernel/dom.js';
+import { t } from '../kernel/i18n.js';
 import { CAMERA_STYLE, GRID_STYLES, PARENT_STYLE, SELECTED } from './editor.js';
 import { SEVERITY_COLOURS } from './preview.js';
 

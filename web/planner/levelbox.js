@@ -2,8 +2,8 @@
 // (both kept in the address's hash), the export link, the import picker, and a status line
 // (with an action button and detail lines when there are any).
 
-import * as api from '../app/api.js';
-import { levelName, t } from '../app/i18n.js';
+import * as api from '../kernel/api.js';
+import { levelName, t } from '../kernel/i18n.js';
 
 const $ = (id) => document.getElementById(id);
 

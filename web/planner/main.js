@@ -2,9 +2,10 @@
 // selection and tools, history, changes, preview, legend), loading a level's grids with the
 // parent level's outlines and the cameras, the read-only "as of" view, and importing a level.
 
-import * as api from '../app/api.js';
-import { applyToDocument, currentLang, levelName, onLangChange, t, wireLanguageSwitch } from '../app/i18n.js';
-import { createMap } from '../app/map.js';
+import './strings.js';
+import * as api from '../kernel/api.js';
+import { applyToDocument, currentLang, levelName, onLangChange, t, wireLanguageSwitch } from '../kernel/i18n.js';
+import { createMap } from '../kernel/map.js';
 import { Changes } from './changes.js';
 import { Editor } from './editor.js';
 import { HistoryView } from './history.js';
@@ -181,7 +182,6 @@ function build(settings, levels) {
     importLayer.clearLayers();
   });
   onLangChange((lang) => {
-    document.title = t('planner.title');
     map.pm.setLang(lang === 'en' ? 'en' : 'zh');
     box.relabel();
     redrawLegend();
@@ -194,7 +194,6 @@ function build(settings, levels) {
 
 async function start() {
   applyToDocument();
-  document.title = t('planner.title');
   wireLanguageSwitch($('lang-switch'));
   let settings;
   let levels;

@@ -4,9 +4,9 @@
 // households), and "apply" (only with no errors) or "discard". An edit after the check makes
 // the preview stale: it must be checked again.
 
-import * as api from '../app/api.js';
-import { h } from '../app/dom.js';
-import { formatCount, t } from '../app/i18n.js';
+import * as api from '../kernel/api.js';
+import { h } from '../kernel/dom.js';
+import { formatCount, t } from '../kernel/i18n.js';
 
 const L = window.L;
 

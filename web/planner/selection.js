@@ -3,9 +3,9 @@
 // grids under the same parent), merge the second into it (the service unites them: the first
 // keeps the union, the second retires), retire, and its history.
 
-import * as api from '../app/api.js';
-import { h } from '../app/dom.js';
-import { formatCount, t } from '../app/i18n.js';
+import * as api from '../kernel/api.js';
+import { h } from '../kernel/dom.js';
+import { formatCount, t } from '../kernel/i18n.js';
 import { insertOnNearEdge, ringsOf } from './glue.js';
 import { latLngsOf } from './plan.js';
 

@@ -1,7 +1,7 @@
 // time.js — the planner's instants: shown in China time, and the "as of" date and time (China
 // time) turned into the instant the service is asked about, as RFC 3339 in UTC.
 
-import { currentLang } from '../app/i18n.js';
+import { currentLang } from '../kernel/i18n.js';
 
 /** An instant as a date and time in China time; empty for none. */
 export function chinaTime(iso) {

@@ -2,7 +2,7 @@
 // closed per sub-grid, open by colour per sub-grid (stacked), received and closed by period,
 // received by category (horizontal). Exposed as `window.gridlinkCharts` for the tests.
 
-import { t } from '../app/i18n.js';
+import { t } from '../kernel/i18n.js';
 
 const Chart = window.Chart;
 

@@ -1,7 +1,7 @@
 // format.js — how the statistics page writes figures: shares as %, hours as h, ratings,
 // a dash for "none".
 
-import { currentLang, formatCount, t } from '../app/i18n.js';
+import { currentLang, formatCount, t } from '../kernel/i18n.js';
 
 const NONE = '—';
 

@@ -2,9 +2,10 @@
 // view can be bookmarked or reloaded), the request to /api/stats, the breadcrumb from the
 // grid's chain, the table, the charts and the CSV link with the same parameters.
 
-import * as api from '../app/api.js';
-import { h } from '../app/dom.js';
-import { applyToDocument, currentLang, onLangChange, t, wireLanguageSwitch } from '../app/i18n.js';
+import './strings.js';
+import * as api from '../kernel/api.js';
+import { h } from '../kernel/dom.js';
+import { applyToDocument, currentLang, onLangChange, t, wireLanguageSwitch } from '../kernel/i18n.js';
 import { renderCharts } from './charts.js';
 import { dateTime } from './format.js';
 import { renderTable } from './table.js';
@@ -91,16 +92,10 @@ function drill(g) {
   load();
 }
 
-function relabel() {
-  document.title = t('stats.title');
-}
-
 async function start() {
   applyToDocument();
-  relabel();
   wireLanguageSwitch(document.getElementById('lang-switch'));
   onLangChange(() => {
-    relabel();
     if (last) render();
   });
   readHash();

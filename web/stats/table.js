@@ -1,8 +1,8 @@
 // table.js — the figures of a grid and its sub-grids, one row each, every figure of the
 // statistics; a sub-grid's row drills down when clicked (or Enter on it).
 
-import { h } from '../app/dom.js';
-import { t } from '../app/i18n.js';
+import { h } from '../kernel/dom.js';
+import { t } from '../kernel/i18n.js';
 import { count, hours, percent, rating } from './format.js';
 
 /** The columns: heading key, cell text from the figures, a class for the cell. */

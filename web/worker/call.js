@@ -4,11 +4,11 @@
 // decline; once accepted it shows en route with the incident's case number, and on scene
 // when the service says the worker has arrived.
 
-import * as api from '../app/api.js';
-import { h } from '../app/dom.js';
-import { formatDistance, t } from '../app/i18n.js';
-import { LinkageFeed } from '../app/linkage.js';
-import { answered, countdown, formatEta, startCountdowns } from '../app/linkageParts.js';
+import * as api from '../kernel/api.js';
+import { h } from '../kernel/dom.js';
+import { formatDistance, t } from '../kernel/i18n.js';
+import { LinkageFeed } from '../kernel/linkage.js';
+import { answered, countdown, formatEta, startCountdowns } from '../kernel/linkageParts.js';
 
 /** Which call the card shows first: ringing, then en route, then the latest that ended. */
 const SHOW_FIRST = { ringing: 0, accepted: 1, on_scene: 2, declined: 3, timed_out: 3 };

@@ -1,7 +1,7 @@
 // format.js — how the worker page writes times: time left to a deadline, a date and time in
 // China time, a time limit ({"working_days":N} or {"working_hours":N}).
 
-import { currentLang, t } from '../app/i18n.js';
+import { currentLang, t } from '../kernel/i18n.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

@@ -2,8 +2,9 @@
 // report, me) and what moves between them; the incoming call card and the position sender
 // follow whoever is picked.
 
-import { h } from '../app/dom.js';
-import { applyToDocument, onLangChange, t, wireLanguageSwitch } from '../app/i18n.js';
+import './strings.js';
+import { h } from '../kernel/dom.js';
+import { applyToDocument, onLangChange, t, wireLanguageSwitch } from '../kernel/i18n.js';
 import { CallCard } from './call.js';
 import { MePicker, loadMe, rememberedId } from './me.js';
 import { PositionSender } from './position.js';
@@ -43,10 +44,6 @@ function follow() {
   position.start(me);
 }
 
-function relabel() {
-  document.title = t('worker.title');
-}
-
 function renderMeBar() {
   const bar = document.getElementById('me-bar');
   bar.dataset.workerId = me ? me.id : '';
@@ -79,10 +76,8 @@ function show(view, { reload = true } = {}) {
 
 async function start() {
   applyToDocument();
-  relabel();
   wireLanguageSwitch(document.getElementById('lang-switch'));
   onLangChange(() => {
-    relabel();
     renderMeBar();
     callCard.render();
     position.render();

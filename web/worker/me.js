@@ -1,9 +1,9 @@
 // me.js — "who am I": with no accounts yet, the worker picks themself once from
 // GET /api/workers; the choice is kept in localStorage and can be changed.
 
-import * as api from '../app/api.js';
-import { h } from '../app/dom.js';
-import { t } from '../app/i18n.js';
+import * as api from '../kernel/api.js';
+import { h } from '../kernel/dom.js';
+import { t } from '../kernel/i18n.js';
 
 const STORAGE_KEY = 'gridlink.worker';
 const SHOWN = 30;

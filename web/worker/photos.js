@@ -1,9 +1,9 @@
 // photos.js — taking photos on the phone: a camera button (`capture="environment"`), each
 // photo uploaded to /api/photos at once and shown as a thumbnail that can be removed.
 
-import * as api from '../app/api.js';
-import { h } from '../app/dom.js';
-import { t } from '../app/i18n.js';
+import * as api from '../kernel/api.js';
+import { h } from '../kernel/dom.js';
+import { t } from '../kernel/i18n.js';
 
 /** A camera glyph of our own (emoji fonts are not on every phone or desk). */
 const CAMERA_ICON = '<svg viewBox="0 0 24 24" width="22" height="22" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round"><path d="M4 7h3l2-3h6l2 3h3v13H4z"/><circle cx="12" cy="13" r="4"/></svg>';

@@ -4,8 +4,8 @@
 // minute while standing still, so the worker stays "available". The last sent time or the
 // error shows in a line under the "who am I" bar.
 
-import * as api from '../app/api.js';
-import { formatDistance, t } from '../app/i18n.js';
+import * as api from '../kernel/api.js';
+import { formatDistance, t } from '../kernel/i18n.js';
 
 /** Least time between two reports. */
 const THROTTLE_MS = 10_000;

@@ -2,10 +2,10 @@
 // position with its accuracy on a small map where the point can be checked and moved; filed
 // as source `worker_app` with the worker as reporter.
 
-import * as api from '../app/api.js';
-import { h } from '../app/dom.js';
-import { formatDistance, t } from '../app/i18n.js';
-import { createMap, serviceTiles, townBackground } from '../app/map.js';
+import * as api from '../kernel/api.js';
+import { h } from '../kernel/dom.js';
+import { formatDistance, t } from '../kernel/i18n.js';
+import { createMap, serviceTiles, townBackground } from '../kernel/map.js';
 import { dateTime, named, timeLimit } from './format.js';
 import { PhotoField } from './photos.js';
 

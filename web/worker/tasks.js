@@ -2,9 +2,9 @@
 // assigned to them, most urgent first; tapping one opens its detail with the timeline and
 // the steps a worker takes in the field.
 
-import * as api from '../app/api.js';
-import { h } from '../app/dom.js';
-import { t } from '../app/i18n.js';
+import * as api from '../kernel/api.js';
+import { h } from '../kernel/dom.js';
+import { t } from '../kernel/i18n.js';
 import { dateTime, named, timeLeft, timeLimit } from './format.js';
 import { PhotoField } from './photos.js';
 

@@ -2,17 +2,19 @@
 // (layer panel, details panel, search, the dispatcher's incidents, the video linkage), and
 // wires clicks, search, the sidebar tabs and the language switch.
 
-import * as api from './api.js';
+import './strings.js';
+import * as api from '../kernel/api.js';
 import { cameraLayer } from './cameras.js';
 import { startDispatch } from './dispatch.js';
 import { incidentLegend } from './incidentLayer.js';
 import {
   applyToDocument, formatCount, levelName, onLangChange, t, wireLanguageSwitch,
-} from './i18n.js';
+} from '../kernel/i18n.js';
 import { LayerPanel } from './layers.js';
-import { Selection, basemapTiles, createMap, serviceTiles, townBackground } from './map.js';
+import { basemapTiles, createMap, serviceTiles, townBackground } from '../kernel/map.js';
 import { DetailsPanel } from './panel.js';
 import { SearchBox } from './search.js';
+import { Selection } from './selection.js';
 import {
   DENSITY_RAMP, INCIDENT_COUNT_BREAKS, INCIDENT_COUNT_OPACITY, INCIDENT_COUNT_RAMP, ROLES, STATUSES,
   cameraSvg, fillSvg, levelLineSvg, rampSvg, trackSvg, workerSvg,

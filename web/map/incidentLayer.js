@@ -2,7 +2,7 @@
 // red / yellow / blue by its deadline and grey once closed; archived and rejected ones are
 // left off. It follows the feed, so filed and changed incidents move without a reload.
 
-import { t } from './i18n.js';
+import { t } from '../kernel/i18n.js';
 import { colourOf } from './incidents.js';
 import { categoryLabel } from './incidentParts.js';
 import { INCIDENT_COLOURS, incidentSvg } from './symbols.js';

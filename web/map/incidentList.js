@@ -2,9 +2,9 @@
 // newest incidents a page at a time ("load more" follows the service's cursor), one row per
 // incident, and the button that arms filing by a click on the map. Rows follow the feed.
 
-import * as api from './api.js';
-import { h } from './dom.js';
-import { t } from './i18n.js';
+import * as api from '../kernel/api.js';
+import { h } from '../kernel/dom.js';
+import { t } from '../kernel/i18n.js';
 import { OPEN_STATUSES, STATUSES, matches } from './incidents.js';
 import { categoryLabel, colourChip, formatTime, gridOf, named, statusTag } from './incidentParts.js';
 

@@ -2,11 +2,11 @@
 // alerts and calls feed and its live stream, the camera view in the details panel and the
 // linkage tab, with the countdowns of ringing calls ticking.
 
-import * as api from './api.js';
+import * as api from '../kernel/api.js';
 import { CameraDesk } from './cameraDesk.js';
-import { LinkageFeed } from './linkage.js';
+import { LinkageFeed } from '../kernel/linkage.js';
 import { LinkagePanel } from './linkagePanel.js';
-import { startCountdowns } from './linkageParts.js';
+import { startCountdowns } from '../kernel/linkageParts.js';
 
 /**
  * Starts the linkage views: the tab renders into `element`, a camera into the details

@@ -2,9 +2,9 @@
 // times in China Standard Time, the colour chip and status tag, time limits, the category
 // lookup and the photo picker (uploads to /api/photos and shows thumbnails).
 
-import * as api from './api.js';
-import { h } from './dom.js';
-import { currentLang, t } from './i18n.js';
+import * as api from '../kernel/api.js';
+import { h } from '../kernel/dom.js';
+import { currentLang, t } from '../kernel/i18n.js';
 import { INCIDENT_COLORS } from './symbols.js';
 import { colourOf } from './incidents.js';
 

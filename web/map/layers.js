@@ -1,8 +1,8 @@
 // layers.js — the left-hand panel: a switch for each layer with its legend beside it
 // (grid levels' line styles, density classes, camera statuses, worker roles and duty).
 
-import { h } from './dom.js';
-import { t } from './i18n.js';
+import { h } from '../kernel/dom.js';
+import { t } from '../kernel/i18n.js';
 
 /**
  * One layer the user can switch: `label()` gives its name in the current language,

@@ -2,7 +2,7 @@
 // loaded or been told about, kept current from the service's live stream
 // (`/api/incidents/live`), so the map layer, the list and the open detail always agree.
 
-import * as api from './api.js';
+import * as api from '../kernel/api.js';
 
 /** Statuses of an incident still open (it has a colour and a deadline that counts). */
 export const OPEN_STATUSES = [

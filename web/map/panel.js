@@ -3,13 +3,13 @@
 // nearest available workers — and the matching highlight on the map; other views (a
 // camera, an incident) are hosted in it.
 
-import * as api from './api.js';
-import { h } from './dom.js';
-import { currentLang, formatCount, formatDistance, levelName, t } from './i18n.js';
+import * as api from '../kernel/api.js';
+import { h } from '../kernel/dom.js';
+import { currentLang, formatCount, formatDistance, levelName, t } from '../kernel/i18n.js';
 import { workerSvg } from './symbols.js';
 
 /**
- * The details panel in `element`; highlights go to `selection` (map.js `Selection`).
+ * The details panel in `element`; highlights go to `selection` (selection.js `Selection`).
  * `onFileHere(lon, lat)`, when given, adds a "file an incident here" button to a point.
  */
 export class DetailsPanel {

@@ -3,9 +3,9 @@
 // then what the service made of it: case number, grid, assignee, deadline, colour, and the
 // likely duplicates nearby, each of which the new incident can be rejected as a copy of.
 
-import * as api from './api.js';
-import { h } from './dom.js';
-import { formatDistance, t } from './i18n.js';
+import * as api from '../kernel/api.js';
+import { h } from '../kernel/dom.js';
+import { formatDistance, t } from '../kernel/i18n.js';
 import { fact, section } from './panel.js';
 import {
   PhotoPicker, categoryLabel, colourChip, field, formatLimit, formatTime, named, statusTag,

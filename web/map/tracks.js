@@ -2,8 +2,8 @@
 // least two position fixes (`/api/tracks`), one coloured line each with the worker's name,
 // fixes and time span; asked for again every minute while shown.
 
-import * as api from './api.js';
-import { t } from './i18n.js';
+import * as api from '../kernel/api.js';
+import { t } from '../kernel/i18n.js';
 import { TRACK_COLORS } from './symbols.js';
 
 const L = window.L;

@@ -3,9 +3,9 @@
 // (on duty, on shift, position fresh); clustered until the map is close in. While shown,
 // the positions are asked for again every 15 s.
 
-import * as api from './api.js';
+import * as api from '../kernel/api.js';
 import { workerSvg } from './symbols.js';
-import { t } from './i18n.js';
+import { t } from '../kernel/i18n.js';
 
 const L = window.L;
 

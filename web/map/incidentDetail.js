@@ -4,9 +4,9 @@
 // plus an assignee, a category, an extension, a satisfaction score or the case it
 // duplicates), and a refusal shows the service's own message. Live changes redraw it.
 
-import * as api from './api.js';
-import { h } from './dom.js';
-import { t } from './i18n.js';
+import * as api from '../kernel/api.js';
+import { h } from '../kernel/dom.js';
+import { t } from '../kernel/i18n.js';
 import { fact, section } from './panel.js';
 import {
   PhotoPicker, categoryLabel, colourChip, field, formatLimit, formatTime, named, statusTag, thumbnails,

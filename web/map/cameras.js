@@ -2,7 +2,7 @@
 // clustered at low zoom (a cluster counts its cameras and flags those not online).
 
 import { cameraSvg } from './symbols.js';
-import { t } from './i18n.js';
+import { t } from '../kernel/i18n.js';
 
 const L = window.L;
 

@@ -1,7 +1,6 @@
-// map.js — the Leaflet map: view and limits from `/api/map`, the service's raster tile
-// layers, the town's own background, the scale bar, and the highlight of a selection.
-
-import { HIGHLIGHT_STYLE } from './symbols.js';
+// map.js — the Leaflet map every page draws on: view and limits from `/api/map`, the
+// service's raster tile layers, the town's own background, the scale bar, and the panes
+// (the town's background under the tiles, a selection above them).
 
 const L = window.L;
 
@@ -57,34 +56,4 @@ export function townBackground(map, towns) {
     interactive: false,
     style: { stroke: false, fillColor: '#fbfbf8', fillOpacity: 1 },
   }).addTo(map);
-}
-
-/** The selection: one grid outline and one marked point, replaced on every new selection. */
-export class Selection {
-  constructor(map) {
-    this.map = map;
-    this.layer = L.layerGroup().addTo(map);
-  }
-
-  clear() {
-    this.layer.clearLayers();
-  }
-
-  /** Outlines a grid (a GeoJSON Feature). */
-  grid(feature) {
-    L.geoJSON(feature, { pane: 'selection', interactive: false, style: HIGHLIGHT_STYLE })
-      .addTo(this.layer);
-  }
-
-  /** Marks a point (a click, a camera). */
-  point(latlng) {
-    L.circleMarker(latlng, {
-      pane: 'selection',
-      interactive: false,
-      radius: 11,
-      color: HIGHLIGHT_STYLE.color,
-      weight: 2.5,
-      fill: false,
-    }).addTo(this.layer);
-  }
 }

@@ -1,9 +1,9 @@
 // search.js — the search box in the header: asks `/api/search` as the user types, lists
 // grids and cameras (arrow keys, Enter, Escape work), and hands the chosen one on.
 
-import * as api from './api.js';
-import { h } from './dom.js';
-import { t } from './i18n.js';
+import * as api from '../kernel/api.js';
+import { h } from '../kernel/dom.js';
+import { t } from '../kernel/i18n.js';
 
 const DEBOUNCE_MS = 200;
 

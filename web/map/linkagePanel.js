@@ -3,9 +3,9 @@
 // on scene, declined, timed out) and the incident's case number once there is one. Follows
 // the live stream; a row opens its camera, a case number the incident's detail.
 
-import { h } from './dom.js';
-import { t } from './i18n.js';
-import { alertTag, answered, callRow, caseLink } from './linkageParts.js';
+import { h } from '../kernel/dom.js';
+import { t } from '../kernel/i18n.js';
+import { alertTag, answered, callRow, caseLink } from '../kernel/linkageParts.js';
 import { formatTime } from './incidentParts.js';
 
 /** The tab in `element`; `onCamera(cameraId)` and `onCase(incidentId)` when chosen. */

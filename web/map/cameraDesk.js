@@ -4,11 +4,11 @@
 // candidate), the camera's latest alert with its calls, the available workers nearest
 // first with a call button each, and the grid's responsible workers. Live changes redraw it.
 
-import * as api from './api.js';
-import { h } from './dom.js';
-import { formatDistance, t } from './i18n.js';
-import { stillOpen } from './linkage.js';
-import { alertTag, answered, callChip, callRow, caseLink, formatEta } from './linkageParts.js';
+import * as api from '../kernel/api.js';
+import { h } from '../kernel/dom.js';
+import { formatDistance, t } from '../kernel/i18n.js';
+import { stillOpen } from '../kernel/linkage.js';
+import { alertTag, answered, callChip, callRow, caseLink, formatEta } from '../kernel/linkageParts.js';
 import { formatTime } from './incidentParts.js';
 import { fact, responsibleList, section } from './panel.js';
 import { STATUS_COLORS, cameraSvg, workerSvg } from './symbols.js';
