@@ -32,7 +32,7 @@
 
 use geo::{BoundingRect, Coord, Distance, Euclidean, MapCoords, MultiPolygon, Point, Rect};
 use gridlink::domain::{
-    Bbox, ChangeSetId, ChangeSetStatus, Grid, GridEdit, GridId, IncidentStatus,
+    Bbox, ChangeSetId, ChangeSetStatus, Grid, GridEdit, GridId, GridScope, IncidentStatus,
 };
 use gridlink::planning::{HouseholdRule, Planner, Rules};
 use gridlink::spatial::{GridIndex, SpatialIndex};
@@ -329,12 +329,12 @@ async fn time_changesets(
         }
         let start = Instant::now();
         let proposal = planner
-            .propose("bench: shared boundary", "bench", &edits)
+            .propose(&GridScope::All, "bench: shared boundary", "bench", &edits)
             .await
             .unwrap_or_else(|e| panic!("iteration {i}: propose: {e}"));
         let checked = Instant::now();
         let outcome = planner
-            .apply(proposal.clone())
+            .apply(&GridScope::All, proposal.id)
             .await
             .unwrap_or_else(|e| panic!("iteration {i}: apply: {e}"));
         let done = Instant::now();
@@ -526,7 +526,7 @@ async fn time_writes(
             });
         }
         let proposal = planner
-            .propose("bench: store writes", "bench", &edits)
+            .propose(&GridScope::All, "bench: store writes", "bench", &edits)
             .await
             .expect("propose");
         assert!(proposal.problems.is_empty(), "clean");
@@ -551,7 +551,10 @@ async fn time_writes(
         applies.push(inserted.elapsed());
         inserts.push(inserted - start);
         assert_eq!(outcome.status, ChangeSetStatus::Applied, "applied");
-        planner.discard(proposal.id).await.expect("discard");
+        planner
+            .discard(&GridScope::All, proposal.id)
+            .await
+            .expect("discard");
     }
     let (inserts, applies) = (Summary::new(inserts), Summary::new(applies));
     for (what, summary) in [

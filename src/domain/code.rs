@@ -100,6 +100,12 @@ impl GridCode {
     }
 }
 
+impl AsRef<str> for GridCode {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
 impl fmt::Display for GridCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)

@@ -53,8 +53,8 @@ pub use scope::GridScope;
 pub use shift::{Shift, ShiftError, ShiftSpec};
 pub use stats::{
     CategoryFigures, CategoryGrouping, CategoryLevel, Figures, GridStats, IncidentFact,
-    OpenByColour, OpenCount, Period, PeriodFigures, Satisfaction, StatsGrid, StatsReport,
-    TallyOptions, TimeToClose, colour_at, duty_classes, open_counts, tally,
+    OpenByColour, OpenCount, OpenCounts, Period, PeriodFigures, Satisfaction, StatsGrid,
+    StatsReport, TallyOptions, TimeToClose, colour_at, duty_classes, open_counts, tally,
 };
 pub use text_enum::UnknownWord;
 pub use worker::{Fix, NewWorker, Worker, WorkerId, WorkerRole};

@@ -32,7 +32,7 @@ impl GridScope {
         roots.dedup();
         let mut tops: Vec<GridCode> = Vec::with_capacity(roots.len());
         for code in roots {
-            if !tops.iter().any(|top| is_prefix(top, &code)) {
+            if !tops.iter().any(|top| is_prefix(top, code.as_str())) {
                 tops.push(code);
             }
         }
@@ -41,29 +41,26 @@ impl GridScope {
 
     /// Whether the grid with `code` is in scope: it is one of the roots or below one.
     #[must_use]
-    pub fn includes(&self, code: &GridCode) -> bool {
+    pub fn includes(&self, code: impl AsRef<str>) -> bool {
         match self {
             Self::All => true,
-            Self::Within(roots) => roots.iter().any(|root| is_prefix(root, code)),
+            Self::Within(roots) => roots.iter().any(|root| is_prefix(root, code.as_ref())),
         }
     }
 
-    /// Whether something filed in the grid `code`, or in no grid (`None`), is in scope:
-    /// what lies in no grid is seen only by a scope of everything.
+    /// Whether something that lies in any of the grids `codes` is in scope: a point in the
+    /// grids of its chain, a worker in the grids they answer for. What lies in no grid at
+    /// all (no codes) is seen only by the scope of everything.
     #[must_use]
-    pub fn includes_opt(&self, code: Option<&GridCode>) -> bool {
-        code.map_or(self.is_all(), |code| self.includes(code))
-    }
-
-    /// Whether any of `codes` is in scope (a worker's grids, say); none at all counts as
-    /// lying in no grid.
-    #[must_use]
-    pub fn includes_any<'a>(&self, codes: impl IntoIterator<Item = &'a GridCode>) -> bool {
-        let mut codes = codes.into_iter().peekable();
-        if codes.peek().is_none() {
-            return self.is_all();
+    pub fn includes_any<I>(&self, codes: I) -> bool
+    where
+        I: IntoIterator,
+        I::Item: AsRef<str>,
+    {
+        match self {
+            Self::All => true,
+            Self::Within(_) => codes.into_iter().any(|code| self.includes(code)),
         }
-        codes.any(|code| self.includes(code))
     }
 
     /// Whether this is the scope of everything.
@@ -83,8 +80,8 @@ impl GridScope {
 }
 
 /// Whether `code` is `root` or below it.
-fn is_prefix(root: &GridCode, code: &GridCode) -> bool {
-    code.as_str().starts_with(root.as_str())
+fn is_prefix(root: &GridCode, code: &str) -> bool {
+    code.starts_with(root.as_str())
 }
 
 #[cfg(test)]
@@ -107,28 +104,27 @@ mod tests {
             ("320282102202001", false, "a grid of the sibling village"),
         ];
         for (text, expected, why) in cases {
-            assert_eq!(village.includes(&code(text)), expected, "{why}: {text}");
+            assert_eq!(village.includes(code(text)), expected, "{why}: {text}");
         }
     }
 
     #[test]
     fn everything_includes_every_grid_and_what_lies_in_none() {
-        assert!(GridScope::All.includes(&code("320282102")));
-        assert!(GridScope::All.includes_opt(None));
-        assert!(GridScope::All.includes_any(std::iter::empty()));
+        assert!(GridScope::All.includes(code("320282102")));
+        assert!(GridScope::All.includes_any(None::<&str>));
     }
 
     #[test]
     fn what_lies_in_no_grid_is_outside_every_narrower_scope() {
         let town = GridScope::within([code("320282102")]);
-        assert!(!town.includes_opt(None));
-        assert!(!town.includes_any(std::iter::empty()));
+        assert!(!town.includes_any(None::<&str>));
+        assert!(town.includes_any(Some("320282102201")));
     }
 
     #[test]
     fn an_empty_scope_includes_nothing() {
         let nothing = GridScope::within([]);
-        assert!(!nothing.includes(&code("320282102")));
+        assert!(!nothing.includes(code("320282102")));
         assert_eq!(nothing.prefixes(), Some(&[][..]));
     }
 

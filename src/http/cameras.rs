@@ -60,7 +60,8 @@ async fn list(
     // One chain per camera serves both the scope check and the answer.
     let visible = cameras.iter().filter_map(|c| {
         let chain = index.chain_at(c.location.into());
-        ctx.may_see(chain.iter().map(|l| l.id))
+        ctx.scope
+            .includes_any(chain.iter().map(|l| l.code))
             .then(|| camera_feature(c, &chain))
     });
     Ok(collection(visible.collect()))
@@ -144,7 +145,7 @@ async fn visible_camera(
     let camera = state.store.camera(id).await?;
     let index = state.index.grids();
     let chain = index.chain_at(camera.location.into());
-    if ctx.may_see(chain.iter().map(|l| l.id)) {
+    if ctx.scope.includes_any(chain.iter().map(|l| l.code)) {
         Ok(camera)
     } else {
         Err(ApiError::NotFound(format!("camera {id}")))

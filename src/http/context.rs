@@ -1,23 +1,14 @@
 //! The request context: who is asking and which grids they may see.
 //!
 //! Accounts do not exist yet, so every request is anonymous with the whole hierarchy in
-//! scope. Handlers already take the context, so grid-scoped permissions (a village
-//! dispatcher sees only their village) will be enforced where the data is chosen, without
-//! changing handler signatures.
+//! scope. Handlers hand `scope` to every service call and store query they make, so
+//! grid-scoped permissions (a village dispatcher sees only their village) will be
+//! enforced where the data is chosen, without changing handler signatures.
 
 use super::ApiError;
-use crate::domain::GridId;
+use crate::domain::GridScope;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-
-/// The grids a request may see.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum GridScope {
-    /// Every grid.
-    All,
-    /// These grids and everything below them.
-    Within(Vec<GridId>),
-}
 
 /// Who is asking, and what they may see.
 #[derive(Debug, Clone)]
@@ -28,17 +19,6 @@ pub struct RequestContext {
     pub user: Option<String>,
     /// The grids in scope.
     pub scope: GridScope,
-}
-
-impl RequestContext {
-    /// Whether a grid chain (ids from the top down) is in scope.
-    #[must_use]
-    pub fn may_see(&self, chain: impl IntoIterator<Item = GridId>) -> bool {
-        match &self.scope {
-            GridScope::All => true,
-            GridScope::Within(roots) => chain.into_iter().any(|id| roots.contains(&id)),
-        }
-    }
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for RequestContext {

@@ -137,3 +137,29 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
             )
     }
 }
+
+/// How many items one page of a list may hold: every list's `limit` parameter is read by
+/// this one rule. Absent, it is `default`; outside `1..=max` it is a 400 naming the range,
+/// never clamped, so a client learns its page is not what it asked for.
+#[derive(Debug, Clone, Copy)]
+pub struct PageSize {
+    /// The page size when the query gives none.
+    pub default: u32,
+    /// The largest page size accepted.
+    pub max: u32,
+}
+
+impl PageSize {
+    /// The page size `limit` asks for.
+    pub fn of(self, limit: Option<u32>) -> Result<u32, ApiError> {
+        let limit = limit.unwrap_or(self.default);
+        if (1..=self.max).contains(&limit) {
+            Ok(limit)
+        } else {
+            Err(ApiError::bad_request(
+                "invalid_parameter",
+                format!("limit must be 1 to {} (got {limit})", self.max),
+            ))
+        }
+    }
+}

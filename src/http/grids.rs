@@ -75,7 +75,7 @@ async fn list(
             .get(g.id)
             .into_iter()
             .flat_map(|ig| index.ancestors_and_self(ig));
-        ctx.may_see(chain.map(|a| a.id))
+        ctx.scope.includes_any(chain.map(|a| &a.code))
     });
     Ok(collection(visible.map(grid_feature).collect()))
 }
@@ -90,7 +90,7 @@ async fn one(
     let indexed = index
         .get(id)
         .ok_or_else(|| ApiError::NotFound(format!("grid {id}")))?;
-    if !ctx.may_see(index.ancestors_and_self(indexed).map(|g| g.id)) {
+    if !ctx.scope.includes(&indexed.code) {
         return Err(ApiError::NotFound(format!("grid {id}")));
     }
     let children: Vec<_> = index
@@ -130,9 +130,7 @@ async fn cameras(
     Path(id): Path<GridId>,
 ) -> Result<GeoJson<FeatureCollection>, ApiError> {
     let index = state.index.grids();
-    let visible = index
-        .get(id)
-        .is_some_and(|g| ctx.may_see(index.ancestors_and_self(g).map(|a| a.id)));
+    let visible = index.get(id).is_some_and(|g| ctx.scope.includes(&g.code));
     if !visible {
         return Err(ApiError::NotFound(format!("grid {id}")));
     }

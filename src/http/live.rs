@@ -34,8 +34,8 @@ async fn live(
             loop {
                 let event = match changes.recv().await {
                     Ok(change) => {
-                        let chain = change.incident.chain.iter().map(|g| g.id);
-                        if !context.may_see(chain) {
+                        let chain = change.incident.chain.iter().map(|g| &g.code);
+                        if !context.scope.includes_any(chain) {
                             continue;
                         }
                         let view = IncidentView::new(&change.incident, &state, Utc::now());

@@ -23,7 +23,7 @@ mod tiles;
 mod tracks;
 mod workers;
 
-pub use context::{GridScope, RequestContext};
+pub use context::RequestContext;
 pub use error::ApiError;
 
 use crate::config::ServeConfig;

@@ -1,7 +1,7 @@
 //! `GET /api/search?q=…`: grids by code prefix or name, cameras by code prefix or name,
 //! for the map's search box.
 
-use super::extract::Query;
+use super::extract::{PageSize, Query};
 use super::{ApiError, AppState, RequestContext};
 use crate::domain::{GridId, LevelNo};
 use axum::Json;
@@ -12,8 +12,11 @@ use serde::{Deserialize, Serialize};
 
 /// Longest query accepted, in characters.
 const MAX_QUERY_CHARS: usize = 100;
-/// Most matches of each kind.
-const MAX_LIMIT: usize = 50;
+/// Matches of each kind: 10 unless `limit` says otherwise, at most 50.
+const PAGE: PageSize = PageSize {
+    default: 10,
+    max: 50,
+};
 
 /// Routes of this resource.
 pub fn router() -> Router<AppState> {
@@ -23,7 +26,7 @@ pub fn router() -> Router<AppState> {
 #[derive(Deserialize)]
 struct SearchQuery {
     q: String,
-    limit: Option<usize>,
+    limit: Option<u32>,
 }
 
 #[derive(Serialize)]
@@ -60,17 +63,13 @@ async fn search(
         let message = format!("q must be 1 to {MAX_QUERY_CHARS} characters");
         return Err(ApiError::bad_request("invalid_parameter", message));
     }
-    let limit = q.limit.unwrap_or(10);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        let message = format!("limit must be 1 to {MAX_LIMIT}");
-        return Err(ApiError::bad_request("invalid_parameter", message));
-    }
+    let limit = PAGE.of(q.limit)? as usize;
     let matches = |code: &str, name: &str| code.starts_with(text) || name.contains(text);
     let index = state.index.grids();
     let mut grids: Vec<_> = index
         .iter()
         .filter(|g| matches(g.code.as_str(), &g.name))
-        .filter(|g| ctx.may_see(index.ancestors_and_self(g).map(|a| a.id)))
+        .filter(|g| ctx.scope.includes(&g.code))
         .collect();
     // An exact code first, then coarse before fine: a village before its micro-grids.
     grids.sort_by_key(|g| (g.code.as_str() != text, g.level, g.code.as_str()));
@@ -79,7 +78,10 @@ async fn search(
         .cameras()
         .iter()
         .filter(|c| matches(&c.code, &c.name))
-        .filter(|c| ctx.may_see(index.chain_at(c.location.into()).iter().map(|l| l.id)))
+        .filter(|c| {
+            ctx.scope
+                .includes_any(index.chain_at(c.location.into()).iter().map(|l| l.code))
+        })
         .take(limit)
         .map(|c| CameraMatch {
             id: c.id,

@@ -76,7 +76,7 @@ async fn stats(
         let top = q.grid.as_deref().map(|g| find(&index, g)).transpose()?;
         listed(&index, top, depth)
             .into_iter()
-            .filter(|g| ctx.may_see(index.ancestors_and_self(g).map(|a| a.id)))
+            .filter(|g| ctx.scope.includes(&g.code))
             .map(|g| stats_grid(&index, g))
             .collect::<Vec<_>>()
     };

@@ -6,15 +6,12 @@
 
 use super::extract::Path;
 use super::{ApiError, AppState};
-use crate::domain::OpenCount;
-use crate::tiles::{Layer, Scene, TileFormat, TileKey, TileRequest};
+use crate::tiles::{Layer, TileFormat, TileKey, TileRequest};
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use bytes::Bytes;
-use chrono::Utc;
 use std::sync::Arc;
 
 /// How long a browser may use a tile without asking again; after that it revalidates
@@ -43,27 +40,16 @@ async fn tile(
     if !layer.offers(request.format) {
         return Err(ApiError::NotFound(format!("{name} in layer {layer}")));
     }
-    let scene = state.tiles.scene();
-    let mut version = scene.version();
-    let counts = if matches!(layer, Layer::Incidents(_)) {
-        // Counting, when the last count is stale, is a pass over every incident.
-        let desk = Arc::clone(&state.desk);
-        let counts = tokio::task::spawn_blocking(move || desk.facts().open_counts(Utc::now()))
-            .await
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
-        // Such a tile changes with the count too; the count is named by when it was made.
-        version = version.rotate_left(32) ^ counts.at.timestamp_millis().unsigned_abs();
-        Some(counts)
+    let live = matches!(layer, Layer::Incidents(_));
+    let counts = if live {
+        let facts = Arc::clone(state.desk.facts());
+        Some(facts.open_counts_now().await.map_err(internal)?)
     } else {
         None
     };
-    let key = TileKey {
-        version,
-        layer,
-        request,
-    };
-    let etag = etag(&key);
-    let cache_control = if counts.is_some() {
+    let job = state.tiles.job(layer, request, counts);
+    let etag = etag(&job.key);
+    let cache_control = if live {
         INCIDENT_CACHE_CONTROL
     } else {
         CACHE_CONTROL
@@ -71,41 +57,18 @@ async fn tile(
     if matches_etag(&headers, &etag) {
         return Ok((StatusCode::NOT_MODIFIED, tile_headers(&etag, cache_control)).into_response());
     }
-    let body = if let Some(cached) = state.tiles.cached(&key) {
-        cached
-    } else {
-        // Rendering is CPU work: keep it off the async workers.
-        let rendered = tokio::task::spawn_blocking(move || {
-            let count = |code: &str| {
-                let found = counts.as_ref().and_then(|c| c.by_code.get(code));
-                found.copied().unwrap_or_default()
-            };
-            render(&scene, key, &count)
-        })
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))??;
-        state.tiles.store(key, rendered.clone());
-        rendered
-    };
-    let content_type = match request.format {
-        TileFormat::Png { .. } => "image/png",
-        TileFormat::Mvt => "application/vnd.mapbox-vector-tile",
-    };
+    let body = state.tiles.get_or_render(job).await.map_err(internal)?;
     let mut response = (tile_headers(&etag, cache_control), body).into_response();
+    let media_type = HeaderValue::from_static(request.format.media_type());
     response
         .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+        .insert(header::CONTENT_TYPE, media_type);
     Ok(response)
 }
 
-fn render(
-    scene: &Scene,
-    key: TileKey,
-    count: &dyn Fn(&str) -> OpenCount,
-) -> Result<Bytes, ApiError> {
-    crate::tiles::render(scene, key.layer, key.request, count)
-        .map(Bytes::from)
-        .map_err(|e| ApiError::Internal(e.to_string()))
+/// A failure of ours, logged and answered 500.
+fn internal(e: impl std::fmt::Display) -> ApiError {
+    ApiError::Internal(e.to_string())
 }
 
 /// The layer a URL names, if it exists: `grids-N` only for a level N that has grids.

@@ -4,7 +4,7 @@
 //! `PUT /api/workers/{id}/shifts` (their weekly shifts).
 
 use super::extract::{self, Path, Query};
-use super::{ApiError, AppState, GridScope, RequestContext};
+use super::{ApiError, AppState, RequestContext};
 use crate::domain::{Fix, GridId, LonLat, Shift, ShiftSpec, Worker, WorkerId, WorkerRole};
 use crate::spatial::Availability;
 use axum::extract::State;
@@ -109,12 +109,12 @@ async fn list(
 /// Whether the request may see a worker: one assigned to a grid in its scope. A worker
 /// with no grid is seen only by a request whose scope is everything.
 fn visible(ctx: &RequestContext, index: &crate::spatial::GridIndex, w: &Worker) -> bool {
-    (w.grid_ids.is_empty() && ctx.scope == GridScope::All)
-        || w.grid_ids.iter().any(|&g| {
-            index
-                .get(g)
-                .is_some_and(|ig| ctx.may_see(index.ancestors_and_self(ig).map(|a| a.id)))
-        })
+    let codes = w
+        .grid_ids
+        .iter()
+        .filter_map(|&g| index.get(g))
+        .map(|g| &g.code);
+    ctx.scope.includes_any(codes)
 }
 
 /// The worker with `id`, if the request may see them; one it may not see is not found.
@@ -359,7 +359,7 @@ async fn responsible(
     let index = state.index.grids();
     let grid = index
         .get(id)
-        .filter(|g| ctx.may_see(index.ancestors_and_self(g).map(|a| a.id)))
+        .filter(|g| ctx.scope.includes(&g.code))
         .ok_or_else(|| ApiError::NotFound(format!("grid {id}")))?;
     let chain = index.chain(grid);
     let levels: Vec<(GridId, crate::domain::LevelNo)> =

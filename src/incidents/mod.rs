@@ -174,7 +174,7 @@ impl Desk {
 
     /// The statistics mirror.
     #[must_use]
-    pub fn facts(&self) -> &IncidentFacts {
+    pub fn facts(&self) -> &Arc<IncidentFacts> {
         &self.facts
     }
 

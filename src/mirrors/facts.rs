@@ -12,11 +12,12 @@
 //! applies them only when the table is free; a reader applies the queue before it reads,
 //! so it sees every change recorded before it began.
 
-use crate::domain::{GridCode, Incident, IncidentFact, IncidentId, OpenCount, open_counts};
+use crate::domain::{GridCode, Incident, IncidentFact, IncidentId, OpenCounts, open_counts};
 use crate::store::RecordedFact;
 use chrono::{DateTime, TimeDelta, Utc};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use tokio::task::JoinError;
 
 /// How far before the newest change seen a poll looks again: a transaction commits a
 /// little after it stamps `updated_at`, and replicas' clocks differ a little. Each poll
@@ -34,15 +35,6 @@ pub struct IncidentFacts {
     table: RwLock<Table>,
     queue: Mutex<Queue>,
     counts: Mutex<Option<Arc<OpenCounts>>>,
-}
-
-/// Open and overdue incidents per grid code, rolled up, as counted at one instant.
-#[derive(Debug)]
-pub struct OpenCounts {
-    /// When they were counted; also names this count in tile cache keys and `ETag`s.
-    pub at: DateTime<Utc>,
-    /// By grid code; a code without open incidents is absent.
-    pub by_code: HashMap<String, OpenCount>,
 }
 
 #[derive(Default)]
@@ -156,6 +148,12 @@ impl IncidentFacts {
                 counts
             }
         }
+    }
+
+    /// The counts now, counted off the async workers when the last count is stale (a pass
+    /// over every incident).
+    pub async fn open_counts_now(self: Arc<Self>) -> Result<Arc<OpenCounts>, JoinError> {
+        tokio::task::spawn_blocking(move || self.open_counts(Utc::now())).await
     }
 
     /// From when the next poll of the store should ask for changes: the newest change

@@ -10,7 +10,7 @@
 mod facts;
 mod refresh;
 
-pub use facts::{COUNTS_TTL, IncidentFacts, OpenCounts, POLL_OVERLAP};
+pub use facts::{COUNTS_TTL, IncidentFacts, POLL_OVERLAP};
 pub use refresh::{RefreshError, follow};
 
 use crate::spatial::{GridIndex, Roster, SpatialIndex, WorkerIndex};

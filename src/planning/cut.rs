@@ -1,6 +1,9 @@
 //! Splitting a grid along a drawn line and merging neighbours: geometry the planner's page
 //! asks the service for, so that one geometry engine draws what the checks then judge.
 
+use super::{Planner, PlanningError};
+use crate::domain::{Grid, GridCode, GridId, GridScope};
+use crate::store::StoreError;
 use geo::{
     BooleanOps, BoundingRect, ChamberlainDuquetteArea, Coord, LineString, MultiPolygon, Polygon,
 };
@@ -17,6 +20,52 @@ pub enum CutError {
     /// The grids to merge do not touch.
     #[error("the grids do not share a boundary, so they cannot be merged")]
     Apart,
+    /// The grids to merge are one and the same.
+    #[error("name two different grids")]
+    SameGrid,
+    /// The grids to merge have different parents.
+    #[error("grids {0} and {1} have different parents; only siblings merge")]
+    NotSiblings(GridCode, GridCode),
+}
+
+impl Planner {
+    /// The two parts a drawn line cuts the grid `id` (within `scope`) into, to put in a
+    /// change set.
+    pub async fn split_grid(
+        &self,
+        scope: &GridScope,
+        id: GridId,
+        line: &LineString<f64>,
+    ) -> Result<[MultiPolygon<f64>; 2], PlanningError> {
+        let grid = self.grid(scope, id).await?;
+        Ok(split(&grid.geometry, line)?)
+    }
+
+    /// The union of two neighbouring grids of one parent (within `scope`), to put in a
+    /// change set.
+    pub async fn merge_grids(
+        &self,
+        scope: &GridScope,
+        [a, b]: [GridId; 2],
+    ) -> Result<MultiPolygon<f64>, PlanningError> {
+        if a == b {
+            return Err(CutError::SameGrid.into());
+        }
+        let (a, b) = (self.grid(scope, a).await?, self.grid(scope, b).await?);
+        if a.parent_id != b.parent_id {
+            return Err(CutError::NotSiblings(a.code, b.code).into());
+        }
+        Ok(merge(&a.geometry, &b.geometry)?)
+    }
+
+    /// A stored grid, if it is within `scope`.
+    async fn grid(&self, scope: &GridScope, id: GridId) -> Result<Grid, PlanningError> {
+        let grid = self.store.grid(id).await?;
+        if !scope.includes(&grid.code) {
+            return Err(StoreError::NotFound(format!("grid {id}")).into());
+        }
+        Ok(grid)
+    }
 }
 
 /// Parts smaller than this (m²) are what floating point leaves along a cut, not a part.

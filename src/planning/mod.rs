@@ -7,6 +7,7 @@
 mod checks;
 mod cut;
 mod impact;
+mod level;
 mod world;
 
 #[cfg(test)]
@@ -16,8 +17,8 @@ pub use checks::{HouseholdRule, Rules};
 pub use cut::{CutError, merge, split};
 
 use crate::domain::{
-    ChangeSet, ChangeSetId, ChangeSetStatus, EventDetails, GridEdit, IncidentAction,
-    NewIncidentEvent, Problem,
+    ChangeSet, ChangeSetId, ChangeSetStatus, EventDetails, GridEdit, GridId, GridScope,
+    IncidentAction, NewIncidentEvent, Problem,
 };
 use crate::mirrors::Mirrors;
 use crate::store::{ApplyPlan, NewChangeSet, PlannedReroute, Store, StoreError};
@@ -34,9 +35,15 @@ pub enum PlanningError {
     /// The change set names no grid with a boundary.
     #[error("the change set changes no grid: give at least one grid with a geometry")]
     Empty,
+    /// Features of a redrawn level were refused; each is listed, and nothing was stored.
+    #[error("{} feature(s) rejected", .0.len())]
+    Features(Vec<crate::import::FeatureProblem>),
     /// The change set still has problems that stop it; each is listed.
     #[error("the change set has {} problem(s) to fix before it can be applied", count_errors(.0))]
     Problems(Vec<Problem>),
+    /// A split or merge could not be made.
+    #[error(transparent)]
+    Cut(#[from] CutError),
     /// The store refused or failed (a stale version is [`StoreError::Stale`]).
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -65,9 +72,11 @@ impl Planner {
     }
 
     /// Checks `edits`, works out their impact and stores them as a proposed change set.
-    /// An edit made from a version that moved on is [`StoreError::Stale`].
+    /// An edit made from a version that moved on is [`StoreError::Stale`]; one of a grid
+    /// outside `scope` is [`StoreError::NotFound`], as if the grid did not exist.
     pub async fn propose(
         &self,
+        scope: &GridScope,
         reason: &str,
         author: &str,
         edits: &[GridEdit],
@@ -75,6 +84,7 @@ impl Planner {
         if edits.is_empty() {
             return Err(PlanningError::Empty);
         }
+        self.check_scope(scope, edits.iter().filter_map(|e| e.id.or(e.parent_id)))?;
         let store = self.store.as_ref();
         let levels = store.levels().await?;
         let planned = world::resolve(store, edits, &levels).await?;
@@ -96,12 +106,16 @@ impl Planner {
             .await?)
     }
 
-    /// Applies a proposed change set, as the caller read it (to check it is theirs to
-    /// apply): checks it again against what is committed now, stores it in one
-    /// transaction, then reloads the index and the tiles.
-    pub async fn apply(&self, changeset: ChangeSet) -> Result<ChangeSet, PlanningError> {
+    /// Applies the proposed change set `id`, if every grid it touches is within `scope`:
+    /// checks it again against what is committed now, stores it in one transaction, then
+    /// reloads the index and the tiles.
+    pub async fn apply(
+        &self,
+        scope: &GridScope,
+        id: ChangeSetId,
+    ) -> Result<ChangeSet, PlanningError> {
         let store = self.store.as_ref();
-        let id = changeset.id;
+        let changeset = self.changeset(scope, id).await?;
         if changeset.status != ChangeSetStatus::Proposed {
             return Err(StoreError::Conflict(format!(
                 "change set {id} is already {}",
@@ -156,9 +170,55 @@ impl Planner {
         Ok(applied)
     }
 
-    /// Discards a proposed change set.
-    pub async fn discard(&self, id: ChangeSetId) -> Result<ChangeSet, PlanningError> {
+    /// Discards a proposed change set of grids within `scope`.
+    pub async fn discard(
+        &self,
+        scope: &GridScope,
+        id: ChangeSetId,
+    ) -> Result<ChangeSet, PlanningError> {
+        self.changeset(scope, id).await?;
         Ok(self.store.discard_changeset(id, Utc::now()).await?)
+    }
+
+    /// A change set, if every grid it touches is within `scope`.
+    pub async fn changeset(
+        &self,
+        scope: &GridScope,
+        id: ChangeSetId,
+    ) -> Result<ChangeSet, PlanningError> {
+        let changeset = self.store.changeset(id).await?;
+        self.check_scope(
+            scope,
+            changeset.grids.iter().filter_map(|g| g.id.or(g.parent_id)),
+        )?;
+        Ok(changeset)
+    }
+
+    /// Every version of a grid within `scope`, oldest first.
+    pub async fn history(
+        &self,
+        scope: &GridScope,
+        id: GridId,
+    ) -> Result<Vec<crate::domain::GridRevision>, PlanningError> {
+        self.check_scope(scope, [id])?;
+        Ok(self.store.grid_history(id).await?)
+    }
+
+    /// Refuses grids outside `scope`, as if they did not exist. Grids the index does not
+    /// hold (retired ones) are judged by the change's other grids.
+    fn check_scope(
+        &self,
+        scope: &GridScope,
+        grids: impl IntoIterator<Item = GridId>,
+    ) -> Result<(), PlanningError> {
+        let index = self.mirrors.index.grids();
+        let outside = grids
+            .into_iter()
+            .find(|&id| index.get(id).is_some_and(|g| !scope.includes(&g.code)));
+        match outside {
+            Some(id) => Err(StoreError::NotFound(format!("grid {id}")).into()),
+            None => Ok(()),
+        }
     }
 
     /// The rules, with the household rule set on the finest level there is.

@@ -2,14 +2,35 @@
 //!
 //! Cached tiles are keyed by the scene's data version, so a change of data never serves a
 //! stale tile: the new version's keys miss, render afresh, and the old entries age out of
-//! the cache by its own eviction.
+//! the cache by its own eviction. [`Tiles::get_or_render`] is the one way a tile is
+//! served: from the cache, or rendered once however many requests ask for it meanwhile.
 
-use super::{Layer, Scene, TileRequest};
+use super::{Layer, RenderError, Scene, TileRequest};
+use crate::domain::OpenCounts;
 use arc_swap::ArcSwap;
 use bytes::Bytes;
 use quick_cache::Weighter;
 use quick_cache::sync::Cache;
 use std::sync::Arc;
+
+/// Why a tile could not be served.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// Rendering refused or failed.
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    /// The rendering task died (it panicked).
+    #[error("rendering the tile failed: {0}")]
+    Task(#[from] tokio::task::JoinError),
+}
+
+/// A tile to serve: its key, and the scene and incident counts it is rendered from.
+pub struct TileJob {
+    /// Names the tile's content; its `ETag` is made from it.
+    pub key: TileKey,
+    scene: Arc<Scene>,
+    counts: Option<Arc<OpenCounts>>,
+}
 
 /// What identifies a rendered tile.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -61,15 +82,46 @@ impl Tiles {
         self.scene.store(Arc::new(scene));
     }
 
-    /// The cached tile for `key`, if any.
+    /// The tile of `layer` at `request` as the current scene shows it; an incident layer
+    /// colours grids by `counts`, which name the tile's version too, as such a tile
+    /// changes with the count.
     #[must_use]
-    pub fn cached(&self, key: &TileKey) -> Option<Bytes> {
-        self.cache.get(key)
+    pub fn job(
+        &self,
+        layer: Layer,
+        request: TileRequest,
+        counts: Option<Arc<OpenCounts>>,
+    ) -> TileJob {
+        let scene = self.scene();
+        let mut version = scene.version();
+        if let Some(counts) = &counts {
+            version = version.rotate_left(32) ^ counts.at.timestamp_millis().unsigned_abs();
+        }
+        TileJob {
+            key: TileKey {
+                version,
+                layer,
+                request,
+            },
+            scene,
+            counts,
+        }
     }
 
-    /// Caches a rendered tile.
-    pub fn store(&self, key: TileKey, tile: Bytes) {
-        self.cache.insert(key, tile);
+    /// The rendered tile: from the cache, or rendered off the async workers (it is CPU
+    /// work) and cached. Requests for a tile being rendered wait for that one rendering
+    /// instead of starting their own.
+    pub async fn get_or_render(&self, job: TileJob) -> Result<Bytes, ServeError> {
+        let TileJob { key, scene, counts } = job;
+        let render = async move {
+            let rendered = tokio::task::spawn_blocking(move || {
+                let count = |code: &str| counts.as_ref().map(|c| c.of(code)).unwrap_or_default();
+                super::render(&scene, key.layer, key.request, &count)
+            })
+            .await??;
+            Ok::<_, ServeError>(Bytes::from(rendered))
+        };
+        self.cache.get_or_insert_async(&key, render).await
     }
 }
 
@@ -77,19 +129,46 @@ impl Tiles {
 mod tests {
     use super::*;
 
-    #[test]
-    fn cached_tiles_are_found_by_key_and_version() {
+    fn request() -> TileRequest {
+        TileRequest::parse(3, 1, "2.png").expect("a tile address")
+    }
+
+    #[tokio::test]
+    async fn a_rendered_tile_is_served_from_the_cache_until_the_scene_changes() {
         let tiles = Tiles::new(Scene::new(1, &[], &[]), 1 << 20);
-        let request = TileRequest::parse(3, 1, "2.png").unwrap();
-        let key = TileKey {
-            version: 1,
-            layer: Layer::Grids,
-            request,
+        let first = tiles.job(Layer::Grids, request(), None);
+        assert_eq!(first.key.version, 1);
+        let rendered = tiles.get_or_render(first).await.expect("rendered");
+        assert!(rendered.starts_with(b"\x89PNG"), "a PNG tile");
+        assert_eq!(tiles.cache.len(), 1, "the tile is cached");
+
+        let again = tiles.job(Layer::Grids, request(), None);
+        assert_eq!(tiles.get_or_render(again).await.expect("cached"), rendered);
+        assert_eq!(
+            tiles.cache.len(),
+            1,
+            "served from the cache, not rendered anew"
+        );
+
+        tiles.replace_scene(Scene::new(2, &[], &[]));
+        let newer = tiles.job(Layer::Grids, request(), None);
+        assert_eq!(newer.key.version, 2, "a new data version names a new tile");
+        tiles.get_or_render(newer).await.expect("rendered");
+        assert_eq!(tiles.cache.len(), 2, "the new version missed the cache");
+    }
+
+    #[test]
+    fn an_incident_tile_changes_its_version_with_the_count() {
+        let tiles = Tiles::new(Scene::new(1, &[], &[]), 1 << 20);
+        let layer = Layer::parse("incidents-open").expect("a layer");
+        let at = |ms| OpenCounts {
+            at: chrono::DateTime::from_timestamp_millis(ms).expect("a time"),
+            by_code: std::collections::HashMap::new(),
         };
-        assert_eq!(tiles.cached(&key), None);
-        tiles.store(key, Bytes::from_static(b"tile"));
-        assert_eq!(tiles.cached(&key), Some(Bytes::from_static(b"tile")));
-        let newer = TileKey { version: 2, ..key };
-        assert_eq!(tiles.cached(&newer), None, "a new data version misses");
+        let one = tiles.job(layer, request(), Some(Arc::new(at(1000))));
+        let two = tiles.job(layer, request(), Some(Arc::new(at(2000))));
+        let plain = tiles.job(Layer::Grids, request(), None);
+        assert_ne!(one.key.version, two.key.version);
+        assert_ne!(one.key.version, plain.key.version);
     }
 }

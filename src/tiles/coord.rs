@@ -133,6 +133,17 @@ pub enum TileFormat {
     Mvt,
 }
 
+impl TileFormat {
+    /// The media type of a tile in this format.
+    #[must_use]
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Self::Png { .. } => "image/png",
+            Self::Mvt => "application/vnd.mapbox-vector-tile",
+        }
+    }
+}
+
 /// A parsed tile request: address and format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct TileRequest {

@@ -15,7 +15,7 @@ pub mod style;
 mod tilejson;
 
 pub use self::mvt::{BUFFER, EXTENT, FieldType, MvtError, VectorLayer, clip_area, render_mvt};
-pub use cache::{TileKey, Tiles};
+pub use cache::{ServeError, TileJob, TileKey, Tiles};
 pub use coord::{MAX_ZOOM, TileCoord, TileError, TileFormat, TileRequest, mercator};
 pub use layer::{Layer, RenderError, layer_tilejson, render};
 pub use raster::{

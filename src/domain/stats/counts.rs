@@ -17,6 +17,23 @@ pub struct OpenCount {
     pub overdue: u32,
 }
 
+/// Open and overdue incidents per grid code, rolled up, as counted at one instant.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OpenCounts {
+    /// When they were counted; also names this count in tile cache keys and `ETag`s.
+    pub at: DateTime<Utc>,
+    /// By grid code; a code without open incidents is absent.
+    pub by_code: HashMap<String, OpenCount>,
+}
+
+impl OpenCounts {
+    /// The count of the grid with `code`; nothing open when it has no entry.
+    #[must_use]
+    pub fn of(&self, code: &str) -> OpenCount {
+        self.by_code.get(code).copied().unwrap_or_default()
+    }
+}
+
 /// Each grid code's [`OpenCount`] at `now`: an open incident counts for its own grid code
 /// and for every code above it (its prefixes). Codes with no open incident are absent.
 #[must_use]

@@ -35,7 +35,7 @@ mod period;
 mod table;
 mod tree;
 
-pub use counts::{OpenCount, open_counts};
+pub use counts::{OpenCount, OpenCounts, open_counts};
 
 use super::{Category, GridCode, GridId, IncidentStatus, LevelNo, Urgency};
 use chrono::{DateTime, Utc};

@@ -6,7 +6,7 @@
 mod live;
 mod view;
 
-use super::extract::{self, Path, Query};
+use super::extract::{self, PageSize, Path, Query};
 use super::{ApiError, AppState, RequestContext};
 use crate::config::ServeConfig;
 use crate::domain::{
@@ -26,8 +26,11 @@ use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use view::AlertContext;
 
-/// Most alerts one list answers.
-const MAX_LIMIT: u32 = 200;
+/// Alerts one list answers: 50 unless `limit` says otherwise, at most 200.
+const PAGE: PageSize = PageSize {
+    default: 50,
+    max: 200,
+};
 /// Room for the multipart envelope and text fields around a snapshot.
 const ENVELOPE_BYTES: usize = 64 * 1024;
 
@@ -99,7 +102,10 @@ async fn raise(
     request: Request,
 ) -> Result<Response, ApiError> {
     let camera = state.store.camera(id).await?;
-    if !ctx.may_see(view::chain_at(&state, &camera).iter().map(|g| g.id)) {
+    if !ctx
+        .scope
+        .includes_any(view::chain_at(&state, &camera).iter().map(|g| &g.code))
+    {
         return Err(ApiError::NotFound(format!("camera {id}")));
     }
     let (body, snapshot) = alert_body(&state, request).await?;
@@ -186,13 +192,7 @@ async fn list(
     ctx: RequestContext,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, ApiError> {
-    let limit = q.limit.unwrap_or(50);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(ApiError::bad_request(
-            "invalid_parameter",
-            format!("limit must be 1 to {MAX_LIMIT}"),
-        ));
-    }
+    let limit = PAGE.of(q.limit)?;
     let mut reports = Vec::new();
     for alert in state.store.alerts(q.camera_id, limit).await? {
         let context = AlertContext::load(&state, alert).await?;

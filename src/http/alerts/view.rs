@@ -31,7 +31,7 @@ impl AlertContext {
 
     /// Whether a request may see the alert: its camera's chain is in the request's scope.
     pub fn visible_to(&self, ctx: &crate::http::RequestContext) -> bool {
-        ctx.may_see(self.chain.iter().map(|g| g.id))
+        ctx.scope.includes_any(self.chain.iter().map(|g| &g.code))
     }
 
     /// The same, with the alert's camera already at hand.

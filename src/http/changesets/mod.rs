@@ -61,37 +61,18 @@ impl From<PlanningError> for ApiError {
                 message: e.to_string(),
                 problems: json!(problems_json(problems)),
             },
+            PlanningError::Features(problems) => Self::InvalidFeatures(problems),
+            PlanningError::Cut(CutError::SameGrid) => {
+                Self::bad_request("invalid_body", e.to_string())
+            }
+            PlanningError::Cut(e) => Self::Status {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                code: "cannot_cut",
+                message: e.to_string(),
+            },
             PlanningError::Store(e) => e.into(),
         }
     }
-}
-
-impl From<CutError> for ApiError {
-    fn from(e: CutError) -> Self {
-        Self::Status {
-            status: StatusCode::UNPROCESSABLE_ENTITY,
-            code: "cannot_cut",
-            message: e.to_string(),
-        }
-    }
-}
-
-/// Refuses edits of grids outside the request's scope, as if they did not exist.
-fn check_scope(
-    state: &AppState,
-    ctx: &RequestContext,
-    grids: impl IntoIterator<Item = GridId>,
-) -> Result<(), ApiError> {
-    let index = state.index.grids();
-    for id in grids {
-        let visible = index
-            .get(id)
-            .is_none_or(|g| ctx.may_see(index.ancestors_and_self(g).map(|a| a.id)));
-        if !visible {
-            return Err(ApiError::NotFound(format!("grid {id}")));
-        }
-    }
-    Ok(())
 }
 
 async fn propose(
@@ -100,26 +81,21 @@ async fn propose(
     Json(body): Json<ProposeBody>,
 ) -> Result<(StatusCode, axum::Json<Value>), ApiError> {
     let edits = body.edits()?;
-    check_scope(
-        &state,
-        &ctx,
-        edits.iter().filter_map(|e| e.id.or(e.parent_id)),
-    )?;
     let author = author(&ctx, body.author.as_deref());
     let changeset = state
         .planner
-        .propose(body.reason.trim(), &author, &edits)
+        .propose(&ctx.scope, body.reason.trim(), &author, &edits)
         .await?;
     Ok((StatusCode::CREATED, axum::Json(changeset_json(&changeset))))
 }
 
 async fn one(
     State(state): State<AppState>,
+    ctx: RequestContext,
     Path(id): Path<ChangeSetId>,
 ) -> Result<axum::Json<Value>, ApiError> {
-    Ok(axum::Json(changeset_json(
-        &state.store.changeset(id).await?,
-    )))
+    let changeset = state.planner.changeset(&ctx.scope, id).await?;
+    Ok(axum::Json(changeset_json(&changeset)))
 }
 
 async fn apply(
@@ -127,13 +103,7 @@ async fn apply(
     ctx: RequestContext,
     Path(id): Path<ChangeSetId>,
 ) -> Result<axum::Json<Value>, ApiError> {
-    let proposed = state.store.changeset(id).await?;
-    check_scope(
-        &state,
-        &ctx,
-        proposed.grids.iter().filter_map(|g| g.id.or(g.parent_id)),
-    )?;
-    let applied = state.planner.apply(proposed).await?;
+    let applied = state.planner.apply(&ctx.scope, id).await?;
     // Dispatchers' pages follow the incidents the change set passed to other grids.
     let rerouted = applied
         .impact
@@ -151,11 +121,11 @@ async fn apply(
 
 async fn discard(
     State(state): State<AppState>,
+    ctx: RequestContext,
     Path(id): Path<ChangeSetId>,
 ) -> Result<axum::Json<Value>, ApiError> {
-    Ok(axum::Json(changeset_json(
-        &state.planner.discard(id).await?,
-    )))
+    let discarded = state.planner.discard(&ctx.scope, id).await?;
+    Ok(axum::Json(changeset_json(&discarded)))
 }
 
 /// Every version of a grid, oldest first, as features: the boundary of each version with
@@ -166,8 +136,7 @@ async fn history(
     ctx: RequestContext,
     Path(id): Path<GridId>,
 ) -> Result<GeoJson<FeatureCollection>, ApiError> {
-    check_scope(&state, &ctx, [id])?;
-    let revisions = state.store.grid_history(id).await?;
+    let revisions = state.planner.history(&ctx.scope, id).await?;
     Ok(collection(
         revisions
             .iter()
@@ -201,6 +170,7 @@ struct SplitBody {
 /// The two parts a drawn line cuts a grid into, to put in a change set.
 async fn split(
     State(state): State<AppState>,
+    ctx: RequestContext,
     Json(body): Json<SplitBody>,
 ) -> Result<axum::Json<Value>, ApiError> {
     let GeometryValue::LineString { .. } = &body.line else {
@@ -211,8 +181,10 @@ async fn split(
     };
     let line = geo::LineString::try_from(&body.line)
         .map_err(|e| ApiError::bad_request("invalid_body", format!("unreadable line: {e}")))?;
-    let grid = state.store.grid(body.grid_id).await?;
-    let parts = crate::planning::split(&grid.geometry, &line)?;
+    let parts = state
+        .planner
+        .split_grid(&ctx.scope, body.grid_id, &line)
+        .await?;
     Ok(axum::Json(json!({
         "parts": parts.iter().map(GeometryValue::from).collect::<Vec<_>>(),
     })))
@@ -227,27 +199,10 @@ struct MergeBody {
 /// The union of two neighbouring grids of one parent, to put in a change set.
 async fn merge(
     State(state): State<AppState>,
+    ctx: RequestContext,
     Json(body): Json<MergeBody>,
 ) -> Result<axum::Json<Value>, ApiError> {
-    let [a, b] = body.grid_ids;
-    if a == b {
-        return Err(ApiError::bad_request(
-            "invalid_body",
-            "name two different grids",
-        ));
-    }
-    let (a, b) = (state.store.grid(a).await?, state.store.grid(b).await?);
-    if a.parent_id != b.parent_id {
-        return Err(ApiError::Status {
-            status: StatusCode::UNPROCESSABLE_ENTITY,
-            code: "cannot_cut",
-            message: format!(
-                "grids {} and {} have different parents; only siblings merge",
-                a.code, b.code
-            ),
-        });
-    }
-    let merged = crate::planning::merge(&a.geometry, &b.geometry)?;
+    let merged = state.planner.merge_grids(&ctx.scope, body.grid_ids).await?;
     Ok(axum::Json(
         json!({ "geometry": GeometryValue::from(&merged) }),
     ))

@@ -7,7 +7,7 @@ pub(super) mod view;
 
 pub use view::IncidentView;
 
-use super::extract::{Json, Path, Query};
+use super::extract::{Json, PageSize, Path, Query};
 use super::{ApiError, AppState, RequestContext};
 use crate::domain::{
     Bbox, CaseNumber, GridCode, IncidentAction, IncidentId, IncidentSource, IncidentStatus, LonLat,
@@ -24,8 +24,11 @@ use chrono::Utc;
 use serde::Deserialize;
 use serde_json::json;
 
-/// Most incidents in one page of a list.
-const MAX_LIMIT: u32 = 500;
+/// Incidents in one page of a list: 100 unless `limit` says otherwise, at most 500.
+const PAGE: PageSize = PageSize {
+    default: 100,
+    max: 500,
+};
 
 /// Longest description accepted, in characters.
 const MAX_DESCRIPTION: usize = 2000;
@@ -238,7 +241,7 @@ impl ListQuery {
         state: &AppState,
         now: chrono::DateTime<Utc>,
     ) -> Result<IncidentFilter, ApiError> {
-        let mut filter = IncidentFilter::all(self.limit.unwrap_or(100).clamp(1, MAX_LIMIT), now);
+        let mut filter = IncidentFilter::all(PAGE.of(self.limit)?, now);
         for word in words(self.status.as_deref()) {
             let status: IncidentStatus = word
                 .parse()
