@@ -24,7 +24,7 @@ pub fn state(
     mirrors: &Mirrors,
     config: &ServeConfig,
 ) -> Result<AppState, FileError> {
-    let desk = Arc::new(desk(config, mirrors)?);
+    let desk = Arc::new(desk(store, mirrors, config)?);
     let linkage = Linkage::new(
         Arc::clone(store),
         Arc::clone(&mirrors.index),
@@ -56,8 +56,14 @@ pub fn state(
 }
 
 /// The incident desk: its category and calendar files and deadline settings.
-fn desk(config: &ServeConfig, mirrors: &Mirrors) -> Result<Desk, FileError> {
+fn desk(
+    store: &Arc<dyn Store>,
+    mirrors: &Mirrors,
+    config: &ServeConfig,
+) -> Result<Desk, FileError> {
     Ok(Desk::new(
+        Arc::clone(store),
+        Arc::clone(&mirrors.index),
         read_categories(&config.categories)?,
         read_calendar(&config.calendar)?,
         DeskSettings {

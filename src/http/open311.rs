@@ -103,13 +103,7 @@ async fn create(
     });
     let (incident, _) = state
         .desk
-        .file(
-            state.store.as_ref(),
-            &state.index,
-            report,
-            &actor,
-            Utc::now(),
-        )
+        .file(&context.scope, report, &actor, Utc::now())
         .await?;
     let body = json!([{
         "service_request_id": incident.case_number().to_string(),

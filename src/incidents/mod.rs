@@ -8,9 +8,9 @@ mod files;
 pub use files::{FileError, read_calendar, read_categories};
 
 use crate::domain::{
-    BusinessCalendar, Category, Incident, IncidentId, IncidentSource, LonLat, NewIncident,
-    NewIncidentEvent, PhotoId, Priority, RoutingError, Rules, StepError, StepRequest, SubCategory,
-    TimeLimit, escalate, route, step,
+    BusinessCalendar, Category, GridScope, Incident, IncidentEvent, IncidentId, IncidentSource,
+    LonLat, NewIncident, NewIncidentEvent, PhotoId, Priority, RoutingError, Rules, StepError,
+    StepRequest, SubCategory, TimeLimit, escalate, route, step,
 };
 use crate::mirrors::IncidentFacts;
 use crate::spatial::SpatialIndex;
@@ -41,6 +41,14 @@ pub enum DeskError {
     /// The request names something unknown or out of range.
     #[error("{0}")]
     Invalid(String),
+    /// The request reaches outside the grids the caller works in.
+    #[error("{0}")]
+    OutOfScope(String),
+}
+
+/// Whether `incident` lies within `scope`, by the grids it was filed in.
+fn in_scope(scope: &GridScope, incident: &Incident) -> bool {
+    scope.includes_any(incident.chain.iter().map(|g| &g.code))
 }
 
 /// A report as it arrives, already parsed.
@@ -82,8 +90,11 @@ pub struct DeskSettings {
     pub duplicate_window: TimeDelta,
 }
 
-/// The categories, the calendar and the settings, shared by every request.
+/// The categories, the calendar and the settings, shared by every request, with the
+/// store and the index the desk files into and routes by.
 pub struct Desk {
+    store: Arc<dyn Store>,
+    index: Arc<SpatialIndex>,
     categories: Vec<Category>,
     by_code: HashMap<String, (usize, usize)>,
     calendar: BusinessCalendar,
@@ -93,10 +104,12 @@ pub struct Desk {
 }
 
 impl Desk {
-    /// A desk with these categories, calendar and settings, recording what it writes in
-    /// the statistics mirror `facts`.
+    /// A desk over `store`, routing by `index`, with these categories, calendar and
+    /// settings, recording what it writes in the statistics mirror `facts`.
     #[must_use]
     pub fn new(
+        store: Arc<dyn Store>,
+        index: Arc<SpatialIndex>,
         categories: Vec<Category>,
         calendar: BusinessCalendar,
         settings: DeskSettings,
@@ -114,6 +127,8 @@ impl Desk {
             })
             .collect();
         Self {
+            store,
+            index,
             categories,
             by_code,
             calendar,
@@ -192,21 +207,31 @@ impl Desk {
         self.sub_category(code).map(|(_, sub)| sub.time_limit)
     }
 
-    /// Files a report made at `at`: locates it, routes it, sets its deadline, stores it;
-    /// answers it with the likely duplicates to offer (see [`Desk::likely_duplicates`]).
+    /// Files a report made at `at` within `scope`: locates it, routes it, sets its
+    /// deadline, stores it; answers it with the likely duplicates to offer (see
+    /// [`Desk::likely_duplicates`]). A report located outside `scope` is
+    /// [`DeskError::OutOfScope`].
     pub async fn file(
         &self,
-        store: &dyn Store,
-        index: &SpatialIndex,
+        scope: &GridScope,
         report: Report,
         actor: &str,
         at: DateTime<Utc>,
     ) -> Result<(Incident, Vec<(Incident, f64)>), DeskError> {
-        let (incident, event) = self.prepare(index, report, actor, at)?;
+        let (incident, event) = self.prepare(report, actor, at)?;
+        if !scope.includes_any(incident.chain.iter().map(|g| &g.code)) {
+            return Err(DeskError::OutOfScope(format!(
+                "({}, {}) lies outside the grids you work in",
+                incident.location.lon(),
+                incident.location.lat()
+            )));
+        }
         let nearby = self.duplicates_filter(&incident.category, incident.location, at);
-        let (stored, near) = store
+        let (stored, near) = self
+            .store
             .insert_incident_near(&incident, &event, &nearby)
             .await?;
+        let near = near.into_iter().filter(|i| in_scope(scope, i)).collect();
         self.announce("filed", &stored);
         let duplicates = self.nearest(&stored, near);
         Ok((stored, duplicates))
@@ -216,7 +241,6 @@ impl Desk {
     /// routed and given its deadline, for the caller to store (and then [`Desk::filed`]).
     pub fn prepare(
         &self,
-        index: &SpatialIndex,
         report: Report,
         actor: &str,
         at: DateTime<Utc>,
@@ -227,9 +251,9 @@ impl Desk {
                 report.category
             ))
         })?;
-        let chain = index.grids().chain_entries_at(report.location.into());
+        let chain = self.index.grids().chain_entries_at(report.location.into());
         let ids: Vec<_> = chain.iter().map(|g| g.id).collect();
-        let roster = index.roster();
+        let roster = self.index.roster();
         let routing = route(&ids, class.department.as_deref(), |g| roster.members(g))?;
         let deadline = self.calendar.deadline(at, sub.time_limit);
         let incident = NewIncident {
@@ -276,30 +300,50 @@ impl Desk {
         self.announce("changed", incident);
     }
 
-    /// Takes a step on incident `id` at `at`.
+    /// Incident `id`, if it lies within `scope`; one outside is not found.
+    pub async fn incident(&self, scope: &GridScope, id: IncidentId) -> Result<Incident, DeskError> {
+        let incident = self.store.incident(id).await?;
+        if in_scope(scope, &incident) {
+            Ok(incident)
+        } else {
+            Err(StoreError::NotFound(format!("incident {id}")).into())
+        }
+    }
+
+    /// The timeline of incident `id` within `scope`, oldest first.
+    pub async fn events(
+        &self,
+        scope: &GridScope,
+        id: IncidentId,
+    ) -> Result<Vec<IncidentEvent>, DeskError> {
+        self.incident(scope, id).await?;
+        Ok(self.store.incident_events(id).await?)
+    }
+
+    /// Takes a step on incident `id` (within `scope`) at `at`.
     pub async fn act(
         &self,
-        store: &dyn Store,
-        index: &SpatialIndex,
+        scope: &GridScope,
         id: IncidentId,
         request: &StepRequest,
         at: DateTime<Utc>,
     ) -> Result<Incident, DeskError> {
-        let incident = store.incident(id).await?;
-        let roster = index.roster();
+        let store = self.store.as_ref();
+        let incident = self.incident(scope, id).await?;
+        let roster = self.index.roster();
         if let Some(worker) = request.assignee.filter(|&w| roster.contact(w).is_none()) {
             return Err(DeskError::Invalid(format!("unknown worker {worker}")));
         }
         if let Some(other) = request.duplicate_of {
-            store.incident(other).await.map_err(|e| match e {
-                StoreError::NotFound(what) => {
+            self.incident(scope, other).await.map_err(|e| match e {
+                DeskError::Store(StoreError::NotFound(what)) => {
                     DeskError::Invalid(format!("\"duplicate_of\": {what} not found"))
                 }
-                other => other.into(),
+                other => other,
             })?;
         }
         let (changed, event) = {
-            let grids = index.grids();
+            let grids = self.index.grids();
             let parent_of = |g| {
                 let grid = grids.get(g)?;
                 grids.ancestors_and_self(grid).nth(1).map(|p| p.id)
@@ -320,17 +364,23 @@ impl Desk {
         Ok(stored)
     }
 
-    /// Incidents of the same category filed within the duplicate radius and window before
-    /// `incident`, nearest first: what the dispatcher is offered as likely duplicates.
+    /// Incident `id` (within `scope`) and the incidents of the same category within
+    /// `scope` filed within the duplicate radius and window before it, nearest first: what
+    /// the dispatcher is offered as likely duplicates.
     pub async fn likely_duplicates(
         &self,
-        store: &dyn Store,
-        incident: &Incident,
+        scope: &GridScope,
+        id: IncidentId,
     ) -> Result<Vec<(Incident, f64)>, DeskError> {
+        let incident = self.incident(scope, id).await?;
         let filter =
             self.duplicates_filter(&incident.category, incident.location, incident.reported_at);
-        let page = store.incidents(&filter.filed_before(incident.id)).await?;
-        Ok(self.nearest(incident, page.incidents))
+        let page = self
+            .store
+            .incidents(&filter.filed_before(incident.id))
+            .await?;
+        let near = page.incidents.into_iter().filter(|i| in_scope(scope, i));
+        Ok(self.nearest(&incident, near.collect()))
     }
 
     /// Incidents of `category` in a box around `location` filed within the duplicate

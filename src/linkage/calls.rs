@@ -218,7 +218,7 @@ impl Linkage {
             photos: alert.snapshot.into_iter().collect(),
         };
         let actor = format!("alert {}", alert.id);
-        let (mut incident, mut event) = self.desk.prepare(&self.index, report, &actor, now)?;
+        let (mut incident, mut event) = self.desk.prepare(report, &actor, now)?;
         incident.assignee = Some(call.worker_id);
         event.details.assignee = Some(call.worker_id);
         Ok((incident, event))

@@ -53,6 +53,11 @@ impl From<DeskError> for ApiError {
             }
             DeskError::Step(e) => Self::Conflict(e.to_string()),
             DeskError::Routing(e) => unprocessable(e.to_string()),
+            DeskError::OutOfScope(message) => Self::Status {
+                status: StatusCode::FORBIDDEN,
+                code: "out_of_scope",
+                message,
+            },
         }
     }
 }
@@ -136,15 +141,22 @@ async fn file(
     let by = actor(&context, Some(report.reporter.clone()));
     let (incident, duplicates) = state
         .desk
-        .file(state.store.as_ref(), &state.index, report, &by, Utc::now())
+        .file(&context.scope, report, &by, Utc::now())
         .await?;
     let mut body = json!(IncidentView::new(&incident, &state, Utc::now()));
     body["likely_duplicates"] = view::duplicates(&duplicates, &state);
     Ok((StatusCode::CREATED, axum::Json(body)).into_response())
 }
 
-async fn one(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
-    let incident = state.store.incident(incident_id(&id)?).await?;
+async fn one(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let incident = state
+        .desk
+        .incident(&context.scope, incident_id(&id)?)
+        .await?;
     Ok(axum::Json(IncidentView::new(&incident, &state, Utc::now())).into_response())
 }
 
@@ -194,28 +206,27 @@ async fn transition(
     };
     let incident = state
         .desk
-        .act(state.store.as_ref(), &state.index, id, &request, Utc::now())
+        .act(&context.scope, id, &request, Utc::now())
         .await?;
     Ok(axum::Json(IncidentView::new(&incident, &state, Utc::now())).into_response())
 }
 
 async fn events(
     State(state): State<AppState>,
+    context: RequestContext,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let events = state.store.incident_events(incident_id(&id)?).await?;
+    let events = state.desk.events(&context.scope, incident_id(&id)?).await?;
     Ok(axum::Json(json!({ "events": events })).into_response())
 }
 
 async fn duplicates(
     State(state): State<AppState>,
+    context: RequestContext,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let incident = state.store.incident(incident_id(&id)?).await?;
-    let near = state
-        .desk
-        .likely_duplicates(state.store.as_ref(), &incident)
-        .await?;
+    let id = incident_id(&id)?;
+    let near = state.desk.likely_duplicates(&context.scope, id).await?;
     Ok(axum::Json(json!({ "likely_duplicates": view::duplicates(&near, &state) })).into_response())
 }
 
