@@ -20,7 +20,7 @@ use crate::domain::{
     NewIncidentEvent, Problem,
 };
 use crate::spatial::SpatialIndex;
-use crate::store::{ApplyPlan, NewChangeSet, PlannedReroute, Store, StoreError};
+use crate::store::{Applied, ApplyPlan, NewChangeSet, PlannedReroute, Store, StoreError};
 use crate::tiles::Tiles;
 use chrono::Utc;
 use std::sync::Arc;
@@ -105,8 +105,9 @@ impl Planner {
 
     /// Applies a proposed change set, as the caller read it (to check it is theirs to
     /// apply): checks it again against what is committed now, stores it in one
-    /// transaction, then reloads the index and the tiles.
-    pub async fn apply(&self, changeset: ChangeSet) -> Result<ChangeSet, PlanningError> {
+    /// transaction, then reloads the index and the tiles. Answers the change set as
+    /// applied and the incidents it re-routed, as now stored.
+    pub async fn apply(&self, changeset: ChangeSet) -> Result<Applied, PlanningError> {
         let store = self.store.as_ref();
         let id = changeset.id;
         if changeset.status != ChangeSetStatus::Proposed {
