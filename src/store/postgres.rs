@@ -22,15 +22,10 @@ use sqlx::{Connection, FromRow, QueryBuilder, Row};
 use std::str::FromStr;
 use std::time::Duration;
 
-/// The database the shared queries in `sql/` are compiled for here.
+// The queries of `sql/`, compiled here for PostgreSQL: see the `store` module's documentation.
 type Db = sqlx::Postgres;
-/// The store type the shared queries implement the capability traits for here.
 type Backend = PostgresStore;
-
-#[expect(
-    clippy::duplicate_mod,
-    reason = "the shared queries are compiled once per backend, with this module's `Db`"
-)]
+#[expect(clippy::duplicate_mod, reason = "`sql/` is compiled once per backend")]
 #[path = "sql/mod.rs"]
 mod sql;
 
@@ -92,6 +87,8 @@ impl PostgresStore {
     }
 }
 
+// PostGIS's spelling: WKB and points for geometry, row locks, and the one-statement
+// writes and signals only PostgreSQL has.
 #[async_trait]
 impl Dialect for PostgresStore {
     type Db = Db;

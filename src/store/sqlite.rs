@@ -18,15 +18,10 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use std::str::FromStr;
 use std::time::Duration;
 
-/// The database the shared queries in `sql/` are compiled for here.
+// The queries of `sql/`, compiled here for SQLite: see the `store` module's documentation.
 type Db = sqlx::Sqlite;
-/// The store type the shared queries implement the capability traits for here.
 type Backend = SqliteStore;
-
-#[expect(
-    clippy::duplicate_mod,
-    reason = "the shared queries are compiled once per backend, with this module's `Db`"
-)]
+#[expect(clippy::duplicate_mod, reason = "`sql/` is compiled once per backend")]
 #[path = "sql/mod.rs"]
 mod sql;
 
@@ -36,34 +31,8 @@ pub struct SqliteStore {
     pool: SqlitePool,
 }
 
-impl SqliteStore {
-    /// Opens (creating if missing, with its directory) the database a `sqlite:` URL names,
-    /// in WAL mode with foreign keys enforced. Call [`super::DataStore::migrate`] before
-    /// use.
-    pub async fn connect(url: &str) -> Result<Self, StoreError> {
-        let options = SqliteConnectOptions::from_str(url)?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .foreign_keys(true)
-            // Readers and the importer may overlap; wait for a lock rather than fail at once.
-            .busy_timeout(Duration::from_secs(5));
-        if let Some(dir) = options.get_filename().parent()
-            && !dir.as_os_str().is_empty()
-        {
-            std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
-        }
-        // A file on this machine never drops a connection: no ping before each use and no
-        // reaping by age, which also keeps pool timers out of tests on a paused clock.
-        let pool = SqlitePoolOptions::new()
-            .test_before_acquire(false)
-            .idle_timeout(None)
-            .max_lifetime(None)
-            .connect_with(options)
-            .await?;
-        Ok(Self { pool })
-    }
-}
-
+// SQLite's spelling: GeoJSON text and REAL columns for geometry, and no row locks, as a
+// write transaction holds the whole database.
 #[async_trait]
 impl Dialect for SqliteStore {
     type Db = Db;
@@ -145,5 +114,33 @@ impl Dialect for SqliteStore {
     async fn one_worker(&self, id: WorkerId) -> Result<Worker, StoreError> {
         let mut workers: Vec<Worker> = self.read_workers(Some(&[id])).await?;
         found(workers.pop(), || format!("worker {id}"))
+    }
+}
+
+impl SqliteStore {
+    /// Opens (creating if missing, with its directory) the database a `sqlite:` URL names,
+    /// in WAL mode with foreign keys enforced. Call [`super::DataStore::migrate`] before
+    /// use.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .foreign_keys(true)
+            // Readers and the importer may overlap; wait for a lock rather than fail at once.
+            .busy_timeout(Duration::from_secs(5));
+        if let Some(dir) = options.get_filename().parent()
+            && !dir.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
+        }
+        // A file on this machine never drops a connection: no ping before each use and no
+        // reaping by age, which also keeps pool timers out of tests on a paused clock.
+        let pool = SqlitePoolOptions::new()
+            .test_before_acquire(false)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect_with(options)
+            .await?;
+        Ok(Self { pool })
     }
 }
