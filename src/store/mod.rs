@@ -9,7 +9,8 @@
 //! - `capabilities.rs`: the contract by area ([`GridStore`], [`CameraStore`],
 //!   [`WorkerStore`], [`IncidentStore`], [`LinkageStore`], [`PlanningStore`],
 //!   [`DataStore`]). [`Store`] is all of them, has a blanket impl, and is what the rest of
-//!   the code holds (`Arc<dyn Store>`); import the capability whose methods you call.
+//!   the code holds (`Arc<dyn Store>`, whose methods need no import); on a concrete
+//!   `SqliteStore` or `PostgresStore`, import the capability whose methods you call.
 //! - `sql/`: every query, written once as plain Rust against a concrete sqlx database
 //!   `Db` and a concrete store type `Backend`. It is not a module of this one: `sqlite.rs`
 //!   and `postgres.rs` each say `type Db = …; type Backend = …;` and include the folder
