@@ -336,7 +336,8 @@ async fn time_changesets(
         let outcome = planner
             .apply(&GridScope::All, proposal.id)
             .await
-            .unwrap_or_else(|e| panic!("iteration {i}: apply: {e}"));
+            .unwrap_or_else(|e| panic!("iteration {i}: apply: {e}"))
+            .changeset;
         let done = Instant::now();
         assert!(
             proposal.problems.is_empty(),
@@ -547,7 +548,7 @@ async fn time_writes(
             transfers: Vec::new(),
             reroutes: Vec::new(),
         };
-        let outcome = store.apply_changeset(&plan).await.expect("apply");
+        let outcome = store.apply_changeset(&plan).await.expect("apply").changeset;
         applies.push(inserted.elapsed());
         inserts.push(inserted - start);
         assert_eq!(outcome.status, ChangeSetStatus::Applied, "applied");

@@ -7,7 +7,8 @@ mod common;
 
 use gridlink::demo::SplitMix64;
 use gridlink::spatial::GridIndex;
-use gridlink::store::{GridFilter, PostgresStore, Store};
+use gridlink::store::{CameraStore, DataStore, GridStore};
+use gridlink::store::{GridFilter, PostgresStore};
 use sqlx::postgres::PgPool;
 use std::collections::HashMap;
 use std::path::Path;

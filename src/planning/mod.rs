@@ -21,7 +21,7 @@ use crate::domain::{
     IncidentAction, NewIncidentEvent, Problem,
 };
 use crate::mirrors::Mirrors;
-use crate::store::{ApplyPlan, NewChangeSet, PlannedReroute, Store, StoreError};
+use crate::store::{Applied, ApplyPlan, NewChangeSet, PlannedReroute, Store, StoreError};
 use chrono::Utc;
 use std::sync::Arc;
 use world::World;
@@ -108,12 +108,13 @@ impl Planner {
 
     /// Applies the proposed change set `id`, if every grid it touches is within `scope`:
     /// checks it again against what is committed now, stores it in one transaction, then
-    /// reloads the index and the tiles.
+    /// reloads the index and the tiles. Answers the change set as applied and the
+    /// incidents it re-routed, as now stored.
     pub async fn apply(
         &self,
         scope: &GridScope,
         id: ChangeSetId,
-    ) -> Result<ChangeSet, PlanningError> {
+    ) -> Result<Applied, PlanningError> {
         let store = self.store.as_ref();
         let changeset = self.changeset(scope, id).await?;
         if changeset.status != ChangeSetStatus::Proposed {

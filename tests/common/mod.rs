@@ -39,6 +39,7 @@ macro_rules! on_both_stores {
     };
 }
 
+use gridlink::store::DataStore;
 use gridlink::store::{PostgresStore, Store};
 use sqlx::postgres::{PgConnectOptions, PgPool};
 use std::str::FromStr;

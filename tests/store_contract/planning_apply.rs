@@ -32,7 +32,11 @@ pub async fn applying_a_reshape_bumps_the_version_and_keeps_the_old_one_in_the_h
     .await;
     let at = soon(60);
 
-    let applied = store.apply_changeset(&plan(&first, at)).await.unwrap();
+    let applied = store
+        .apply_changeset(&plan(&first, at))
+        .await
+        .unwrap()
+        .changeset;
 
     assert_eq!(
         (applied.status, applied.decided_at),

@@ -27,7 +27,8 @@ pub async fn an_apply_reroutes_incidents_and_moves_workers_as_its_plan_says(stor
     let applied = store
         .apply_changeset(&east_into_west(&town, &merge, &accepted, at))
         .await
-        .unwrap();
+        .unwrap()
+        .changeset;
     assert_eq!(applied.status, ChangeSetStatus::Applied);
     let rerouted = store.incident(filed.id).await.unwrap();
     assert_eq!(rerouted.responsible.grid, Some(town.west.id));
@@ -287,7 +288,10 @@ pub async fn discarding_and_deciding_twice_are_conflicts(store: &dyn Store) {
         let before = snapshot(store, &ids, &[dropped.id, kept.id], &[]).await;
 
         let result = match decision {
-            Decision::Apply => store.apply_changeset(&plan(changeset, soon(30))).await,
+            Decision::Apply => store
+                .apply_changeset(&plan(changeset, soon(30)))
+                .await
+                .map(|applied| applied.changeset),
             Decision::Discard => store.discard_changeset(changeset.id, soon(30)).await,
         };
 
@@ -309,7 +313,10 @@ pub async fn discarding_and_deciding_twice_are_conflicts(store: &dyn Store) {
     };
     for decision in [Decision::Apply, Decision::Discard] {
         let result = match decision {
-            Decision::Apply => store.apply_changeset(&plan(&unknown, soon(30))).await,
+            Decision::Apply => store
+                .apply_changeset(&plan(&unknown, soon(30)))
+                .await
+                .map(|applied| applied.changeset),
             Decision::Discard => store.discard_changeset(unknown.id, soon(30)).await,
         };
         assert!(

@@ -105,18 +105,10 @@ async fn apply(
 ) -> Result<axum::Json<Value>, ApiError> {
     let applied = state.planner.apply(&ctx.scope, id).await?;
     // Dispatchers' pages follow the incidents the change set passed to other grids.
-    let rerouted = applied
-        .impact
-        .incidents
-        .iter()
-        .filter(|i| i.responsible_from != i.responsible_to);
-    for moved in rerouted {
-        match state.store.incident(moved.id).await {
-            Ok(incident) => state.desk.changed(&incident),
-            Err(error) => tracing::warn!(%error, id = moved.id, "announcing a re-route failed"),
-        }
+    for incident in &applied.rerouted {
+        state.desk.changed(incident);
     }
-    Ok(axum::Json(changeset_json(&applied)))
+    Ok(axum::Json(changeset_json(&applied.changeset)))
 }
 
 async fn discard(

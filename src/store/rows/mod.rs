@@ -1,8 +1,13 @@
-//! What both backends share: rows as they come out of SQL, their mapping to the domain
-//! model, and the mapping of database errors to [`StoreError`].
+//! What both backends share, compiled once (unlike `sql/`): rows as they come out of
+//! SQL, their mapping to the domain model, and the mapping of database errors to
+//! [`StoreError`].
 //!
 //! The backends differ only in how a geometry is spelt (GeoJSON text or WKB) and in
 //! their SQL; everything after the query is written once here, so they cannot drift.
+
+pub(crate) mod incidents;
+pub(crate) mod linkage;
+pub(crate) mod planning;
 
 use super::StoreError;
 use crate::domain::{

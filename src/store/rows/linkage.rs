@@ -1,8 +1,8 @@
 //! The rows of the linkage tables as they come out of SQL, and their mapping to the domain.
 
+use super::incidents::{corrupt, word};
 use crate::domain::{Alert, AlertEvent, Call, CallId, Fix, IncidentId, LonLat, PhotoId, WorkerId};
 use crate::store::StoreError;
-use crate::store::incidents::{corrupt, word};
 use chrono::{DateTime, Utc};
 
 /// An `alerts` row.
@@ -61,7 +61,7 @@ pub(crate) struct PositionRow {
 }
 
 impl AlertRow {
-    pub(super) fn into_alert(self) -> Result<Alert, StoreError> {
+    pub(crate) fn into_alert(self) -> Result<Alert, StoreError> {
         let what = format!("alert {}", self.id);
         Ok(Alert {
             id: self.id,
@@ -80,7 +80,7 @@ impl AlertRow {
 }
 
 impl CallRow {
-    pub(super) fn into_call(self) -> Result<Call, StoreError> {
+    pub(crate) fn into_call(self) -> Result<Call, StoreError> {
         let what = format!("call {}", self.id);
         Ok(Call {
             id: self.id,
@@ -99,7 +99,7 @@ impl CallRow {
 
 impl PositionRow {
     /// The worker, the fix and when the server received it.
-    pub(super) fn into_fix(self) -> Result<(WorkerId, Fix, DateTime<Utc>), StoreError> {
+    pub(crate) fn into_fix(self) -> Result<(WorkerId, Fix, DateTime<Utc>), StoreError> {
         let what = format!("worker {} position", self.worker_id);
         let fix = Fix {
             position: LonLat::new(self.lon, self.lat).map_err(|e| corrupt(&what, e))?,
@@ -112,7 +112,7 @@ impl PositionRow {
 
 impl AlertEventRow {
     /// The step of alert `alert` this row records.
-    pub(super) fn into_event(
+    pub(crate) fn into_event(
         self,
         alert: crate::domain::AlertId,
     ) -> Result<AlertEvent, StoreError> {

@@ -1,12 +1,12 @@
 //! What a change set and a grid's versions look like in SQL: the rows, and the JSON
 //! documents a change set keeps its grids, problems and impact in.
 
-use super::super::StoreError;
-use super::super::rows::GridRow;
+use super::GridRow;
 use crate::domain::{
     ChangeSet, ChangeSetId, GridCode, GridId, GridRevision, GridVersion, LevelNo, PlannedGrid,
     Problem,
 };
+use crate::store::StoreError;
 use chrono::{DateTime, Utc};
 use geo::{Geometry, MultiPolygon};
 use serde::{Deserialize, Serialize};
@@ -26,7 +26,7 @@ pub(crate) struct ChangeSetRow {
 }
 
 impl ChangeSetRow {
-    pub(super) fn into_changeset(self) -> Result<ChangeSet, StoreError> {
+    pub(crate) fn into_changeset(self) -> Result<ChangeSet, StoreError> {
         let what = format!("change set {}", self.id);
         let grids: Vec<PlannedDoc> = read_json(&self.grids, &what)?;
         let problems: Vec<ProblemDoc> = read_json(&self.problems, &what)?;
@@ -190,7 +190,7 @@ fn corrupt(what: &str, err: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("{what}: {err}"))
 }
 
-pub(super) fn documents(changeset: &ChangeSet) -> (String, String, String) {
+pub(crate) fn documents(changeset: &ChangeSet) -> (String, String, String) {
     let grids: Vec<PlannedDoc> = changeset.grids.iter().map(PlannedDoc::from).collect();
     let problems: Vec<ProblemDoc> = changeset.problems.iter().map(ProblemDoc::from).collect();
     (

@@ -1,0 +1,95 @@
+//! The database as a whole: migrations, the versions of the data the in-memory index
+//! mirrors (each write bumps its topic in its own transaction, and a reader compares
+//! versions to know what to reload), and whole datasets; [`DataStore`] for `Backend`.
+
+use super::cameras::insert_cameras;
+use super::grids::{insert_grids, put_levels};
+use super::workers::insert_workers;
+use super::{Backend, Conn, commit};
+use crate::store::dialect::Dialect;
+use crate::store::{DataStore, DataVersions, Dataset, DatasetCounts, StoreError};
+use async_trait::async_trait;
+
+/// A part of the data with a version of its own in `data_versions`.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Topic {
+    /// Grids: their rows and boundaries.
+    Grids,
+    /// Workers: their rows, grid assignments, duty and positions.
+    Workers,
+    /// Cameras: their rows and positions.
+    Cameras,
+}
+
+impl Topic {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Grids => "grids",
+            Self::Workers => "workers",
+            Self::Cameras => "cameras",
+        }
+    }
+
+    /// The error for a `data_versions` table without this topic's row.
+    fn missing(self) -> StoreError {
+        StoreError::Corrupt(format!("data_versions has no row for {}", self.as_str()))
+    }
+}
+
+/// Bumps the version of `topic`; run it in the transaction of the write that changed the
+/// topic, so the change and the new version commit together or not at all.
+pub(super) async fn bump(conn: &mut Conn, topic: Topic) -> Result<(), StoreError> {
+    let version: Option<i64> = sqlx::query_scalar(
+        "UPDATE data_versions SET version = version + 1 WHERE topic = $1 RETURNING version",
+    )
+    .bind(topic.as_str())
+    .fetch_optional(conn)
+    .await?;
+    version.map(drop).ok_or_else(|| topic.missing())
+}
+
+/// Stores a whole dataset: levels, grids, cameras, workers, in that order, so that
+/// each can refer to what came before (see `DataStore::insert_dataset`).
+async fn insert_dataset(conn: &mut Conn, dataset: &Dataset) -> Result<DatasetCounts, StoreError> {
+    put_levels(&mut *conn, &dataset.levels).await?;
+    let grids = insert_grids(&mut *conn, &dataset.grids).await?;
+    let cameras = insert_cameras(&mut *conn, &dataset.cameras).await?;
+    let workers = insert_workers(&mut *conn, &dataset.workers).await?;
+    Ok(DatasetCounts {
+        levels: dataset.levels.len(),
+        grids: grids.len(),
+        cameras: cameras.len(),
+        workers: workers.len(),
+    })
+}
+
+#[async_trait]
+impl DataStore for Backend {
+    async fn migrate(&self) -> Result<(), StoreError> {
+        Backend::MIGRATOR.run(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn data_versions(&self) -> Result<DataVersions, StoreError> {
+        let rows: Vec<(String, i64)> = sqlx::query_as("SELECT topic, version FROM data_versions")
+            .fetch_all(&self.pool)
+            .await?;
+        let version = |topic: Topic| {
+            rows.iter()
+                .find(|(t, _)| t == topic.as_str())
+                .map(|&(_, v)| v)
+                .ok_or_else(|| topic.missing())
+        };
+        Ok(DataVersions {
+            grids: version(Topic::Grids)?,
+            workers: version(Topic::Workers)?,
+            cameras: version(Topic::Cameras)?,
+        })
+    }
+
+    async fn insert_dataset(&self, dataset: &Dataset) -> Result<DatasetCounts, StoreError> {
+        let mut tx = self.write().await?;
+        let counts = insert_dataset(&mut tx, dataset).await?;
+        commit(tx, counts).await
+    }
+}
