@@ -126,7 +126,7 @@ pub struct ServeConfig {
 
     /// Travel speed for estimated arrival times, in km/h (an electric scooter in town).
     #[arg(long, env = "GRIDLINK_TRAVEL_SPEED_KMH", default_value_t = 20.0,
-          value_parser = speed)]
+          value_parser = positive)]
     pub travel_speed_kmh: f64,
 
     /// Metres from the camera within which a worker on the way is on scene.
@@ -154,7 +154,7 @@ pub struct ServeConfig {
 
     /// Grid planning: gaps, overlaps and grid parts of at most this many m² are reported
     /// as slivers (usually a vertex that missed its neighbour's).
-    #[arg(long, env = "GRIDLINK_SLIVER_AREA_M2", default_value_t = 20.0, value_parser = speed)]
+    #[arg(long, env = "GRIDLINK_SLIVER_AREA_M2", default_value_t = 20.0, value_parser = positive)]
     pub sliver_area_m2: f64,
 
     /// Grid planning: the households a grid of the finest level should hold, `MIN-MAX`;
@@ -177,21 +177,23 @@ fn household_range(text: &str) -> Result<(i64, i64), String> {
     }
 }
 
-fn speed(text: &str) -> Result<f64, String> {
-    let value: f64 = text.parse().map_err(|e| format!("{e}"))?;
-    if value.is_finite() && value > 0.0 {
-        Ok(value)
-    } else {
-        Err(format!("{value} is not a speed above 0"))
-    }
+/// A number above 0 (a speed, an area).
+fn positive(text: &str) -> Result<f64, String> {
+    number(text, |v| v.is_finite() && v > 0.0, "a number above 0")
 }
 
+/// A number from 0 to 1.
 fn fraction(text: &str) -> Result<f64, String> {
-    let value: f64 = text.parse().map_err(|e| format!("{e}"))?;
-    if (0.0..=1.0).contains(&value) {
+    number(text, |v| (0.0..=1.0).contains(&v), "between 0 and 1")
+}
+
+/// `text` as a number that `accepts`, else an error saying what it `must_be`.
+fn number(text: &str, accepts: fn(f64) -> bool, must_be: &str) -> Result<f64, String> {
+    let value: f64 = text.parse().map_err(|e| format!("{text:?}: {e}"))?;
+    if accepts(value) {
         Ok(value)
     } else {
-        Err(format!("{value} is not between 0 and 1"))
+        Err(format!("{value} is not {must_be}"))
     }
 }
 
