@@ -80,27 +80,32 @@ pub(crate) fn build() -> Hierarchy {
             VILLAGES[usize::from(seq - 1)].to_owned(),
         )
     });
-    let grid_counts = apportion(GRIDS, &villages);
-    let mut grids = Vec::new();
-    for (i, v) in villages.iter().enumerate() {
-        let stream = 1000 + i as u64;
-        let name = &v.grid.name;
-        grids.extend(split(&lattice, v, grid_counts[i], stream, |seq| {
-            (seq, format!("{name}第{seq}网格"))
-        }));
-    }
-    let micro_counts = apportion(MICRO_GRIDS, &grids);
-    let mut micros = Vec::new();
-    for (i, g) in grids.iter().enumerate() {
-        let stream = 2000 + i as u64;
-        let name = &g.grid.name;
-        micros.extend(split(&lattice, g, micro_counts[i], stream, |seq| {
-            (seq, format!("{name}第{seq}微网格"))
-        }));
-    }
+    let grids = split_each(&lattice, &villages, GRIDS, 1000, "网格");
+    let micros = split_each(&lattice, &grids, MICRO_GRIDS, 2000, "微网格");
     let mut levels = [vec![town], villages, grids, micros];
     count_households(&mut levels);
     Hierarchy { lattice, levels }
+}
+
+/// Splits every parent into its share of `total` children (see [`apportion`]): parent `i`
+/// draws from random stream `first_stream + i`, and its child `seq` is named
+/// `{parent}第{seq}{kind}`.
+fn split_each(
+    lattice: &Lattice,
+    parents: &[Region],
+    total: usize,
+    first_stream: u64,
+    kind: &str,
+) -> Vec<Region> {
+    let counts = apportion(total, parents);
+    let mut children = Vec::new();
+    for (i, (parent, k)) in parents.iter().zip(counts).enumerate() {
+        let name = &parent.grid.name;
+        children.extend(split(lattice, parent, k, first_stream + i as u64, |seq| {
+            (seq, format!("{name}第{seq}{kind}"))
+        }));
+    }
+    children
 }
 
 /// Splits a parent into `k` children, numbers them in reading order and names them;

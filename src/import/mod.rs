@@ -12,10 +12,11 @@ pub use camera_csv::CAMERA_CSV_HEADER;
 pub use dataset::import_dataset;
 pub(crate) use features::polygonal;
 
-use crate::domain::{Camera, Grid, GridCode, Level, LevelNo, Worker};
+use crate::domain::{Camera, Grid, GridCode, Level, LevelNo, NewCamera, Worker};
 use crate::store::{GridFilter, Store, StoreError};
 use checks::{
-    GridRules, StoredGrids, check_camera_rows, check_cameras, check_fit, check_grids, check_workers,
+    Checked, GridRules, StoredGrids, check_camera_rows, check_cameras, check_fit, check_grids,
+    check_workers,
 };
 use geojson::FeatureCollection;
 use serde::Serialize;
@@ -133,10 +134,10 @@ pub async fn import_cameras(
     progress: Progress<'_>,
 ) -> Result<Vec<Camera>, ImportError> {
     let collection = parse_collection(text)?;
-    let taken = stored_camera_codes(store).await?;
-    let cameras =
-        check_cameras(&collection.features, &taken, progress).map_err(ImportError::Features)?;
-    Ok(store.insert_cameras(&cameras).await?)
+    insert_checked_cameras(store, |taken| {
+        check_cameras(&collection.features, taken, progress)
+    })
+    .await
 }
 
 /// Imports cameras from CSV with the header [`CAMERA_CSV_HEADER`], one camera per row,
@@ -147,10 +148,10 @@ pub async fn import_cameras_csv(
     progress: Progress<'_>,
 ) -> Result<Vec<Camera>, ImportError> {
     let rows = camera_csv::camera_rows(text)?;
-    let taken = stored_camera_codes(store).await?;
-    let cameras =
-        check_camera_rows(&rows, &taken, progress, Clone::clone).map_err(ImportError::Features)?;
-    Ok(store.insert_cameras(&cameras).await?)
+    insert_checked_cameras(store, |taken| {
+        check_camera_rows(&rows, taken, progress, Clone::clone)
+    })
+    .await
 }
 
 /// Imports a FeatureCollection of workers (geometry: last known position, or null).
@@ -193,4 +194,16 @@ fn codes_by_level(grids: &[Grid]) -> HashMap<LevelNo, HashSet<GridCode>> {
 /// Codes new cameras may not take: every stored camera's, retired ones' included.
 async fn stored_camera_codes(store: &dyn Store) -> Result<HashSet<String>, StoreError> {
     Ok(store.camera_codes().await?.into_iter().collect())
+}
+
+/// Checks cameras with `check` against the [`stored_camera_codes`], then stores them all
+/// or none: the one path behind both camera formats, so GeoJSON and CSV imports cannot
+/// drift apart.
+async fn insert_checked_cameras(
+    store: &dyn Store,
+    check: impl FnOnce(&HashSet<String>) -> Checked<NewCamera>,
+) -> Result<Vec<Camera>, ImportError> {
+    let taken = stored_camera_codes(store).await?;
+    let cameras = check(&taken).map_err(ImportError::Features)?;
+    Ok(store.insert_cameras(&cameras).await?)
 }

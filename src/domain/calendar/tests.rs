@@ -34,160 +34,78 @@ fn national_day() -> BusinessCalendar {
     BusinessCalendar::new(standard_periods(), holidays, extra).unwrap()
 }
 
+/// A deadline case: (what it shows, start, hours or days, expected deadline). The case
+/// tables skip rustfmt so that each case stays one line and they read as tables.
+type Case = (&'static str, &'static str, u32, &'static str);
+
 /// (case, start, hours, expected deadline)
-const HOUR_CASES: &[(&str, &str, u32, &str)] = &[
+#[rustfmt::skip]
+const HOUR_CASES: &[Case] = &[
     ("across lunch", "2026-09-16 11:00", 2, "2026-09-16 14:30"),
-    (
-        "across the evening",
-        "2026-09-16 16:30",
-        2,
-        "2026-09-17 09:30",
-    ),
-    (
-        "across a weekend",
-        "2026-09-18 17:00",
-        2,
-        "2026-09-21 10:00",
-    ),
-    (
-        "from the Friday close",
-        "2026-09-18 17:30",
-        2,
-        "2026-09-21 10:30",
-    ),
-    (
-        "onto a make-up Saturday",
-        "2026-09-25 17:00",
-        2,
-        "2026-09-26 10:00",
-    ),
-    (
-        "across National Day",
-        "2026-09-30 17:00",
-        2,
-        "2026-10-08 10:00",
-    ),
+    ("across the evening", "2026-09-16 16:30", 2, "2026-09-17 09:30"),
+    ("across a weekend", "2026-09-18 17:00", 2, "2026-09-21 10:00"),
+    ("from the Friday close", "2026-09-18 17:30", 2, "2026-09-21 10:30"),
+    ("onto a make-up Saturday", "2026-09-25 17:00", 2, "2026-09-26 10:00"),
+    ("across National Day", "2026-09-30 17:00", 2, "2026-10-08 10:00"),
     ("before opening", "2026-09-16 07:00", 1, "2026-09-16 09:30"),
-    (
-        "in the lunch break",
-        "2026-09-16 12:30",
-        1,
-        "2026-09-16 14:30",
-    ),
+    ("in the lunch break", "2026-09-16 12:30", 1, "2026-09-16 14:30"),
     ("on a Sunday", "2026-09-20 10:00", 1, "2026-09-21 09:30"),
     ("on a holiday", "2026-10-03 10:00", 1, "2026-10-08 09:30"),
-    (
-        "running out at the close",
-        "2026-09-16 16:30",
-        1,
-        "2026-09-16 17:30",
-    ),
-    (
-        "running out at noon",
-        "2026-09-16 11:00",
-        1,
-        "2026-09-16 12:00",
-    ),
-    (
-        "two full days through a make-up Saturday",
-        "2026-09-25 08:30",
-        15,
-        "2026-09-26 17:30",
-    ),
-    (
-        "zero hours outside working time",
-        "2026-09-20 10:00",
-        0,
-        "2026-09-20 10:00",
-    ),
+    ("running out at the close", "2026-09-16 16:30", 1, "2026-09-16 17:30"),
+    ("running out at noon", "2026-09-16 11:00", 1, "2026-09-16 12:00"),
+    ("two full days through a make-up Saturday", "2026-09-25 08:30", 15, "2026-09-26 17:30"),
+    ("zero hours outside working time", "2026-09-20 10:00", 0, "2026-09-20 10:00"),
 ];
 
 /// (case, start, days, expected deadline)
-const DAY_CASES: &[(&str, &str, u32, &str)] = &[
-    (
-        "next day at the same time",
-        "2026-09-16 10:00",
-        1,
-        "2026-09-17 10:00",
-    ),
-    (
-        "across a weekend",
-        "2026-09-18 10:00",
-        1,
-        "2026-09-21 10:00",
-    ),
-    (
-        "across National Day",
-        "2026-09-30 10:00",
-        1,
-        "2026-10-08 10:00",
-    ),
-    (
-        "onto the make-up Saturday after it",
-        "2026-09-30 10:00",
-        3,
-        "2026-10-10 10:00",
-    ),
-    (
-        "a start at opening is due at the close",
-        "2026-09-16 08:30",
-        1,
-        "2026-09-16 17:30",
-    ),
-    (
-        "before opening: close of that day",
-        "2026-09-16 07:00",
-        1,
-        "2026-09-16 17:30",
-    ),
-    (
-        "in the evening: close of the next day",
-        "2026-09-16 19:00",
-        1,
-        "2026-09-17 17:30",
-    ),
-    (
-        "on a Sunday: close of the second working day",
-        "2026-09-20 10:00",
-        2,
-        "2026-09-22 17:30",
-    ),
-    (
-        "in the lunch break: end of next morning",
-        "2026-09-16 12:30",
-        1,
-        "2026-09-17 12:00",
-    ),
+#[rustfmt::skip]
+const DAY_CASES: &[Case] = &[
+    ("next day at the same time", "2026-09-16 10:00", 1, "2026-09-17 10:00"),
+    ("across a weekend", "2026-09-18 10:00", 1, "2026-09-21 10:00"),
+    ("across National Day", "2026-09-30 10:00", 1, "2026-10-08 10:00"),
+    ("onto the make-up Saturday after it", "2026-09-30 10:00", 3, "2026-10-10 10:00"),
+    ("a start at opening is due at the close", "2026-09-16 08:30", 1, "2026-09-16 17:30"),
+    ("before opening: close of that day", "2026-09-16 07:00", 1, "2026-09-16 17:30"),
+    ("in the evening: close of the next day", "2026-09-16 19:00", 1, "2026-09-17 17:30"),
+    ("on a Sunday: close of the second working day", "2026-09-20 10:00", 2, "2026-09-22 17:30"),
+    ("in the lunch break: end of next morning", "2026-09-16 12:30", 1, "2026-09-17 12:00"),
 ];
 
-#[test]
-fn working_hours_deadlines_skip_nights_weekends_and_holidays() {
+/// A table's rows with their amounts made time limits by `kind`.
+fn with_limits(
+    cases: &'static [Case],
+    kind: fn(u32) -> TimeLimit,
+) -> impl Iterator<Item = (&'static str, &'static str, TimeLimit, &'static str)> {
+    cases
+        .iter()
+        .map(move |&(case, start, n, expected)| (case, start, kind(n), expected))
+}
+
+/// Checks each case's deadline, `kind` making its amount working hours or working days.
+fn assert_deadlines(cases: &'static [Case], kind: fn(u32) -> TimeLimit) {
     let calendar = national_day();
-    for &(case, start, hours, expected) in HOUR_CASES {
-        let got = calendar.deadline(cst(start), TimeLimit::WorkingHours(hours));
-        assert_eq!(got, cst(expected), "{case}: {start} + {hours} h");
+    for (case, start, limit, expected) in with_limits(cases, kind) {
+        let got = calendar.deadline(cst(start), limit);
+        assert_eq!(got, cst(expected), "{case}: {start} + {limit:?}");
     }
 }
 
 #[test]
+fn working_hours_deadlines_skip_nights_weekends_and_holidays() {
+    assert_deadlines(HOUR_CASES, TimeLimit::WorkingHours);
+}
+
+#[test]
 fn working_days_deadlines_keep_the_time_of_day_or_end_at_the_close() {
-    let calendar = national_day();
-    for &(case, start, days, expected) in DAY_CASES {
-        let got = calendar.deadline(cst(start), TimeLimit::WorkingDays(days));
-        assert_eq!(got, cst(expected), "{case}: {start} + {days} d");
-    }
+    assert_deadlines(DAY_CASES, TimeLimit::WorkingDays);
 }
 
 #[test]
 fn elapsed_working_time_is_symmetric_with_the_deadline() {
     let calendar = national_day();
-    for &(case, start, hours, _) in HOUR_CASES {
-        let limit = TimeLimit::WorkingHours(hours);
-        let elapsed = calendar.elapsed_working(cst(start), calendar.deadline(cst(start), limit));
-        assert_eq!(elapsed, TimeDelta::hours(i64::from(hours)), "{case}");
-    }
-    for &(case, start, days, _) in DAY_CASES {
-        let limit = TimeLimit::WorkingDays(days);
+    let cases = with_limits(HOUR_CASES, TimeLimit::WorkingHours)
+        .chain(with_limits(DAY_CASES, TimeLimit::WorkingDays));
+    for (case, start, limit, _) in cases {
         let elapsed = calendar.elapsed_working(cst(start), calendar.deadline(cst(start), limit));
         assert_eq!(elapsed, calendar.working_time(limit), "{case}");
     }
@@ -196,32 +114,13 @@ fn elapsed_working_time_is_symmetric_with_the_deadline() {
 #[test]
 fn elapsed_working_time_counts_only_working_periods() {
     let calendar = national_day();
+    #[rustfmt::skip]
     let cases = [
-        (
-            "Friday evening to Monday morning",
-            "2026-09-18 17:00",
-            "2026-09-21 09:30",
-            90,
-        ),
-        (
-            "the whole National Day week",
-            "2026-10-01 00:00",
-            "2026-10-08 00:00",
-            0,
-        ),
+        ("Friday evening to Monday morning", "2026-09-18 17:00", "2026-09-21 09:30", 90),
+        ("the whole National Day week", "2026-10-01 00:00", "2026-10-08 00:00", 0),
         ("lunch alone", "2026-09-16 12:00", "2026-09-16 13:30", 0),
-        (
-            "one working day, midnight to midnight",
-            "2026-09-16 00:00",
-            "2026-09-17 00:00",
-            450,
-        ),
-        (
-            "now before start",
-            "2026-09-17 10:00",
-            "2026-09-16 10:00",
-            0,
-        ),
+        ("one working day, midnight to midnight", "2026-09-16 00:00", "2026-09-17 00:00", 450),
+        ("now before start", "2026-09-17 10:00", "2026-09-16 10:00", 0),
     ];
     for (case, start, now, minutes) in cases {
         let got = calendar.elapsed_working(cst(start), cst(now));
@@ -276,53 +175,19 @@ fn urgency_changes_colour_exactly_at_the_thresholds() {
     let start = cst("2026-09-16 08:30");
     let deadline = calendar.deadline(start, TimeLimit::WorkingHours(4));
     assert_eq!(deadline, cst("2026-09-16 14:00"));
+    #[rustfmt::skip]
     let cases = [
         ("before the report", "2026-09-16 08:00", 0.25, Urgency::Blue),
         ("at the report", "2026-09-16 08:30", 0.25, Urgency::Blue),
-        (
-            "exactly a quarter left",
-            "2026-09-16 11:30",
-            0.25,
-            Urgency::Blue,
-        ),
-        (
-            "just under a quarter left",
-            "2026-09-16 11:31",
-            0.25,
-            Urgency::Yellow,
-        ),
-        (
-            "in the lunch break",
-            "2026-09-16 12:30",
-            0.25,
-            Urgency::Yellow,
-        ),
-        (
-            "a minute before the deadline",
-            "2026-09-16 13:59",
-            0.25,
-            Urgency::Yellow,
-        ),
+        ("exactly a quarter left", "2026-09-16 11:30", 0.25, Urgency::Blue),
+        ("just under a quarter left", "2026-09-16 11:31", 0.25, Urgency::Yellow),
+        ("in the lunch break", "2026-09-16 12:30", 0.25, Urgency::Yellow),
+        ("a minute before the deadline", "2026-09-16 13:59", 0.25, Urgency::Yellow),
         ("at the deadline", "2026-09-16 14:00", 0.25, Urgency::Red),
         ("long overdue", "2026-09-30 14:00", 0.25, Urgency::Red),
-        (
-            "fraction zero never warns",
-            "2026-09-16 13:59",
-            0.0,
-            Urgency::Blue,
-        ),
-        (
-            "fraction one warns after a minute",
-            "2026-09-16 08:31",
-            1.0,
-            Urgency::Yellow,
-        ),
-        (
-            "fraction one at the report",
-            "2026-09-16 08:30",
-            1.0,
-            Urgency::Blue,
-        ),
+        ("fraction zero never warns", "2026-09-16 13:59", 0.0, Urgency::Blue),
+        ("fraction one warns after a minute", "2026-09-16 08:31", 1.0, Urgency::Yellow),
+        ("fraction one at the report", "2026-09-16 08:30", 1.0, Urgency::Blue),
     ];
     for (case, now, fraction, expected) in cases {
         let got = calendar.urgency(start, deadline, cst(now), fraction);

@@ -73,32 +73,26 @@ pub fn step(
     let action = request
         .action
         .ok_or_else(|| StepError::Invalid("the step needs an \"action\"".into()))?;
-    only_for(
-        action,
-        "assignee",
-        request.assignee.is_some(),
-        &[A::Accept, A::Dispatch],
-    )?;
-    only_for(action, "category", request.category.is_some(), &[A::Accept])?;
-    only_for(action, "priority", request.priority.is_some(), &[A::Accept])?;
-    only_for(
-        action,
-        "extension",
-        request.extension.is_some(),
-        &[A::RequestExtension],
-    )?;
-    only_for(
-        action,
-        "satisfaction",
-        request.satisfaction.is_some(),
-        &[A::Close],
-    )?;
-    only_for(
-        action,
-        "duplicate_of",
-        request.duplicate_of.is_some(),
-        &[A::Reject],
-    )?;
+    // Each optional field and the actions it goes with, so all are refused alike.
+    let carried: [(&str, bool, &[IncidentAction]); 6] = [
+        (
+            "assignee",
+            request.assignee.is_some(),
+            &[A::Accept, A::Dispatch],
+        ),
+        ("category", request.category.is_some(), &[A::Accept]),
+        ("priority", request.priority.is_some(), &[A::Accept]),
+        (
+            "extension",
+            request.extension.is_some(),
+            &[A::RequestExtension],
+        ),
+        ("satisfaction", request.satisfaction.is_some(), &[A::Close]),
+        ("duplicate_of", request.duplicate_of.is_some(), &[A::Reject]),
+    ];
+    for (field, given, actions) in carried {
+        only_for(action, field, given, actions)?;
+    }
     let state = incident.state.apply(action)?;
     let mut next = incident.clone();
     next.state = state;
