@@ -4,11 +4,8 @@
 
 use super::extract::Query;
 use super::{ApiError, AppState, RequestContext};
-use crate::domain::{
-    CategoryGrouping, CategoryLevel, Period, StatsGrid, StatsReport, TallyOptions, duty_classes,
-    tally,
-};
-use crate::spatial::{GridIndex, IndexedGrid};
+use crate::domain::{CategoryGrouping, CategoryLevel, Period, TallyOptions, duty_classes};
+use crate::mirrors::{ReportOn, StatsError};
 use axum::Router;
 use axum::extract::State;
 use axum::http::header;
@@ -16,6 +13,16 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::Deserialize;
+use std::sync::Arc;
+
+impl From<StatsError> for ApiError {
+    fn from(e: StatsError) -> Self {
+        match e {
+            StatsError::UnknownGrid(_) => Self::bad_request("invalid_query", e.to_string()),
+            StatsError::Tally(e) => Self::Internal(e.to_string()),
+        }
+    }
+}
 
 /// Deepest a report reaches below its grid: town to micro-grid.
 const MAX_DEPTH: u8 = 3;
@@ -70,16 +77,6 @@ async fn stats(
             format!("depth: {depth} is more than {MAX_DEPTH}"),
         ));
     }
-    let reported = reported_range(q.from, q.to)?;
-    let grids = {
-        let index = state.index.grids();
-        let top = q.grid.as_deref().map(|g| find(&index, g)).transpose()?;
-        listed(&index, top, depth)
-            .into_iter()
-            .filter(|g| ctx.scope.includes(&g.code))
-            .map(|g| stats_grid(&index, g))
-            .collect::<Vec<_>>()
-    };
     let options = TallyOptions {
         by_category: q.by_category.map(|level| match level {
             CategoryLevel::SubCategory => CategoryGrouping::SubCategory,
@@ -88,17 +85,15 @@ async fn stats(
             }
         }),
         by_period: q.period,
-        reported,
+        reported: reported_range(q.from, q.to)?,
     };
-    let desk = std::sync::Arc::clone(&state.desk);
-    // A tally of a million incidents takes a core for a tenth of a second.
-    let report: StatsReport = tokio::task::spawn_blocking(move || {
-        let now = Utc::now();
-        desk.facts()
-            .read(|facts| tally(facts, &grids, now, &options))
-    })
-    .await
-    .map_err(|e| ApiError::Internal(format!("tallying statistics failed: {e}")))?;
+    let on = ReportOn {
+        scope: &ctx.scope,
+        grid: q.grid.as_deref(),
+        depth,
+    };
+    let facts = Arc::clone(state.desk.facts());
+    let report = facts.report(&state.index.grids(), on, options).await?;
     Ok(match q.format.unwrap_or_default() {
         Format::Json => axum::Json(report).into_response(),
         Format::Csv => (
@@ -145,50 +140,6 @@ fn reported_range(
         ));
     }
     Ok(Some(start..end))
-}
-
-/// A grid by code or id.
-fn find<'a>(index: &'a GridIndex, text: &str) -> Result<&'a IndexedGrid, ApiError> {
-    let by_id = text.parse().ok().and_then(|id| index.get(id));
-    by_id
-        .or_else(|| index.iter().find(|g| g.code.as_str() == text))
-        .ok_or_else(|| {
-            ApiError::bad_request(
-                "invalid_query",
-                format!("grid {text:?} is not a known grid id or code"),
-            )
-        })
-}
-
-/// `top` (or every top-level grid) and the grids up to `depth` levels below.
-fn listed<'a>(
-    index: &'a GridIndex,
-    top: Option<&'a IndexedGrid>,
-    depth: u8,
-) -> Vec<&'a IndexedGrid> {
-    let mut listed: Vec<&IndexedGrid> = match top {
-        Some(grid) => vec![grid],
-        None => index.roots().collect(),
-    };
-    let mut level = 0..listed.len();
-    for _ in 0..depth {
-        let start = listed.len();
-        for i in level {
-            listed.extend(index.children(listed[i]));
-        }
-        level = start..listed.len();
-    }
-    listed
-}
-
-fn stats_grid(index: &GridIndex, grid: &IndexedGrid) -> StatsGrid {
-    StatsGrid {
-        id: grid.id,
-        code: grid.code.clone(),
-        name: grid.name.clone(),
-        level: grid.level,
-        parent_id: index.ancestors_and_self(grid).nth(1).map(|p| p.id),
-    }
 }
 
 #[cfg(test)]

@@ -9,9 +9,13 @@
 
 mod facts;
 mod refresh;
+mod search;
+mod stats;
 
 pub use facts::{COUNTS_TTL, IncidentFacts, POLL_OVERLAP};
 pub use refresh::{RefreshError, follow};
+pub use search::{Found, FoundCamera, FoundGrid};
+pub use stats::{ReportOn, StatsError};
 
 use crate::spatial::{GridIndex, Roster, SpatialIndex, WorkerIndex};
 use crate::store::{DataVersions, GridFilter, Store, StoreError};
