@@ -200,8 +200,11 @@ fn moved(geometry: &MultiPolygon<f64>, from: Coord<f64>, to: Coord<f64>) -> Mult
 /// for step.
 async fn reload_as_the_service_does(store: &dyn Store, index: &SpatialIndex, tiles: &Tiles) {
     let current = store.data_versions().await.expect("versions");
-    let stored = store.grids(GridFilter::default()).await.expect("grids");
-    let cameras = store.cameras(None).await.expect("cameras");
+    let stored = store
+        .grids(&GridScope::All, GridFilter::default())
+        .await
+        .expect("grids");
+    let cameras = store.cameras(&GridScope::All, None).await.expect("cameras");
     let version = ((current.grids as u64) << 32) ^ (current.cameras as u64);
     let (scene, grid_index) = tokio::task::spawn_blocking(move || {
         let scene = Scene::new(version, &stored, &cameras);
@@ -239,8 +242,11 @@ async fn run(backend: &str, store: Arc<dyn Store>, iterations: usize, remaps: us
     let (mirrors, _) = gridlink::mirrors::Mirrors::load(store.as_ref(), 64 << 20)
         .await
         .expect("mirrors");
-    let grids = store.grids(GridFilter::default()).await.expect("grids");
-    let cameras = store.cameras(None).await.expect("cameras");
+    let grids = store
+        .grids(&GridScope::All, GridFilter::default())
+        .await
+        .expect("grids");
+    let cameras = store.cameras(&GridScope::All, None).await.expect("cameras");
     assert_eq!(cameras.len(), CAMERAS, "the demo town's cameras");
     let shared = shared_vertex(&grids);
     let by_id = |id| grids.iter().find(|g| g.id == id).expect("grid");
@@ -316,7 +322,7 @@ async fn time_changesets(
         let mut edits = Vec::with_capacity(2);
         for (shape, id) in shapes.iter().zip(pair) {
             // The version a planner's page has, from `GET /api/grids`.
-            let version = store.grid(id).await.expect("grid").version;
+            let version = store.grid(&GridScope::All, id).await.expect("grid").version;
             edits.push(GridEdit {
                 id: Some(id),
                 version: Some(version),
@@ -364,7 +370,7 @@ async fn time_changesets(
         }
     }
     for (shape, id) in shapes.iter().zip(pair) {
-        let stored = store.grid(id).await.expect("grid");
+        let stored = store.grid(&GridScope::All, id).await.expect("grid");
         assert_eq!(
             stored.geometry,
             shape[(iterations + warm_up) % 2],
@@ -381,8 +387,11 @@ async fn time_changesets(
 /// Times the re-map `samples` times: a new index over every grid and every camera's
 /// chain from it, then the whole reload the service does after an apply.
 async fn time_remaps(store: &dyn Store, index: &SpatialIndex, tiles: &Tiles, samples: usize) {
-    let grids = store.grids(GridFilter::default()).await.expect("grids");
-    let cameras = store.cameras(None).await.expect("cameras");
+    let grids = store
+        .grids(&GridScope::All, GridFilter::default())
+        .await
+        .expect("grids");
+    let cameras = store.cameras(&GridScope::All, None).await.expect("cameras");
     let points: Vec<Coord<f64>> = cameras.iter().map(|c| c.location.into()).collect();
     let (mut remapped, mut built) = (Vec::with_capacity(samples), Vec::with_capacity(samples));
     for _ in 0..samples {
@@ -419,8 +428,14 @@ async fn time_remaps(store: &dyn Store, index: &SpatialIndex, tiles: &Tiles, sam
 /// (read-only, so they can be repeated alone) and the CPU steps of the reload, to see
 /// where a change set's time goes. Counts are per propose + apply of the two-grid move.
 async fn phases(store: &dyn Store, changed: Rect<f64>, changeset: ChangeSetId, samples: usize) {
+    // The bench reads the whole town.
+    let all = &GridScope::All;
     let area = Bbox::from_rect(changed).expect("the change's box");
-    let grid = store.grids(GridFilter::default()).await.expect("grids")[0].id;
+    let grid = store
+        .grids(all, GridFilter::default())
+        .await
+        .expect("grids")[0]
+        .id;
     let mut open = IncidentFilter::all(1000, chrono::Utc::now());
     open.bbox = Some(area);
     open.statuses = IncidentStatus::ALL
@@ -428,8 +443,11 @@ async fn phases(store: &dyn Store, changed: Rect<f64>, changeset: ChangeSetId, s
         .copied()
         .filter(|s| s.is_open())
         .collect();
-    let grids = store.grids(GridFilter::default()).await.expect("grids");
-    let cameras = store.cameras(None).await.expect("cameras");
+    let grids = store
+        .grids(all, GridFilter::default())
+        .await
+        .expect("grids");
+    let cameras = store.cameras(all, None).await.expect("cameras");
     println!("  phases (each timed {samples} times; calls per propose + apply, p50, p99):");
     macro_rules! time {
         ($what:expr, $count:expr, $body:expr) => {{
@@ -450,7 +468,11 @@ async fn phases(store: &dyn Store, changed: Rect<f64>, changeset: ChangeSetId, s
         }};
     }
     time!("store.levels()", 2, store.levels().await.expect("levels"));
-    time!("store.grid(id)", 6, store.grid(grid).await.expect("grid"));
+    time!(
+        "store.grid(id)",
+        6,
+        store.grid(all, grid).await.expect("grid")
+    );
     let near = || GridFilter {
         level: None,
         bbox: Some(area),
@@ -458,17 +480,17 @@ async fn phases(store: &dyn Store, changed: Rect<f64>, changeset: ChangeSetId, s
     time!(
         "store.grids(the change's box)",
         2,
-        store.grids(near()).await.expect("grids")
+        store.grids(all, near()).await.expect("grids")
     );
     time!(
         "store.cameras(the change's box)",
         2,
-        store.cameras(Some(area)).await.expect("cameras")
+        store.cameras(all, Some(area)).await.expect("cameras")
     );
     time!(
         "store.incidents(open, the change's box)",
         2,
-        store.incidents(&open).await.expect("incidents")
+        store.incidents(all, &open).await.expect("incidents")
     );
     time!(
         "store.changeset(id)",
@@ -483,12 +505,15 @@ async fn phases(store: &dyn Store, changed: Rect<f64>, changeset: ChangeSetId, s
     time!(
         "store.grids(all)",
         1,
-        store.grids(GridFilter::default()).await.expect("grids")
+        store
+            .grids(all, GridFilter::default())
+            .await
+            .expect("grids")
     );
     time!(
         "store.cameras(all)",
         1,
-        store.cameras(None).await.expect("cameras")
+        store.cameras(all, None).await.expect("cameras")
     );
     time!(
         "Scene::new(all grids, all cameras)",
@@ -518,7 +543,7 @@ async fn time_writes(
         for (shape, id) in shapes.iter().zip([shared.a, shared.b]) {
             edits.push(GridEdit {
                 id: Some(id),
-                version: Some(store.grid(id).await.expect("grid").version),
+                version: Some(store.grid(&GridScope::All, id).await.expect("grid").version),
                 geometry: Some(shape[(i + 1) % 2].clone()),
                 parent_id: None,
                 name: None,

@@ -2,6 +2,7 @@
 
 use crate::app::{Application, StartError};
 use crate::config::{DatabaseConfig, ServeConfig};
+use crate::domain::GridScope;
 use crate::domain::LevelNo;
 use crate::import::{self, GridProperties, ImportError};
 use crate::spatial::topology;
@@ -195,7 +196,7 @@ async fn import_file(database: &DatabaseConfig, what: ImportKind) -> anyhow::Res
 
 async fn check(database: &DatabaseConfig, tolerance_m2: f64) -> anyhow::Result<ExitCode> {
     let store = store::connect(&database.database_url).await?;
-    let grids = store.grids(GridFilter::default()).await?;
+    let grids = store.grids(&GridScope::All, GridFilter::default()).await?;
     let findings = topology::check(&grids, tolerance_m2);
     for finding in &findings {
         println!("{finding}");

@@ -9,6 +9,7 @@
 #[macro_use]
 mod common;
 
+use gridlink::domain::GridScope;
 use gridlink::import::{self, DatasetCounts, FeatureProblem, GridProperties, ImportError};
 use gridlink::store::{GridFilter, Store};
 use serde_json::Value;
@@ -18,7 +19,7 @@ const NO_PROGRESS: import::Progress<'static> = &|_, _| {};
 
 async fn grid_count(store: &dyn Store) -> usize {
     store
-        .grids(GridFilter::default())
+        .grids(&GridScope::All, GridFilter::default())
         .await
         .expect("grids")
         .len()
@@ -206,11 +207,15 @@ async fn assert_store_is_empty(store: &dyn Store) {
     assert_eq!(store.levels().await.expect("levels"), [], "no levels");
     assert_eq!(grid_count(store).await, 0, "no grids");
     assert_eq!(
-        store.cameras(None).await.expect("cameras"),
+        store.cameras(&GridScope::All, None).await.expect("cameras"),
         [],
         "no cameras"
     );
-    assert_eq!(store.workers().await.expect("workers"), [], "no workers");
+    assert_eq!(
+        store.workers(&GridScope::All).await.expect("workers"),
+        [],
+        "no workers"
+    );
 }
 
 fn problems_in<'a>(problems: &'a [FeatureProblem], file: &str) -> Vec<&'a FeatureProblem> {
@@ -233,7 +238,10 @@ async fn the_demo_dataset_imports_whole_with_its_counts(store: &dyn Store) {
     };
     assert_eq!(counts, expected);
     assert_eq!(grid_count(store).await, 125);
-    assert_eq!(store.workers().await.expect("workers").len(), 465);
+    assert_eq!(
+        store.workers(&GridScope::All).await.expect("workers").len(),
+        465
+    );
 }
 
 async fn a_dataset_with_bad_features_in_two_files_names_each_and_stores_nothing(store: &dyn Store) {
@@ -305,8 +313,18 @@ async fn importing_the_demo_dataset_twice_refuses_the_second_and_keeps_the_first
     assert!(town[0].reason.contains("already used"), "{town:?}");
     assert_eq!(problems_in(&problems, "cameras.geojson").len(), 472);
     assert_eq!(grid_count(store).await, 125);
-    assert_eq!(store.cameras(None).await.expect("cameras").len(), 472);
-    assert_eq!(store.workers().await.expect("workers").len(), 465);
+    assert_eq!(
+        store
+            .cameras(&GridScope::All, None)
+            .await
+            .expect("cameras")
+            .len(),
+        472
+    );
+    assert_eq!(
+        store.workers(&GridScope::All).await.expect("workers").len(),
+        465
+    );
 }
 
 on_both_stores!(

@@ -10,6 +10,7 @@
 #[macro_use]
 mod common;
 
+use gridlink::domain::GridScope;
 use gridlink::domain::{CameraStatus, FieldOfView, Heading};
 use gridlink::import::{self, FeatureProblem, ImportError};
 use gridlink::store::Store;
@@ -19,7 +20,11 @@ const NO_PROGRESS: import::Progress<'static> = &|_, _| {};
 const HEADER: &str = "code,name,lon,lat,kind,stream_url,status,heading_deg,fov_deg";
 
 async fn camera_count(store: &dyn Store) -> usize {
-    store.cameras(None).await.expect("cameras").len()
+    store
+        .cameras(&GridScope::All, None)
+        .await
+        .expect("cameras")
+        .len()
 }
 
 fn problems(result: Result<impl std::fmt::Debug, ImportError>) -> Vec<(usize, String)> {
@@ -175,7 +180,13 @@ async fn geojson_cameras_carry_heading_and_fov_and_need_a_stream_url(store: &dyn
         .await
         .expect("a good file");
     assert_eq!(stored[0].heading, Heading::new(12.5).ok());
-    assert_eq!(store.camera(stored[0].id).await.expect("stored"), stored[0]);
+    assert_eq!(
+        store
+            .camera(&GridScope::All, stored[0].id)
+            .await
+            .expect("stored"),
+        stored[0]
+    );
 }
 
 on_both_stores!(

@@ -4,6 +4,7 @@
 
 use geo::Coord;
 use gridlink::domain::Grid;
+use gridlink::domain::GridScope;
 use gridlink::spatial::{GridIndex, Shape};
 use gridlink::store::GridFilter;
 use proptest::prelude::*;
@@ -27,7 +28,10 @@ fn town() -> &'static Town {
             gridlink::import::import_dataset(store.as_ref(), Path::new("geodata/taihua"))
                 .await
                 .expect("demo dataset");
-            store.grids(GridFilter::default()).await.expect("grids")
+            store
+                .grids(&GridScope::All, GridFilter::default())
+                .await
+                .expect("grids")
         });
         Town {
             shapes: grids.iter().map(|g| Shape::new(&g.geometry)).collect(),

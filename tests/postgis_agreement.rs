@@ -6,6 +6,7 @@
 mod common;
 
 use gridlink::demo::SplitMix64;
+use gridlink::domain::GridScope;
 use gridlink::spatial::GridIndex;
 use gridlink::store::{CameraStore, DataStore, GridStore};
 use gridlink::store::{GridFilter, PostgresStore};
@@ -57,14 +58,19 @@ async fn st_contains_agrees_with_the_index_for_every_camera_and_10000_random_poi
     let pool = PgPool::connect_with(options)
         .await
         .expect("pool on the same schema");
-    let index = GridIndex::new(store.grids(GridFilter::default()).await.expect("grids"));
+    let index = GridIndex::new(
+        store
+            .grids(&GridScope::All, GridFilter::default())
+            .await
+            .expect("grids"),
+    );
     let town = index
         .locate_at_level(geo::coord! { x: 119.65, y: 31.17 }, 1)
         .and_then(gridlink::spatial::IndexedGrid::bbox)
         .expect("the town");
 
     let cameras: Vec<(f64, f64)> = store
-        .cameras(None)
+        .cameras(&GridScope::All, None)
         .await
         .expect("cameras")
         .iter()

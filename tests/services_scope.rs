@@ -51,7 +51,11 @@ async fn two_villages(state: &AppState) -> [(GridCode, i64, LonLat); 2] {
             .find(|g| g.level == MICRO_GRIDS && g.code.as_str().starts_with(village.as_str()))
             .expect("a micro-grid in the village")
             .id;
-        let grid = state.store.grid(micro).await.expect("the micro-grid");
+        let grid = state
+            .store
+            .grid(&GridScope::All, micro)
+            .await
+            .expect("the micro-grid");
         let point = grid.geometry.interior_point().expect("a point inside it");
         let point = LonLat::new(point.x(), point.y()).expect("a coordinate");
         picked.push((village, micro, point));
@@ -118,7 +122,11 @@ async fn a_planner_reaches_only_the_grids_of_their_scope() {
         "another village's grid is not found: {other:?}"
     );
 
-    let grid_b = state.store.grid(micro_b).await.expect("grid b");
+    let grid_b = state
+        .store
+        .grid(&GridScope::All, micro_b)
+        .await
+        .expect("grid b");
     let edit = GridEdit {
         id: Some(grid_b.id),
         version: Some(grid_b.version),

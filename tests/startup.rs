@@ -5,6 +5,7 @@ mod common;
 
 use gridlink::app::Application;
 use gridlink::config::ServeConfig;
+use gridlink::domain::GridScope;
 use gridlink::store::GridFilter;
 
 async fn replicas_starting_together_seed_the_database_once(url: &str) {
@@ -30,14 +31,24 @@ async fn replicas_starting_together_seed_the_database_once(url: &str) {
     assert_eq!(store.levels().await.expect("levels").len(), 4);
     assert_eq!(
         store
-            .grids(GridFilter::default())
+            .grids(&GridScope::All, GridFilter::default())
             .await
             .expect("grids")
             .len(),
         125
     );
-    assert_eq!(store.cameras(None).await.expect("cameras").len(), 472);
-    assert_eq!(store.workers().await.expect("workers").len(), 465);
+    assert_eq!(
+        store
+            .cameras(&GridScope::All, None)
+            .await
+            .expect("cameras")
+            .len(),
+        472
+    );
+    assert_eq!(
+        store.workers(&GridScope::All).await.expect("workers").len(),
+        465
+    );
 }
 
 // Replicas are a PostGIS deployment: the embedded SQLite store serves one process (its

@@ -30,12 +30,16 @@ mod planning;
 // Applying change sets, and PostGIS's own re-check.
 #[path = "store_contract/planning_apply.rs"]
 mod planning_apply;
+// Grid scopes: every read filters by its scope in SQL as `GridScope::includes` does.
+#[path = "store_contract/scope.rs"]
+mod scope;
 // What an apply moves besides grids, deciding twice, and PostGIS's own re-check.
 #[path = "store_contract/planning_moves.rs"]
 mod planning_moves;
 
 use common::{bits, new_grid, next_up, random_star, square, taihua_levels};
 use geo::{LineString, MultiPolygon, Polygon};
+use gridlink::domain::GridScope;
 use gridlink::domain::{Bbox, CameraKind, CameraStatus, GridCode, LonLat, NewCamera, StreamUrl};
 use gridlink::store::{GridFilter, Store, StoreError};
 
@@ -87,6 +91,11 @@ macro_rules! contract {
             an_apply_reroutes_incidents_and_moves_workers_as_its_plan_says,
             retiring_moves_workers_assignments_as_the_transfers_say,
             discarding_and_deciding_twice_are_conflicts,
+            a_village_scope_reads_only_the_grids_of_its_subtree,
+            a_village_scope_reads_only_the_incidents_filed_in_it,
+            a_village_scope_reads_only_the_workers_assigned_in_it,
+            an_empty_scope_reads_nothing,
+            the_sql_filter_agrees_with_the_scope_in_memory,
         );
     };
     (@cases $backend:ident, $make:path; $($case:ident),+ $(,)?) => {
@@ -134,7 +143,11 @@ async fn seed_town(store: &dyn Store) -> Vec<gridlink::domain::Grid> {
 }
 
 async fn grid_count(store: &dyn Store) -> usize {
-    store.grids(GridFilter::default()).await.unwrap().len()
+    store
+        .grids(&GridScope::All, GridFilter::default())
+        .await
+        .unwrap()
+        .len()
 }
 
 fn assert_conflict_naming(result: Result<impl std::fmt::Debug, StoreError>, code: &str) {
@@ -189,9 +202,15 @@ mod cases {
             .await
             .unwrap();
 
-        let by_id = store.grid(inserted[0].id).await.unwrap();
-        let by_code = store.grid_by_code(&code(TOWN)).await.unwrap();
-        let listed = store.grids(GridFilter::default()).await.unwrap();
+        let by_id = store.grid(&GridScope::All, inserted[0].id).await.unwrap();
+        let by_code = store
+            .grid_by_code(&GridScope::All, &code(TOWN))
+            .await
+            .unwrap();
+        let listed = store
+            .grids(&GridScope::All, GridFilter::default())
+            .await
+            .unwrap();
         for (how, grid) in [
             ("by id", &by_id),
             ("by code", &by_code),
@@ -224,7 +243,11 @@ mod cases {
         let stored = store.insert_grids(&[micro]).await.unwrap();
         assert_eq!(stored[0].parent_id, Some(grid.id));
         assert_eq!(
-            store.grid(stored[0].id).await.unwrap().parent_id,
+            store
+                .grid(&GridScope::All, stored[0].id)
+                .await
+                .unwrap()
+                .parent_id,
             Some(grid.id)
         );
     }
@@ -240,7 +263,7 @@ mod cases {
         assert_conflict_naming(twice, "320282102204");
 
         assert_eq!(grid_count(store).await, before);
-        let missing = store.grid_by_code(&fresh.code).await;
+        let missing = store.grid_by_code(&GridScope::All, &fresh.code).await;
         assert!(
             matches!(missing, Err(StoreError::NotFound(_))),
             "{missing:?}"
@@ -287,7 +310,7 @@ mod cases {
             bbox: None,
         };
         assert_eq!(
-            codes(store.grids(villages).await.unwrap()),
+            codes(store.grids(&GridScope::All, villages).await.unwrap()),
             [VILLAGE, "320282102204"]
         );
 
@@ -317,7 +340,7 @@ mod cases {
                 bbox: Some(query),
             };
             assert_eq!(
-                codes(store.grids(filter).await.unwrap()),
+                codes(store.grids(&GridScope::All, filter).await.unwrap()),
                 expected,
                 "{label}"
             );
@@ -326,7 +349,10 @@ mod cases {
             level: Some(3),
             bbox: Some(bbox(119.0, 31.0, 120.0, 32.0)),
         };
-        assert_eq!(codes(store.grids(both).await.unwrap()), [GRID]);
+        assert_eq!(
+            codes(store.grids(&GridScope::All, both).await.unwrap()),
+            [GRID]
+        );
     }
 
     pub async fn unknown_ids_are_not_found(store: &dyn Store) {
@@ -334,13 +360,25 @@ mod cases {
             Err(StoreError::NotFound(m)) => assert_eq!(m, what),
             other => panic!("expected {what} not found, got {other:?}"),
         };
-        not_found(store.grid(42).await.map(|g| g.name), "grid 42");
         not_found(
-            store.grid_by_code(&code(TOWN)).await.map(|g| g.name),
+            store.grid(&GridScope::All, 42).await.map(|g| g.name),
+            "grid 42",
+        );
+        not_found(
+            store
+                .grid_by_code(&GridScope::All, &code(TOWN))
+                .await
+                .map(|g| g.name),
             "grid 320282102",
         );
-        not_found(store.camera(42).await.map(|c| c.name), "camera 42");
-        not_found(store.worker(42).await.map(|w| w.name), "worker 42");
+        not_found(
+            store.camera(&GridScope::All, 42).await.map(|c| c.name),
+            "camera 42",
+        );
+        not_found(
+            store.worker(&GridScope::All, 42).await.map(|w| w.name),
+            "worker 42",
+        );
     }
 
     pub(crate) fn camera(code: &str, lon: f64, lat: f64) -> NewCamera {
@@ -363,10 +401,13 @@ mod cases {
             camera("C001", 119.75, 31.12),
         ];
         let stored = store.insert_cameras(&new).await.unwrap();
-        assert_eq!(store.camera(stored[0].id).await.unwrap(), stored[0]);
+        assert_eq!(
+            store.camera(&GridScope::All, stored[0].id).await.unwrap(),
+            stored[0]
+        );
         assert_eq!(
             store
-                .camera(stored[0].id)
+                .camera(&GridScope::All, stored[0].id)
                 .await
                 .unwrap()
                 .location
@@ -374,20 +415,20 @@ mod cases {
                 .to_bits(),
             awkward.to_bits()
         );
-        let all = store.cameras(None).await.unwrap();
+        let all = store.cameras(&GridScope::All, None).await.unwrap();
         assert_eq!(
             all.iter().map(|c| c.code.as_str()).collect::<Vec<_>>(),
             ["C001", "C002"]
         );
 
         let west = store
-            .cameras(Some(bbox(119.6, 31.1, awkward, 31.2)))
+            .cameras(&GridScope::All, Some(bbox(119.6, 31.1, awkward, 31.2)))
             .await
             .unwrap();
         assert_eq!(west, [stored[0].clone()], "a camera on the edge is inside");
         let short = bbox(119.6, 31.1, 119.65, 31.2);
         assert_eq!(
-            store.cameras(Some(short)).await.unwrap(),
+            store.cameras(&GridScope::All, Some(short)).await.unwrap(),
             [],
             "one ulp short"
         );
@@ -396,7 +437,7 @@ mod cases {
             .insert_cameras(&[camera("C003", 119.7, 31.1), camera("C001", 119.7, 31.1)])
             .await;
         assert_conflict_naming(duplicate, "C001");
-        assert_eq!(store.cameras(None).await.unwrap().len(), 2);
+        assert_eq!(store.cameras(&GridScope::All, None).await.unwrap().len(), 2);
     }
 
     pub use super::cameras::*;
@@ -405,6 +446,7 @@ mod cases {
     pub use super::planning::*;
     pub use super::planning_apply::*;
     pub use super::planning_moves::*;
+    pub use super::scope::*;
     pub use super::versions::*;
     pub use super::workers::*;
 }

@@ -11,6 +11,7 @@ mod fixtures;
 use decode::{POINT, POLYGON, Prop, doubled_area, parts, props};
 use fixtures::{camera, grid, rect, tile_at};
 use gridlink::domain::Camera;
+use gridlink::domain::GridScope;
 use gridlink::store::{GridFilter, Store};
 use gridlink::tiles::{
     BUFFER, EXTENT, Scene, TileCoord, VectorLayer, clip_area, mercator, render_mvt,
@@ -304,8 +305,15 @@ async fn demo_scene(store: &dyn Store) -> Scene {
     gridlink::import::import_dataset(store, Path::new("geodata/taihua"))
         .await
         .expect("the demo town imports");
-    let grids = store.grids(GridFilter::default()).await.expect("grids");
-    Scene::new(0, &grids, &store.cameras(None).await.expect("cameras"))
+    let grids = store
+        .grids(&GridScope::All, GridFilter::default())
+        .await
+        .expect("grids");
+    Scene::new(
+        0,
+        &grids,
+        &store.cameras(&GridScope::All, None).await.expect("cameras"),
+    )
 }
 
 #[tokio::test]

@@ -1,6 +1,7 @@
 //! The demo town for benchmarks, loaded the way the service loads it: through the importer
 //! into an in-memory SQLite store, then read back.
 
+use gridlink::domain::GridScope;
 use gridlink::domain::{Camera, Grid};
 use gridlink::store::GridFilter;
 use std::path::Path;
@@ -15,8 +16,11 @@ pub fn demo_town() -> (Vec<Grid>, Vec<Camera>) {
         gridlink::import::import_dataset(store.as_ref(), Path::new("geodata/taihua"))
             .await
             .expect("demo dataset");
-        let grids = store.grids(GridFilter::default()).await.expect("grids");
-        let cameras = store.cameras(None).await.expect("cameras");
+        let grids = store
+            .grids(&GridScope::All, GridFilter::default())
+            .await
+            .expect("grids");
+        let cameras = store.cameras(&GridScope::All, None).await.expect("cameras");
         (grids, cameras)
     })
 }

@@ -12,6 +12,7 @@ mod body;
 use super::extract::{self, Path, Query, RawBody};
 use super::geojson_out::{GeoJson, camera_feature, collection};
 use super::{ApiError, AppState, RequestContext};
+use crate::domain::GridScope;
 use crate::domain::{Bbox, Camera, CameraId, CameraRecord, GridId, NewCamera};
 use crate::import::{self, Progress};
 use crate::spatial::GridIndex;
@@ -55,7 +56,7 @@ async fn list(
             within.retain(|c| bbox.is_none_or(|b| b.contains(c.location)));
             within
         }
-        None => state.store.cameras(bbox).await?,
+        None => state.store.cameras(&ctx.scope, bbox).await?,
     };
     // One chain per camera serves both the scope check and the answer.
     let visible = cameras.iter().filter_map(|c| {
@@ -142,7 +143,7 @@ async fn visible_camera(
     ctx: &RequestContext,
     id: CameraId,
 ) -> Result<Camera, ApiError> {
-    let camera = state.store.camera(id).await?;
+    let camera = state.store.camera(&ctx.scope, id).await?;
     let index = state.index.grids();
     let chain = index.chain_at(camera.location.into());
     if ctx.scope.includes_any(chain.iter().map(|l| l.code)) {
@@ -170,7 +171,7 @@ pub(super) async fn cameras_within(
     let Some(bbox) = index.get(grid).and_then(|g| Bbox::of(&g.bbox()?)) else {
         return Ok(Vec::new());
     };
-    let mut cameras = state.store.cameras(Some(bbox)).await?;
+    let mut cameras = state.store.cameras(&GridScope::All, Some(bbox)).await?;
     cameras.retain(|c| {
         index
             .locate(c.location.into())

@@ -48,7 +48,10 @@ async fn list(
                     ),
                 )
             })?;
-            let mut grids = state.store.grids_as_of(q.level, at.to_utc()).await?;
+            let mut grids = state
+                .store
+                .grids_as_of(&ctx.scope, q.level, at.to_utc())
+                .await?;
             if let Some(bbox) = bbox {
                 grids.retain(|g| {
                     g.geometry
@@ -61,23 +64,17 @@ async fn list(
         None => {
             state
                 .store
-                .grids(GridFilter {
-                    level: q.level,
-                    bbox,
-                })
+                .grids(
+                    &ctx.scope,
+                    GridFilter {
+                        level: q.level,
+                        bbox,
+                    },
+                )
                 .await?
         }
     };
-    let index = state.index.grids();
-    // A grid retired since is no longer indexed: only a request seeing everything sees it.
-    let visible = grids.iter().filter(|g| {
-        let chain = index
-            .get(g.id)
-            .into_iter()
-            .flat_map(|ig| index.ancestors_and_self(ig));
-        ctx.scope.includes_any(chain.map(|a| &a.code))
-    });
-    Ok(collection(visible.map(grid_feature).collect()))
+    Ok(collection(grids.iter().map(grid_feature).collect()))
 }
 
 async fn one(
@@ -85,14 +82,11 @@ async fn one(
     ctx: RequestContext,
     Path(id): Path<GridId>,
 ) -> Result<GeoJson<Feature>, ApiError> {
-    let grid = state.store.grid(id).await?;
+    let grid = state.store.grid(&ctx.scope, id).await?;
     let index = state.index.grids();
     let indexed = index
         .get(id)
         .ok_or_else(|| ApiError::NotFound(format!("grid {id}")))?;
-    if !ctx.scope.includes(&indexed.code) {
-        return Err(ApiError::NotFound(format!("grid {id}")));
-    }
     let children: Vec<_> = index
         .children(indexed)
         .map(|c| {
@@ -103,7 +97,7 @@ async fn one(
     let cameras = cameras_within(&state, &index, id).await?.len();
     let workers = state
         .store
-        .workers()
+        .workers(&ctx.scope)
         .await?
         .iter()
         .filter(|w| {

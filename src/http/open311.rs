@@ -7,6 +7,7 @@
 use super::extract::{Form, Path, Query};
 use super::incidents::unprocessable;
 use super::{ApiError, AppState, RequestContext};
+use crate::domain::GridScope;
 use crate::domain::{CaseNumber, Incident, IncidentSource, Priority};
 use crate::incidents::Report;
 use crate::store::IncidentFilter;
@@ -155,12 +156,13 @@ fn service_request(incident: &Incident, state: &AppState) -> Value {
 
 async fn requests(
     State(state): State<AppState>,
+    ctx: RequestContext,
     Query(query): Query<ListQuery>,
 ) -> Result<Response, ApiError> {
     if let Some(ids) = &query.service_request_id {
         let mut found = Vec::new();
         for id in ids.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-            if let Some(incident) = lookup(&state, id).await? {
+            if let Some(incident) = lookup(&state, &ctx.scope, id).await? {
                 found.push(service_request(&incident, &state));
             }
         }
@@ -182,7 +184,7 @@ async fn requests(
             ));
         }
     };
-    let page = state.store.incidents(&filter).await?;
+    let page = state.store.incidents(&ctx.scope, &filter).await?;
     let list: Vec<Value> = page
         .incidents
         .iter()
@@ -193,11 +195,15 @@ async fn requests(
     Ok(axum::Json(list).into_response())
 }
 
-async fn lookup(state: &AppState, id: &str) -> Result<Option<Incident>, ApiError> {
+async fn lookup(
+    state: &AppState,
+    scope: &GridScope,
+    id: &str,
+) -> Result<Option<Incident>, ApiError> {
     let Some(id) = CaseNumber::id_of(id).or_else(|| id.parse().ok()) else {
         return Ok(None);
     };
-    match state.store.incident(id).await {
+    match state.store.incident(scope, id).await {
         Ok(incident) => Ok(Some(incident)),
         Err(crate::store::StoreError::NotFound(_)) => Ok(None),
         Err(e) => Err(e.into()),
@@ -206,6 +212,7 @@ async fn lookup(state: &AppState, id: &str) -> Result<Option<Incident>, ApiError
 
 async fn request(
     State(state): State<AppState>,
+    ctx: RequestContext,
     Path(file): Path<String>,
 ) -> Result<Response, ApiError> {
     let id = file.strip_suffix(".json").ok_or_else(|| {
@@ -213,7 +220,7 @@ async fn request(
             "path /open311/v2/requests/{file} (only .json is offered)"
         ))
     })?;
-    let incident = lookup(&state, id)
+    let incident = lookup(&state, &ctx.scope, id)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("service request {id}")))?;
     Ok(axum::Json(json!([service_request(&incident, &state)])).into_response())

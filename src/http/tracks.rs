@@ -82,7 +82,7 @@ async fn track(
     let worker = super::workers::visible_worker(&state, &ctx, id).await?;
     let fixes: Vec<Fix> = state
         .store
-        .tracks(Some(id), from, to)
+        .tracks(&ctx.scope, Some(id), from, to)
         .await?
         .into_iter()
         .map(|(_, fix)| fix)
@@ -99,10 +99,11 @@ async fn track(
 
 async fn tracks(
     State(state): State<AppState>,
+    ctx: RequestContext,
     Query(q): Query<DayQuery>,
 ) -> Result<GeoJson<FeatureCollection>, ApiError> {
     let (_, from, to) = q.span()?;
-    let fixes = state.store.tracks(None, from, to).await?;
+    let fixes = state.store.tracks(&ctx.scope, None, from, to).await?;
     let roster = state.index.roster();
     let features = fixes
         .chunk_by(|a, b| a.0 == b.0)

@@ -93,42 +93,26 @@ async fn list(
             .iter()
             .any(|&g| index.get(g).is_some_and(|ig| index.is_within(ig, root)))
     };
-    let workers = state.store.workers().await?;
+    let workers = state.store.workers(&ctx.scope).await?;
     let rule = state.linkage.availability(Utc::now());
     let views: Vec<WorkerView<'_>> = workers
         .iter()
         .filter(|w| q.grid.is_none_or(|g| answers_for(w, g)))
         .filter(|w| q.role.is_none_or(|r| w.role == r))
         .filter(|w| q.on_duty.is_none_or(|d| w.on_duty == d))
-        .filter(|w| visible(&ctx, &index, w))
         .map(|w| WorkerView::new(w, &rule))
         .collect();
     Ok(Json(views).into_response())
 }
 
-/// Whether the request may see a worker: one assigned to a grid in its scope. A worker
-/// with no grid is seen only by a request whose scope is everything.
-fn visible(ctx: &RequestContext, index: &crate::spatial::GridIndex, w: &Worker) -> bool {
-    let codes = w
-        .grid_ids
-        .iter()
-        .filter_map(|&g| index.get(g))
-        .map(|g| &g.code);
-    ctx.scope.includes_any(codes)
-}
-
-/// The worker with `id`, if the request may see them; one it may not see is not found.
+/// The worker with `id`, if the request may see them (one assigned to a grid in its
+/// scope, or for the scope of everything any worker); one it may not see is not found.
 pub(super) async fn visible_worker(
     state: &AppState,
     ctx: &RequestContext,
     id: WorkerId,
 ) -> Result<Worker, ApiError> {
-    let worker = state.store.worker(id).await?;
-    if visible(ctx, &state.index.grids(), &worker) {
-        Ok(worker)
-    } else {
-        Err(ApiError::NotFound(format!("worker {id}")))
-    }
+    Ok(state.store.worker(&ctx.scope, id).await?)
 }
 
 async fn one(
@@ -163,7 +147,7 @@ async fn replace_shifts(
     state.store.replace_shifts(id, &shifts).await?;
     // Committed: availability sees the shifts now, not only after the next reload.
     state.index.set_shifts(id, &shifts);
-    let worker = state.store.worker(id).await?;
+    let worker = state.store.worker(&ctx.scope, id).await?;
     let rule = state.linkage.availability(Utc::now());
     Ok(Json(WorkerView::new(&worker, &rule)).into_response())
 }
@@ -274,18 +258,17 @@ async fn nearest(
     let ids: Vec<WorkerId> = candidates.iter().map(|c| c.worker_id).collect();
     let workers: HashMap<WorkerId, Worker> = state
         .store
-        .workers_by_ids(&ids)
+        .workers_by_ids(&ctx.scope, &ids)
         .await?
         .into_iter()
         .map(|w| (w.id, w))
         .collect();
-    let index = state.index.grids();
     let rule = state.linkage.availability(now);
     let views: Vec<NearbyView<'_>> = candidates
         .iter()
         .filter_map(|c| {
             let worker = workers.get(&c.worker_id)?;
-            visible(&ctx, &index, worker).then(|| NearbyView {
+            Some(NearbyView {
                 worker: WorkerView::new(worker, &rule),
                 distance_m: c.distance_m,
                 eta_s: c.eta_s,
@@ -369,7 +352,7 @@ async fn responsible(
     let ids: Vec<WorkerId> = answering.iter().map(|(m, _, _)| m.id).collect();
     let workers: HashMap<WorkerId, Worker> = state
         .store
-        .workers_by_ids(&ids)
+        .workers_by_ids(&ctx.scope, &ids)
         .await?
         .into_iter()
         .map(|w| (w.id, w))

@@ -9,6 +9,7 @@ use super::{
     FeatureProblem, GridProperties, ImportError, Progress, codes_by_level, parse_collection,
     parse_levels, stored_camera_codes,
 };
+use crate::domain::GridScope;
 use crate::domain::{GridCode, LevelNo, NewGrid};
 use crate::store::{Dataset, DatasetCounts, GridFilter, Store};
 use std::collections::HashSet;
@@ -84,7 +85,7 @@ async fn check(store: &dyn Store, files: &DatasetFiles) -> Result<Dataset, Impor
         .chain(&dataset.levels)
         .map(|l| l.level)
         .collect();
-    let stored_grids = store.grids(GridFilter::default()).await?;
+    let stored_grids = store.grids(&GridScope::All, GridFilter::default()).await?;
     let stored = StoredGrids::new(&stored_grids);
     let mut codes = codes_by_level(&stored_grids);
     let mut taken: HashSet<GridCode> = codes.values().flatten().cloned().collect();

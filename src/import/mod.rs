@@ -12,7 +12,7 @@ pub use camera_csv::CAMERA_CSV_HEADER;
 pub use dataset::import_dataset;
 pub(crate) use features::polygonal;
 
-use crate::domain::{Camera, Grid, GridCode, Level, LevelNo, NewCamera, Worker};
+use crate::domain::{Camera, Grid, GridCode, GridScope, Level, LevelNo, NewCamera, Worker};
 use crate::store::{GridFilter, Store, StoreError};
 use checks::{
     Checked, GridRules, StoredGrids, check_camera_rows, check_cameras, check_fit, check_grids,
@@ -103,7 +103,7 @@ pub async fn import_grids(
     if !levels.contains(&level) {
         return Err(ImportError::Format(format!("level {level} does not exist")));
     }
-    let stored_grids = store.grids(GridFilter::default()).await?;
+    let stored_grids = store.grids(&GridScope::All, GridFilter::default()).await?;
     let stored = codes_by_level(&stored_grids);
     let taken = stored.values().flatten().cloned().collect();
     let no_grids = HashSet::new();
@@ -161,7 +161,7 @@ pub async fn import_workers(
     progress: Progress<'_>,
 ) -> Result<Vec<Worker>, ImportError> {
     let collection = parse_collection(text)?;
-    let known = codes_by_level(&store.grids(GridFilter::default()).await?)
+    let known = codes_by_level(&store.grids(&GridScope::All, GridFilter::default()).await?)
         .into_values()
         .flatten()
         .collect();

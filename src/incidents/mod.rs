@@ -46,11 +46,6 @@ pub enum DeskError {
     OutOfScope(String),
 }
 
-/// Whether `incident` lies within `scope`, by the grids it was filed in.
-fn in_scope(scope: &GridScope, incident: &Incident) -> bool {
-    scope.includes_any(incident.chain.iter().map(|g| &g.code))
-}
-
 /// A report as it arrives, already parsed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {
@@ -229,9 +224,8 @@ impl Desk {
         let nearby = self.duplicates_filter(&incident.category, incident.location, at);
         let (stored, near) = self
             .store
-            .insert_incident_near(&incident, &event, &nearby)
+            .insert_incident_near(scope, &incident, &event, &nearby)
             .await?;
-        let near = near.into_iter().filter(|i| in_scope(scope, i)).collect();
         self.announce("filed", &stored);
         let duplicates = self.nearest(&stored, near);
         Ok((stored, duplicates))
@@ -302,12 +296,7 @@ impl Desk {
 
     /// Incident `id`, if it lies within `scope`; one outside is not found.
     pub async fn incident(&self, scope: &GridScope, id: IncidentId) -> Result<Incident, DeskError> {
-        let incident = self.store.incident(id).await?;
-        if in_scope(scope, &incident) {
-            Ok(incident)
-        } else {
-            Err(StoreError::NotFound(format!("incident {id}")).into())
-        }
+        Ok(self.store.incident(scope, id).await?)
     }
 
     /// The timeline of incident `id` within `scope`, oldest first.
@@ -316,8 +305,7 @@ impl Desk {
         scope: &GridScope,
         id: IncidentId,
     ) -> Result<Vec<IncidentEvent>, DeskError> {
-        self.incident(scope, id).await?;
-        Ok(self.store.incident_events(id).await?)
+        Ok(self.store.incident_events(scope, id).await?)
     }
 
     /// Takes a step on incident `id` (within `scope`) at `at`.
@@ -377,10 +365,9 @@ impl Desk {
             self.duplicates_filter(&incident.category, incident.location, incident.reported_at);
         let page = self
             .store
-            .incidents(&filter.filed_before(incident.id))
+            .incidents(scope, &filter.filed_before(incident.id))
             .await?;
-        let near = page.incidents.into_iter().filter(|i| in_scope(scope, i));
-        Ok(self.nearest(&incident, near.collect()))
+        Ok(self.nearest(&incident, page.incidents))
     }
 
     /// Incidents of `category` in a box around `location` filed within the duplicate

@@ -3,6 +3,7 @@
 //! the alert's locked transaction); this side only reacts to what it committed.
 
 use super::{EnRoute, Linkage, LinkageChange, LinkageError};
+use crate::domain::GridScope;
 use crate::domain::{
     Alert, AlertId, Call, CallId, CallStatus, IncidentSource, LonLat, NewCall, Priority, WorkerId,
 };
@@ -34,7 +35,7 @@ impl Linkage {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<Call, LinkageError> {
-        let alert = self.store.alert(id).await?;
+        let alert = self.store.alert(&GridScope::All, id).await?;
         let (worker, position) = if let Some(worker) = worker {
             (worker, self.check_available(worker, now)?)
         } else {
@@ -105,7 +106,7 @@ impl Linkage {
         };
         let called: HashSet<WorkerId> = self
             .store
-            .calls(&filter)
+            .calls(&GridScope::All, &filter)
             .await?
             .iter()
             .map(|c| c.worker_id)
@@ -176,14 +177,14 @@ impl Linkage {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<(Call, Option<crate::domain::Incident>), LinkageError> {
-        let call = self.store.call(id).await?;
+        let call = self.store.call(&GridScope::All, id).await?;
         if call.status != CallStatus::Ringing {
             return Err(LinkageError::Conflict(format!(
                 "call {id} is {}, not ringing",
                 call.status
             )));
         }
-        let alert = self.store.alert(call.alert_id).await?;
+        let alert = self.store.alert(&GridScope::All, call.alert_id).await?;
         let prepared = match alert.incident_id {
             Some(_) => None,
             None => Some(self.incident_for(&alert, &call, now).await?),
@@ -207,7 +208,7 @@ impl Linkage {
         call: &Call,
         now: DateTime<Utc>,
     ) -> Result<(crate::domain::NewIncident, crate::domain::NewIncidentEvent), LinkageError> {
-        let camera = self.store.camera(alert.camera_id).await?;
+        let camera = self.store.camera(&GridScope::All, alert.camera_id).await?;
         let report = Report {
             category: alert.category.clone(),
             location: alert.location,
@@ -268,12 +269,12 @@ impl Linkage {
             statuses: vec![CallStatus::Accepted],
             ..CallFilter::default()
         };
-        let accepted = self.store.calls(&accepted).await?;
+        let accepted = self.store.calls(&GridScope::All, &accepted).await?;
         let mut routes = std::collections::HashMap::with_capacity(accepted.len());
         // A worker who accepted long ago and never arrived is not kept busy for ever.
         let recent = |c: &Call| c.answered_at.is_some_and(|t| now - t <= EN_ROUTE_FOR);
         for call in accepted.into_iter().filter(recent) {
-            let alert = self.store.alert(call.alert_id).await?;
+            let alert = self.store.alert(&GridScope::All, call.alert_id).await?;
             let route = EnRoute {
                 call: call.id,
                 target: alert.location,
@@ -286,7 +287,7 @@ impl Linkage {
             expired_before: Some(now - SWEEP_GRACE),
             ..CallFilter::default()
         };
-        for call in self.store.calls(&overdue).await? {
+        for call in self.store.calls(&GridScope::All, &overdue).await? {
             self.expire(call.id).await;
         }
         Ok(())
@@ -298,14 +299,14 @@ impl Linkage {
             statuses: vec![CallStatus::Ringing],
             ..CallFilter::default()
         };
-        for call in self.store.calls(&ringing).await? {
+        for call in self.store.calls(&GridScope::All, &ringing).await? {
             self.ring(&call);
         }
         self.sweep(Utc::now()).await
     }
 
     async fn announce_alert(&self, id: AlertId) {
-        match self.store.alert(id).await {
+        match self.store.alert(&GridScope::All, id).await {
             Ok(alert) => self.announce(LinkageChange::Alert(Arc::new(alert))),
             Err(error) => tracing::warn!(%error, alert = id, "reading an alert to announce failed"),
         }
@@ -332,7 +333,7 @@ impl Linkage {
     /// their way there.
     pub(super) async fn follow_route(&self, call: &Call) -> Result<(), StoreError> {
         if call.status == CallStatus::Accepted {
-            let alert = self.store.alert(call.alert_id).await?;
+            let alert = self.store.alert(&GridScope::All, call.alert_id).await?;
             self.set_en_route(call.worker_id, call.id, alert.location);
         } else {
             self.clear_en_route(call.worker_id, call.id);

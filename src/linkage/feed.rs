@@ -3,6 +3,7 @@
 //! page or a phone may be connected to any replica.
 
 use super::{Linkage, LinkageChange};
+use crate::domain::GridScope;
 use crate::store::LinkageSignal;
 use futures_util::StreamExt;
 use std::sync::Arc;
@@ -69,7 +70,7 @@ impl Linkage {
     /// Shows another process's change here, as now stored.
     async fn show(&self, signal: LinkageSignal) {
         let change = match signal.call {
-            Some(id) => match self.store.call(id).await {
+            Some(id) => match self.store.call(&GridScope::All, id).await {
                 Ok(call) => self
                     .follow_route(&call)
                     .await
@@ -78,7 +79,7 @@ impl Linkage {
             },
             None => self
                 .store
-                .alert(signal.alert)
+                .alert(&GridScope::All, signal.alert)
                 .await
                 .map(|alert| LinkageChange::Alert(Arc::new(alert))),
         };

@@ -7,6 +7,7 @@
 mod calls;
 mod feed;
 
+use crate::domain::GridScope;
 use crate::domain::{
     Alert, AlertSource, Call, Camera, Fix, GridId, IncidentId, LevelNo, LonLat, NewAlert, WorkerId,
     WorkerRole,
@@ -318,10 +319,15 @@ impl Linkage {
             )));
         }
         if let Some(incident) = request.incident_id {
-            self.store.incident(incident).await.map_err(|e| match e {
-                StoreError::NotFound(what) => LinkageError::Invalid(format!("{what} not found")),
-                other => other.into(),
-            })?;
+            self.store
+                .incident(&GridScope::All, incident)
+                .await
+                .map_err(|e| match e {
+                    StoreError::NotFound(what) => {
+                        LinkageError::Invalid(format!("{what} not found"))
+                    }
+                    other => other.into(),
+                })?;
         }
         let alert = NewAlert {
             camera_id: camera.id,

@@ -17,6 +17,7 @@ pub use refresh::{RefreshError, follow};
 pub use search::{Found, FoundCamera, FoundGrid};
 pub use stats::{ReportOn, StatsError};
 
+use crate::domain::GridScope;
 use crate::spatial::{GridIndex, Roster, SpatialIndex, WorkerIndex};
 use crate::store::{DataVersions, GridFilter, Store, StoreError};
 use crate::tiles::{Scene, Tiles};
@@ -43,13 +44,13 @@ impl Mirrors {
         tile_cache_bytes: u64,
     ) -> Result<(Self, DataVersions), StoreError> {
         let versions = store.data_versions().await?;
-        let grids = store.grids(GridFilter::default()).await?;
-        let cameras = store.cameras(None).await?;
+        let grids = store.grids(&GridScope::All, GridFilter::default()).await?;
+        let cameras = store.cameras(&GridScope::All, None).await?;
         let scene = Scene::new(scene_version(&versions), &grids, &cameras);
-        let workers = store.workers().await?;
+        let workers = store.workers(&GridScope::All).await?;
         let roster = Roster::new(&workers);
         let workers = WorkerIndex::new(&workers);
-        let incidents = IncidentFacts::new(store.incident_facts(None).await?);
+        let incidents = IncidentFacts::new(store.incident_facts(&GridScope::All, None).await?);
         let mirrors = Self {
             index: Arc::new(SpatialIndex::new(GridIndex::new(grids), workers, roster)),
             tiles: Arc::new(Tiles::new(scene, tile_cache_bytes)),
@@ -66,8 +67,8 @@ impl Mirrors {
         current: &DataVersions,
         grids: bool,
     ) -> Result<(), RefreshError> {
-        let stored = store.grids(GridFilter::default()).await?;
-        let cameras = store.cameras(None).await?;
+        let stored = store.grids(&GridScope::All, GridFilter::default()).await?;
+        let cameras = store.cameras(&GridScope::All, None).await?;
         let count = stored.len();
         let version = scene_version(current);
         let (scene, grid_index) = tokio::task::spawn_blocking(move || {

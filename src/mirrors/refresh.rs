@@ -6,6 +6,7 @@
 //! (`Store::positions_since`) and moves the workers in place, keeping the later fix.
 
 use super::Mirrors;
+use crate::domain::GridScope;
 use crate::spatial::{Roster, WorkerIndex};
 use crate::store::{DataVersions, Store, StoreError};
 use chrono::{DateTime, TimeDelta, Utc};
@@ -72,10 +73,10 @@ async fn refresh(
     // Incidents change far too often for a version row; ask for what changed since the
     // newest change seen (less an overlap), which is also how other replicas' show up.
     let since = mirrors.incidents.poll_from();
-    let changed = store.incident_facts(since).await?;
+    let changed = store.incident_facts(&GridScope::All, since).await?;
     mirrors.incidents.record(changed);
     if current.workers != loaded.workers {
-        let workers = store.workers().await?;
+        let workers = store.workers(&GridScope::All).await?;
         let count = workers.len();
         let index = &mirrors.index;
         let (workers, roster) = tokio::task::spawn_blocking(move || {
@@ -103,7 +104,7 @@ impl PositionFeed {
     /// poll; reports this process recorded (or older than what the index has) change
     /// nothing, so reading some twice is harmless.
     async fn poll(&mut self, store: &dyn Store, mirrors: &Mirrors) -> Result<(), StoreError> {
-        let reports = store.positions_since(self.since).await?;
+        let reports = store.positions_since(&GridScope::All, self.since).await?;
         let mut newest = None;
         for (worker, fix, received_at) in reports {
             mirrors.index.move_worker(worker, fix.position, fix.at);

@@ -3,7 +3,6 @@
 
 use super::{Planner, PlanningError};
 use crate::domain::{Grid, GridCode, GridId, GridScope};
-use crate::store::StoreError;
 use geo::{
     BooleanOps, BoundingRect, ChamberlainDuquetteArea, Coord, LineString, MultiPolygon, Polygon,
 };
@@ -60,11 +59,7 @@ impl Planner {
 
     /// A stored grid, if it is within `scope`.
     async fn grid(&self, scope: &GridScope, id: GridId) -> Result<Grid, PlanningError> {
-        let grid = self.store.grid(id).await?;
-        if !scope.includes(&grid.code) {
-            return Err(StoreError::NotFound(format!("grid {id}")).into());
-        }
-        Ok(grid)
+        Ok(self.store.grid(scope, id).await?)
     }
 }
 

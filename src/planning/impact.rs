@@ -15,6 +15,7 @@
 //! most of its ground (split: the larger part; merge: the grid it merged into).
 
 use super::world::{World, bbox_meets};
+use crate::domain::GridScope;
 use crate::domain::{
     Bbox, GridCode, GridMove, Impact, Incident, IncidentStatus, Reassignment, Reroute,
 };
@@ -50,7 +51,7 @@ pub async fn assess(
     let area = Bbox::from_rect(world.bbox).map_err(|e| StoreError::Invalid(e.to_string()))?;
     let deepest = |index: &GridIndex, p: Coord<f64>| index.locate(p).map(|g| g.code.clone());
     let cameras = store
-        .cameras(Some(area))
+        .cameras(&GridScope::All, Some(area))
         .await?
         .into_iter()
         .filter_map(|camera| {
@@ -132,7 +133,7 @@ async fn open_incidents(store: &dyn Store, area: Bbox) -> Result<Vec<Incident>, 
         .collect();
     let mut found = Vec::new();
     loop {
-        let page = store.incidents(&filter).await?;
+        let page = store.incidents(&GridScope::All, &filter).await?;
         found.extend(page.incidents);
         match page.next_before {
             Some(before) => filter = filter.filed_before(before),

@@ -25,17 +25,18 @@ impl Planner {
         scope: &GridScope,
         level: LevelNo,
     ) -> Result<Vec<(Grid, Option<GridCode>)>, PlanningError> {
-        let grids = self.store.grids(of_level(level)).await?;
+        let grids = self.store.grids(scope, of_level(level)).await?;
+        // A parent may lie above the scope (a village's own grid has its town); only its
+        // code is read.
         let parents: HashMap<GridId, GridCode> = self
             .store
-            .grids(of_level(level - 1))
+            .grids(&GridScope::All, of_level(level - 1))
             .await?
             .into_iter()
             .map(|g| (g.id, g.code))
             .collect();
         Ok(grids
             .into_iter()
-            .filter(|g| scope.includes(&g.code))
             .map(|g| {
                 let parent = g.parent_id.and_then(|p| parents.get(&p)).cloned();
                 (g, parent)
@@ -54,7 +55,9 @@ impl Planner {
         author: &str,
         features: &[Feature],
     ) -> Result<ChangeSet, PlanningError> {
-        let stored = self.store.grids(of_level(level)).await?;
+        // The whole level is what the redrawing is compared with; `propose` refuses the
+        // edits of grids outside `scope`.
+        let stored = self.store.grids(&GridScope::All, of_level(level)).await?;
         if stored.is_empty() {
             return Err(StoreError::NotFound(format!("level {level} with grids")).into());
         }
@@ -145,7 +148,7 @@ impl Planner {
             let code = GridCode::parse(&code).map_err(|e| e.to_string())?;
             let parent = self
                 .store
-                .grid_by_code(&code)
+                .grid_by_code(&GridScope::All, &code)
                 .await
                 .map_err(|_| format!("parent grid {code} does not exist"))?;
             if parent.level != level - 1 {

@@ -201,8 +201,7 @@ impl Planner {
         scope: &GridScope,
         id: GridId,
     ) -> Result<Vec<crate::domain::GridRevision>, PlanningError> {
-        self.check_scope(scope, [id])?;
-        Ok(self.store.grid_history(id).await?)
+        Ok(self.store.grid_history(scope, id).await?)
     }
 
     /// Refuses grids outside `scope`, as if they did not exist. Grids the index does not

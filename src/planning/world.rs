@@ -2,6 +2,7 @@
 //! the same grids with the edits applied. Checks and the impact preview both read it.
 
 use super::PlanningError;
+use crate::domain::GridScope;
 use crate::domain::{Bbox, Grid, GridCode, GridEdit, GridId, Level, PlannedGrid};
 use crate::store::{GridFilter, Store, StoreError};
 use geo::{BooleanOps, BoundingRect, ChamberlainDuquetteArea, Intersects, MultiPolygon, Rect};
@@ -29,17 +30,20 @@ impl World {
             .collect();
         for grid in &planned {
             if let Some(id) = grid.id {
-                let stored = store.grid(id).await?;
+                let stored = store.grid(&GridScope::All, id).await?;
                 boxes.extend(stored.geometry.bounding_rect());
             }
         }
         let bbox = union_box(&boxes).ok_or(PlanningError::Empty)?;
         let area = Bbox::from_rect(bbox).map_err(|e| PlanningError::Edit(e.to_string()))?;
         let before = store
-            .grids(GridFilter {
-                level: None,
-                bbox: Some(area),
-            })
+            .grids(
+                &GridScope::All,
+                GridFilter {
+                    level: None,
+                    bbox: Some(area),
+                },
+            )
             .await?;
         let world = Self {
             before,
@@ -166,7 +170,7 @@ async fn existing(
     id: GridId,
     i: usize,
 ) -> Result<PlannedGrid, PlanningError> {
-    let stored = known(store.grid(id).await, id)?;
+    let stored = known(store.grid(&GridScope::All, id).await, id)?;
     let base_version = edit.version.ok_or_else(|| {
         PlanningError::Edit(format!(
             "grids[{i}]: \"version\" is required for grid {id} (from GET /api/grids)"
@@ -203,7 +207,7 @@ async fn new_grid(
             "grids[{i}]: a new grid needs a geometry"
         )));
     };
-    let parent = known(store.grid(parent_id).await, parent_id)?;
+    let parent = known(store.grid(&GridScope::All, parent_id).await, parent_id)?;
     if !in_service(store, &parent).await? {
         return Err(PlanningError::Edit(format!(
             "grids[{i}]: grid {} is retired; a new grid needs a parent in service",
@@ -240,11 +244,13 @@ async fn new_grid(
 pub async fn renumber(store: &dyn Store, grids: &mut [PlannedGrid]) -> Result<(), PlanningError> {
     let mut next_code: HashMap<GridId, u16> = HashMap::new();
     for grid in grids.iter_mut().filter(|g| g.id.is_none()) {
-        let (Some(parent_id), Ok(_)) = (grid.parent_id, store.grid_by_code(&grid.code).await)
-        else {
+        let (Some(parent_id), Ok(_)) = (
+            grid.parent_id,
+            store.grid_by_code(&GridScope::All, &grid.code).await,
+        ) else {
             continue;
         };
-        let parent = store.grid(parent_id).await?;
+        let parent = store.grid(&GridScope::All, parent_id).await?;
         let code = free_code(store, &parent, &mut next_code).await?;
         let old = grid.code.as_str()[parent.code.as_str().len()..].trim_start_matches('0');
         let new = code.as_str()[parent.code.as_str().len()..].trim_start_matches('0');
@@ -322,10 +328,13 @@ async fn in_service(store: &dyn Store, grid: &Grid) -> Result<bool, StoreError> 
         .bounding_rect()
         .and_then(|r| Bbox::from_rect(r).ok());
     let listed = store
-        .grids(GridFilter {
-            level: Some(grid.level),
-            bbox,
-        })
+        .grids(
+            &GridScope::All,
+            GridFilter {
+                level: Some(grid.level),
+                bbox,
+            },
+        )
         .await?;
     Ok(listed.iter().any(|g| g.id == grid.id))
 }
@@ -351,13 +360,16 @@ async fn free_code(
         n
     } else {
         let children = store
-            .grids(GridFilter {
-                level: Some(parent.level + 1),
-                bbox: parent
-                    .geometry
-                    .bounding_rect()
-                    .and_then(|r| Bbox::from_rect(r).ok()),
-            })
+            .grids(
+                &GridScope::All,
+                GridFilter {
+                    level: Some(parent.level + 1),
+                    bbox: parent
+                        .geometry
+                        .bounding_rect()
+                        .and_then(|r| Bbox::from_rect(r).ok()),
+                },
+            )
             .await?;
         let highest = children
             .iter()
@@ -375,7 +387,7 @@ async fn free_code(
         let Some(code) = parent.code.child(sequence) else {
             break;
         };
-        match store.grid_by_code(&code).await {
+        match store.grid_by_code(&GridScope::All, &code).await {
             Err(StoreError::NotFound(_)) => {
                 next.insert(parent.id, sequence + 1);
                 return Ok(code);

@@ -10,14 +10,18 @@ use super::{
 };
 use crate::domain::{
     Alert, AlertEvent, AlertId, Bbox, Call, CallId, Camera, CameraChange, CameraId, ChangeSet,
-    ChangeSetId, Fix, Grid, GridCode, GridId, GridRevision, Incident, IncidentEvent, IncidentId,
-    Level, LevelNo, NewAlert, NewCall, NewCamera, NewGrid, NewIncident, NewIncidentEvent,
-    NewWorker, PhotoId, Shift, Worker, WorkerId,
+    ChangeSetId, Fix, Grid, GridCode, GridId, GridRevision, GridScope, Incident, IncidentEvent,
+    IncidentId, Level, LevelNo, NewAlert, NewCall, NewCamera, NewGrid, NewIncident,
+    NewIncidentEvent, NewWorker, PhotoId, Shift, Worker, WorkerId,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 /// The levels of the grid hierarchy and the grids in service.
+///
+/// Every read of grids takes the [`GridScope`] it answers for and filters by it in SQL: a
+/// grid outside the scope is left out of lists and is [`StoreError::NotFound`] when asked
+/// for, as if it did not exist.
 #[async_trait]
 pub trait GridStore: Send + Sync {
     /// All levels, top first.
@@ -27,13 +31,13 @@ pub trait GridStore: Send + Sync {
     async fn put_levels(&self, levels: &[Level]) -> Result<(), StoreError>;
 
     /// Grids matching the filter, ordered by level and code.
-    async fn grids(&self, filter: GridFilter) -> Result<Vec<Grid>, StoreError>;
+    async fn grids(&self, scope: &GridScope, filter: GridFilter) -> Result<Vec<Grid>, StoreError>;
 
     /// One grid.
-    async fn grid(&self, id: GridId) -> Result<Grid, StoreError>;
+    async fn grid(&self, scope: &GridScope, id: GridId) -> Result<Grid, StoreError>;
 
     /// One grid by code.
-    async fn grid_by_code(&self, code: &GridCode) -> Result<Grid, StoreError>;
+    async fn grid_by_code(&self, scope: &GridScope, code: &GridCode) -> Result<Grid, StoreError>;
 
     /// Stores new grids in one transaction, resolving each parent by code (parents may be
     /// earlier in the same slice). A duplicate code, an unknown level or an unknown parent
@@ -42,14 +46,22 @@ pub trait GridStore: Send + Sync {
 }
 
 /// The camera registry.
+///
+/// Cameras carry no grid column (their grid is computed from the in-memory index): the
+/// reads take the scope but filter nothing in SQL; for a narrower scope the caller, who
+/// has the index, filters.
 #[async_trait]
 pub trait CameraStore: Send + Sync {
     /// Cameras in service (retired ones are left out), optionally only those inside a
     /// bounding box, ordered by code.
-    async fn cameras(&self, bbox: Option<Bbox>) -> Result<Vec<Camera>, StoreError>;
+    async fn cameras(
+        &self,
+        scope: &GridScope,
+        bbox: Option<Bbox>,
+    ) -> Result<Vec<Camera>, StoreError>;
 
     /// One camera, retired or not (a retired one has `retired_at`).
-    async fn camera(&self, id: CameraId) -> Result<Camera, StoreError>;
+    async fn camera(&self, scope: &GridScope, id: CameraId) -> Result<Camera, StoreError>;
 
     /// Stores new cameras in one transaction; a duplicate code, a retired camera's
     /// included, is a [`StoreError::Conflict`] and stores nothing.
@@ -75,17 +87,26 @@ pub trait CameraStore: Send + Sync {
 }
 
 /// Grid workers: who they are, their grids and shifts, and where they have been.
+///
+/// Every read takes a [`GridScope`] and filters by it in SQL: a worker is in scope when
+/// one of the grids they are assigned to is ([`GridScope::includes_any`]), so a worker
+/// assigned nowhere only in the scope of everything; one outside is left out of lists and
+/// is [`StoreError::NotFound`] when asked for.
 #[async_trait]
 pub trait WorkerStore: Send + Sync {
     /// Workers, ordered by id.
-    async fn workers(&self) -> Result<Vec<Worker>, StoreError>;
+    async fn workers(&self, scope: &GridScope) -> Result<Vec<Worker>, StoreError>;
 
     /// The workers with these ids, ordered by id; unknown ids are left out and repeated
     /// ones count once.
-    async fn workers_by_ids(&self, ids: &[WorkerId]) -> Result<Vec<Worker>, StoreError>;
+    async fn workers_by_ids(
+        &self,
+        scope: &GridScope,
+        ids: &[WorkerId],
+    ) -> Result<Vec<Worker>, StoreError>;
 
     /// One worker.
-    async fn worker(&self, id: WorkerId) -> Result<Worker, StoreError>;
+    async fn worker(&self, scope: &GridScope, id: WorkerId) -> Result<Worker, StoreError>;
 
     /// Stores new workers and their grid assignments in one transaction; an unknown grid
     /// code stores nothing.
@@ -108,6 +129,7 @@ pub trait WorkerStore: Send + Sync {
     /// first, with that time: how a replica learns the positions others recorded.
     async fn positions_since(
         &self,
+        scope: &GridScope,
         since: DateTime<Utc>,
     ) -> Result<Vec<(WorkerId, Fix, DateTime<Utc>)>, StoreError>;
 
@@ -115,6 +137,7 @@ pub trait WorkerStore: Send + Sync {
     /// and time.
     async fn tracks(
         &self,
+        scope: &GridScope,
         worker: Option<WorkerId>,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
@@ -129,6 +152,11 @@ pub trait WorkerStore: Send + Sync {
 }
 
 /// Incidents, their timelines, the facts statistics read of them, and their photos.
+///
+/// Every read of incidents takes a [`GridScope`] and filters by it in SQL, on the code of
+/// the deepest grid an incident was filed in (`grid_code`): as grid codes extend their
+/// parent's, that is [`GridScope::includes_any`] of its chain. One outside is left out of
+/// lists and is [`StoreError::NotFound`] when asked for. Photos take no scope.
 #[async_trait]
 pub trait IncidentStore: Send + Sync {
     /// Files an incident: stores it as `reported` at revision 1 with `event` as the first
@@ -141,18 +169,20 @@ pub trait IncidentStore: Send + Sync {
     ) -> Result<Incident, StoreError>;
 
     /// Files an incident as [`IncidentStore::insert_incident`] does, then answers the
-    /// incidents `nearby` selects among those filed before it (its `before_id` becomes the
-    /// new id): the likely duplicates a filing offers, found on the same connection, which
-    /// spares a filing a second trip through the pool.
+    /// incidents within `scope` that `nearby` selects among those filed before it (its
+    /// `before_id` becomes the new id): the likely duplicates a filing offers, found on the
+    /// same connection, which spares a filing a second trip through the pool. The scope is
+    /// that of the read only; the filing itself is not scoped.
     async fn insert_incident_near(
         &self,
+        scope: &GridScope,
         incident: &NewIncident,
         event: &NewIncidentEvent,
         nearby: &IncidentFilter,
     ) -> Result<(Incident, Vec<Incident>), StoreError>;
 
     /// One incident.
-    async fn incident(&self, id: IncidentId) -> Result<Incident, StoreError>;
+    async fn incident(&self, scope: &GridScope, id: IncidentId) -> Result<Incident, StoreError>;
 
     /// Writes the changed `incident` and appends `event` (from the stored status to the
     /// new one) in one transaction, provided the stored revision still equals
@@ -165,15 +195,24 @@ pub trait IncidentStore: Send + Sync {
     ) -> Result<Incident, StoreError>;
 
     /// The incidents a filter selects, newest first, one page.
-    async fn incidents(&self, filter: &IncidentFilter) -> Result<IncidentPage, StoreError>;
+    async fn incidents(
+        &self,
+        scope: &GridScope,
+        filter: &IncidentFilter,
+    ) -> Result<IncidentPage, StoreError>;
 
     /// An incident's timeline, oldest first; never rewritten.
-    async fn incident_events(&self, id: IncidentId) -> Result<Vec<IncidentEvent>, StoreError>;
+    async fn incident_events(
+        &self,
+        scope: &GridScope,
+        id: IncidentId,
+    ) -> Result<Vec<IncidentEvent>, StoreError>;
 
     /// What statistics need of every incident changed at or after `since` (of every
     /// incident when `None`), in no particular order: one narrow query.
     async fn incident_facts(
         &self,
+        scope: &GridScope,
         since: Option<DateTime<Utc>>,
     ) -> Result<Vec<RecordedFact>, StoreError>;
 
@@ -186,6 +225,10 @@ pub trait IncidentStore: Send + Sync {
 
 /// Video linkage: alerts raised on cameras, the calls to workers they lead to, and the
 /// signals replicas send each other about them.
+///
+/// Alerts and calls carry no grid column (a camera's grid is computed from the in-memory
+/// index): the reads take the scope but filter nothing in SQL; for a narrower scope the
+/// caller, who has the index, filters.
 #[async_trait]
 pub trait LinkageStore: Send + Sync {
     /// Stores an alert, open, with its snapshot, in one transaction; an unknown camera or
@@ -197,19 +240,28 @@ pub trait LinkageStore: Send + Sync {
     ) -> Result<Alert, StoreError>;
 
     /// One alert.
-    async fn alert(&self, id: AlertId) -> Result<Alert, StoreError>;
+    async fn alert(&self, scope: &GridScope, id: AlertId) -> Result<Alert, StoreError>;
 
     /// The newest alerts, of one camera or of all, newest first.
-    async fn alerts(&self, camera: Option<CameraId>, limit: u32) -> Result<Vec<Alert>, StoreError>;
+    async fn alerts(
+        &self,
+        scope: &GridScope,
+        camera: Option<CameraId>,
+        limit: u32,
+    ) -> Result<Vec<Alert>, StoreError>;
 
     /// An alert's record, oldest first; never rewritten.
-    async fn alert_events(&self, id: AlertId) -> Result<Vec<AlertEvent>, StoreError>;
+    async fn alert_events(
+        &self,
+        scope: &GridScope,
+        id: AlertId,
+    ) -> Result<Vec<AlertEvent>, StoreError>;
 
     /// One call.
-    async fn call(&self, id: CallId) -> Result<Call, StoreError>;
+    async fn call(&self, scope: &GridScope, id: CallId) -> Result<Call, StoreError>;
 
     /// The calls a filter selects, oldest first.
-    async fn calls(&self, filter: &CallFilter) -> Result<Vec<Call>, StoreError>;
+    async fn calls(&self, scope: &GridScope, filter: &CallFilter) -> Result<Vec<Call>, StoreError>;
 
     /// Rings a worker for an alert. While another call of the alert is ringing or accepted
     /// it is a [`StoreError::Conflict`] and nothing is stored, whichever replica placed
@@ -246,17 +298,25 @@ pub trait LinkageStore: Send + Sync {
 }
 
 /// Grid planning: change sets, and the grids' history.
+///
+/// The reads of grids take a [`GridScope`] and filter by it in SQL, each version by its
+/// own code; change sets take none.
 #[async_trait]
 pub trait PlanningStore: Send + Sync {
     /// The grids as they were at `at`, of one level or of all, ordered by level and code.
     async fn grids_as_of(
         &self,
+        scope: &GridScope,
         level: Option<LevelNo>,
         at: DateTime<Utc>,
     ) -> Result<Vec<Grid>, StoreError>;
 
     /// Every version of a grid, oldest first, with the change set that made each.
-    async fn grid_history(&self, id: GridId) -> Result<Vec<GridRevision>, StoreError>;
+    async fn grid_history(
+        &self,
+        scope: &GridScope,
+        id: GridId,
+    ) -> Result<Vec<GridRevision>, StoreError>;
 
     /// Stores a proposed change set.
     async fn insert_changeset(&self, changeset: &NewChangeSet) -> Result<ChangeSet, StoreError>;

@@ -23,6 +23,12 @@
 //! - `sqlite.rs`, `postgres.rs`: connection set-up and the `Dialect` impl, nothing more.
 //! - `rows/`: rows as they come out of SQL and their mapping to the domain, compiled once.
 //!
+//! Every read takes a `GridScope` (first after `&self`). Reads of grids, incidents and
+//! workers filter by it in SQL with the one prefix test of `sql/scope.rs`, the test
+//! `GridScope::includes` makes in memory; cameras, alerts and calls carry no grid column,
+//! so their reads leave a narrower scope to the caller, who has the index. Writes take
+//! none: a service writes only what it has read within its scope.
+//!
 //! To add a query: its method in the capability trait, its body once in `sql/<area>.rs`
 //! and, only if the backends must spell it differently, a const in `Dialect` with its
 //! text in each backend.

@@ -10,7 +10,7 @@
 use super::dialect::{Dialect, GridInsert};
 use super::rows::found;
 use super::{StoreError, geometry};
-use crate::domain::{Bbox, NewGrid, Worker, WorkerId};
+use crate::domain::{Bbox, GridScope, NewGrid, Worker, WorkerId};
 use async_trait::async_trait;
 use sqlx::QueryBuilder;
 use sqlx::migrate::Migrator;
@@ -112,7 +112,7 @@ impl Dialect for SqliteStore {
     }
 
     async fn one_worker(&self, id: WorkerId) -> Result<Worker, StoreError> {
-        let mut workers: Vec<Worker> = self.read_workers(Some(&[id])).await?;
+        let mut workers: Vec<Worker> = self.read_workers(&GridScope::All, Some(&[id])).await?;
         found(workers.pop(), || format!("worker {id}"))
     }
 }

@@ -6,6 +6,7 @@ use super::cases::camera;
 use super::workers::time;
 use super::{assert_conflict_naming, lonlat};
 use crate::common::next_up;
+use gridlink::domain::GridScope;
 use gridlink::domain::{CameraChange, CameraStatus, FieldOfView, Heading, StreamUrl};
 use gridlink::store::{Store, StoreError};
 
@@ -21,7 +22,7 @@ pub async fn an_edit_replaces_what_it_names_keeps_the_rest_and_can_clear_the_hea
     new.field_of_view = Some(FieldOfView::new(90.0).unwrap());
     let [stored] = <[_; 1]>::try_from(store.insert_cameras(&[new]).await.unwrap()).unwrap();
     assert_eq!(
-        store.camera(stored.id).await.unwrap(),
+        store.camera(&GridScope::All, stored.id).await.unwrap(),
         stored,
         "heading and fov stored"
     );
@@ -38,7 +39,11 @@ pub async fn an_edit_replaces_what_it_names_keeps_the_rest_and_can_clear_the_hea
     };
     let changed = store.update_camera(stored.id, &change).await.unwrap();
 
-    assert_eq!(store.camera(stored.id).await.unwrap(), changed, "as stored");
+    assert_eq!(
+        store.camera(&GridScope::All, stored.id).await.unwrap(),
+        changed,
+        "as stored"
+    );
     assert_eq!(changed.name, "太华村桥头");
     assert_eq!(
         changed.location.lon().to_bits(),
@@ -72,11 +77,11 @@ pub async fn a_retired_camera_is_found_by_id_but_not_listed_and_cannot_change_ag
     let kept = time(1_795_420_800, 123_456_000);
     assert_eq!(retired.retired_at, Some(kept), "kept to the microsecond");
     assert_eq!(
-        store.camera(id).await.unwrap(),
+        store.camera(&GridScope::All, id).await.unwrap(),
         retired,
         "still found by id"
     );
-    let listed = store.cameras(None).await.unwrap();
+    let listed = store.cameras(&GridScope::All, None).await.unwrap();
     assert_eq!(listed, [stored[1].clone()], "no longer listed");
     assert_eq!(cameras_version(store).await, before + 1);
 

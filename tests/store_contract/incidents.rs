@@ -5,6 +5,7 @@
 use super::workers::worker;
 use super::{GRID, TOWN, VILLAGE, lonlat, seed_town};
 use chrono::{DateTime, TimeDelta, Utc};
+use gridlink::domain::GridScope;
 use gridlink::domain::{
     ChainEntry, EventDetails, GridCode, IncidentAction, IncidentSource, IncidentState,
     IncidentStatus, NewIncident, NewIncidentEvent, Priority, Responsible, TimeLimit, Urgency,
@@ -27,7 +28,7 @@ fn chain(grids: &[gridlink::domain::Grid]) -> Vec<ChainEntry> {
         .collect()
 }
 
-fn report(grids: &[gridlink::domain::Grid], category: &str, filed: i64) -> NewIncident {
+pub(crate) fn report(grids: &[gridlink::domain::Grid], category: &str, filed: i64) -> NewIncident {
     NewIncident {
         category: category.to_owned(),
         source: IncidentSource::WorkerApp,
@@ -47,7 +48,7 @@ fn report(grids: &[gridlink::domain::Grid], category: &str, filed: i64) -> NewIn
     }
 }
 
-fn event(action: Option<IncidentAction>, seconds: i64) -> NewIncidentEvent {
+pub(crate) fn event(action: Option<IncidentAction>, seconds: i64) -> NewIncidentEvent {
     NewIncidentEvent {
         at: at(seconds),
         actor: "调度员".to_owned(),
@@ -88,8 +89,14 @@ pub async fn an_incident_round_trips_with_its_chain_and_first_event(store: &dyn 
     assert_eq!((stored.reported_at, stored.deadline), (at(0), at(3600)));
     assert_eq!(stored.assignee, Some(assignee));
     assert_eq!(stored.priority, Priority::High);
-    assert_eq!(store.incident(stored.id).await.unwrap(), stored);
-    let events = store.incident_events(stored.id).await.unwrap();
+    assert_eq!(
+        store.incident(&GridScope::All, stored.id).await.unwrap(),
+        stored
+    );
+    let events = store
+        .incident_events(&GridScope::All, stored.id)
+        .await
+        .unwrap();
     assert_eq!(events.len(), 1);
     assert_eq!(
         (events[0].seq, events[0].from, events[0].to),
@@ -118,7 +125,10 @@ pub async fn an_update_appends_an_event_and_a_stale_revision_is_a_conflict(store
     assert_eq!(stored.updated_at, at(60));
     let stale = store.update_incident(&accepted, &step).await;
     assert!(matches!(stale, Err(StoreError::Conflict(_))), "{stale:?}");
-    let events = store.incident_events(filed.id).await.unwrap();
+    let events = store
+        .incident_events(&GridScope::All, filed.id)
+        .await
+        .unwrap();
     assert_eq!(events.len(), 2, "the refused update appended nothing");
     assert_eq!(events[1].seq, 2);
     assert_eq!(events[1].from, Some(IncidentStatus::Reported));
@@ -130,11 +140,11 @@ pub async fn an_update_appends_an_event_and_a_stale_revision_is_a_conflict(store
 
 pub async fn unknown_incidents_are_not_found(store: &dyn Store) {
     assert!(matches!(
-        store.incident(404).await,
+        store.incident(&GridScope::All, 404).await,
         Err(StoreError::NotFound(_))
     ));
     assert!(matches!(
-        store.incident_events(404).await,
+        store.incident_events(&GridScope::All, 404).await,
         Err(StoreError::NotFound(_))
     ));
     assert!(matches!(
@@ -160,7 +170,7 @@ pub async fn pages_filter_by_status_colour_grid_and_category_newest_first(store:
     // Judged just after the last filing: the first two are overdue, the last is on time.
     let now = at(20_000 + 60);
     let page = |filter: IncidentFilter| async move {
-        let page = store.incidents(&filter).await.unwrap();
+        let page = store.incidents(&GridScope::All, &filter).await.unwrap();
         page.incidents.iter().map(|i| i.id).collect::<Vec<_>>()
     };
     let all = IncidentFilter::all(10, now);
@@ -215,10 +225,13 @@ pub async fn pages_filter_by_status_colour_grid_and_category_newest_first(store:
     assert!(page(closed).await.is_empty());
 
     let first = store
-        .incidents(&IncidentFilter {
-            limit: 2,
-            ..all.clone()
-        })
+        .incidents(
+            &GridScope::All,
+            &IncidentFilter {
+                limit: 2,
+                ..all.clone()
+            },
+        )
         .await
         .unwrap();
     assert_eq!(first.incidents.len(), 2);
@@ -261,7 +274,7 @@ pub async fn photos_attach_once_and_a_taken_photo_stores_nothing(store: &dyn Sto
         .await;
     assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
     let all = store
-        .incidents(&IncidentFilter::all(10, at(0)))
+        .incidents(&GridScope::All, &IncidentFilter::all(10, at(0)))
         .await
         .unwrap();
     assert_eq!(
@@ -299,7 +312,12 @@ pub async fn closing_times_and_satisfaction_round_trip(store: &dyn Store) {
         ..IncidentFilter::all(10, at(99_999))
     };
     assert!(
-        store.incidents(&open).await.unwrap().incidents.is_empty(),
+        store
+            .incidents(&GridScope::All, &open)
+            .await
+            .unwrap()
+            .incidents
+            .is_empty(),
         "closed has no colour"
     );
 }
@@ -323,7 +341,7 @@ pub async fn facts_are_what_statistics_need_and_follow_changes_by_time(store: &d
         .await
         .unwrap();
 
-    let mut all = store.incident_facts(None).await.unwrap();
+    let mut all = store.incident_facts(&GridScope::All, None).await.unwrap();
     all.sort_by_key(|f| f.id);
 
     assert_eq!(all.len(), 2);
@@ -343,7 +361,10 @@ pub async fn facts_are_what_statistics_need_and_follow_changes_by_time(store: &d
         (b.id, b.revision, b.fact.status),
         (second.id, 1, IncidentStatus::Reported)
     );
-    let changed = store.incident_facts(Some(at(100))).await.unwrap();
+    let changed = store
+        .incident_facts(&GridScope::All, Some(at(100)))
+        .await
+        .unwrap();
     let mut ids: Vec<_> = changed.iter().map(|f| f.id).collect();
     ids.sort_unstable();
     assert_eq!(
@@ -351,11 +372,14 @@ pub async fn facts_are_what_statistics_need_and_follow_changes_by_time(store: &d
         [first.id, second.id],
         "at or after: the instant itself counts"
     );
-    let later = store.incident_facts(Some(at(101))).await.unwrap();
+    let later = store
+        .incident_facts(&GridScope::All, Some(at(101)))
+        .await
+        .unwrap();
     assert_eq!(later.iter().map(|f| f.id).collect::<Vec<_>>(), [first.id]);
     assert!(
         store
-            .incident_facts(Some(at(501)))
+            .incident_facts(&GridScope::All, Some(at(501)))
             .await
             .unwrap()
             .is_empty()
@@ -382,6 +406,7 @@ pub async fn filing_near_answers_the_earlier_incidents_the_filter_selects_and_no
 
     let (filed, near) = store
         .insert_incident_near(
+            &GridScope::All,
             &report(&grids, "road_damage", 20),
             &event(None, 20),
             &nearby,
@@ -391,7 +416,7 @@ pub async fn filing_near_answers_the_earlier_incidents_the_filter_selects_and_no
 
     assert_eq!(near.iter().map(|i| i.id).collect::<Vec<_>>(), [earlier.id]);
     assert_eq!(
-        store.incident(filed.id).await.unwrap(),
+        store.incident(&GridScope::All, filed.id).await.unwrap(),
         filed,
         "it was stored"
     );

@@ -6,6 +6,7 @@ use super::cases::camera;
 use super::workers::worker;
 use super::{GRID, lonlat, seed_town};
 use chrono::{DateTime, Utc};
+use gridlink::domain::GridScope;
 use gridlink::domain::{
     AlertEventKind, AlertSource, AlertStatus, CallStatus, ChainEntry, Fix, IncidentSource,
     NewAlert, NewCall, NewIncident, NewIncidentEvent, Priority, Responsible, WorkerId,
@@ -96,8 +97,14 @@ pub async fn tracks_keep_every_fix_and_answer_them_by_worker_and_day(store: &dyn
         store.record_position(worker, &fix, at(100)).await.unwrap();
     }
 
-    let day = store.tracks(None, at(0), at(20)).await.unwrap();
-    let mine = store.tracks(Some(a), at(0), at(3600)).await.unwrap();
+    let day = store
+        .tracks(&GridScope::All, None, at(0), at(20))
+        .await
+        .unwrap();
+    let mine = store
+        .tracks(&GridScope::All, Some(a), at(0), at(3600))
+        .await
+        .unwrap();
 
     let order: Vec<(WorkerId, DateTime<Utc>)> = day.iter().map(|(w, f)| (*w, f.at)).collect();
     assert_eq!(
@@ -109,11 +116,22 @@ pub async fn tracks_keep_every_fix_and_answer_them_by_worker_and_day(store: &dyn
     assert_eq!(mine[2].1.position, lonlat(119.612, 31.11));
     assert!((mine[2].1.accuracy_m - 6.5).abs() < f64::EPSILON);
     assert_eq!(
-        store.positions_since(at(100)).await.unwrap().len(),
+        store
+            .positions_since(&GridScope::All, at(100))
+            .await
+            .unwrap()
+            .len(),
         4,
         "by server time"
     );
-    assert_eq!(store.positions_since(at(101)).await.unwrap().len(), 0);
+    assert_eq!(
+        store
+            .positions_since(&GridScope::All, at(101))
+            .await
+            .unwrap()
+            .len(),
+        0
+    );
 }
 
 pub async fn one_call_at_a_time_holds_an_alert(store: &dyn Store) {
@@ -137,7 +155,7 @@ pub async fn one_call_at_a_time_holds_an_alert(store: &dyn Store) {
         ..CallFilter::default()
     };
     assert_eq!(
-        store.calls(&all).await.unwrap(),
+        store.calls(&GridScope::All, &all).await.unwrap(),
         std::slice::from_ref(&first),
         "nothing of the second"
     );
@@ -179,19 +197,29 @@ pub async fn of_two_answers_to_one_call_exactly_one_wins_and_files_one_incident(
     for lost in results.iter().filter(|r| r.is_err()) {
         assert!(matches!(lost, Err(StoreError::Conflict(_))), "{lost:?}");
     }
-    let call = store.call(ringing.id).await.unwrap();
-    let alert = store.alert(stored.id).await.unwrap();
+    let call = store.call(&GridScope::All, ringing.id).await.unwrap();
+    let alert = store.alert(&GridScope::All, stored.id).await.unwrap();
     if let Ok(Some(filed)) = &won[0] {
         assert_eq!(call.status, CallStatus::Accepted);
         assert_eq!(alert.incident_id, Some(filed.id));
         assert_eq!(alert.status, AlertStatus::Answered);
-        assert_eq!(store.incident(filed.id).await.unwrap().assignee, Some(a));
+        assert_eq!(
+            store
+                .incident(&GridScope::All, filed.id)
+                .await
+                .unwrap()
+                .assignee,
+            Some(a)
+        );
     } else {
         assert_eq!(call.status, CallStatus::TimedOut);
         assert_eq!(alert.incident_id, None, "no incident is left behind");
     }
     let page = store
-        .incidents(&gridlink::store::IncidentFilter::all(10, at(100)))
+        .incidents(
+            &GridScope::All,
+            &gridlink::store::IncidentFilter::all(10, at(100)),
+        )
         .await
         .unwrap();
     assert!(page.incidents.len() <= 1, "at most one incident is filed");
@@ -225,7 +253,10 @@ pub async fn every_step_of_an_alert_is_recorded_in_order(store: &dyn Store) {
         (CallStatus::OnScene, Some(at(300)))
     );
     assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
-    let events = store.alert_events(stored.id).await.unwrap();
+    let events = store
+        .alert_events(&GridScope::All, stored.id)
+        .await
+        .unwrap();
     let kinds: Vec<AlertEventKind> = events.iter().map(|e| e.kind).collect();
     assert_eq!(
         kinds,
@@ -271,10 +302,14 @@ pub async fn an_alert_nobody_answered_is_given_up_and_opens_again_with_a_new_cal
     assert_eq!(given_up.status, AlertStatus::Unanswered);
     assert!(matches!(twice, Err(StoreError::Conflict(_))), "{twice:?}");
     assert_eq!(
-        store.alert(stored.id).await.unwrap().status,
+        store
+            .alert(&GridScope::All, stored.id)
+            .await
+            .unwrap()
+            .status,
         AlertStatus::Open
     );
-    let late = store.alert(stored.id + 1000).await;
+    let late = store.alert(&GridScope::All, stored.id + 1000).await;
     assert!(matches!(late, Err(StoreError::NotFound(_))), "{late:?}");
     let unknown_camera = store.insert_alert(&alert(camera + 1000), None).await;
     assert!(
@@ -298,8 +333,11 @@ pub async fn purging_tracks_deletes_old_points_and_keeps_last_positions(store: &
     let again = store.purge_positions(at(20)).await.unwrap();
 
     assert_eq!((gone, again), (2, 0));
-    let left = store.tracks(Some(a), at(0), at(100)).await.unwrap();
+    let left = store
+        .tracks(&GridScope::All, Some(a), at(0), at(100))
+        .await
+        .unwrap();
     assert_eq!(left.iter().map(|(_, f)| f.at).collect::<Vec<_>>(), [at(20)]);
-    let worker = store.worker(a).await.unwrap();
+    let worker = store.worker(&GridScope::All, a).await.unwrap();
     assert_eq!(worker.position_at, Some(at(20)), "the last position stays");
 }

@@ -10,6 +10,7 @@ use super::{TOWN, code, lonlat};
 use crate::common::{bits, new_grid, next_up, taihua_levels};
 use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
 use geo::{Geometry, LineString, MultiPolygon, Point, Polygon};
+use gridlink::domain::GridScope;
 use gridlink::domain::{
     ChainEntry, ChangeSet, ChangeSetId, ChangeSetStatus, EventDetails, Grid, GridId, GridMove,
     GridRevision, Impact, Incident, IncidentAction, IncidentEvent, IncidentId, IncidentSource,
@@ -137,7 +138,7 @@ pub(crate) fn plan(changeset: &ChangeSet, at: DateTime<Utc>) -> ApplyPlan {
 
 /// The grid `id` as stored now.
 pub(crate) async fn current(store: &dyn Store, id: GridId) -> Grid {
-    store.grid(id).await.unwrap()
+    store.grid(&GridScope::All, id).await.unwrap()
 }
 
 /// Everything an apply may write, read back through the contract.
@@ -162,8 +163,13 @@ pub(crate) async fn snapshot(
     let mut by_id = Vec::new();
     let mut histories = Vec::new();
     for &id in grids {
-        by_id.push(store.grid(id).await.map_err(|e| e.to_string()));
-        histories.push(store.grid_history(id).await.unwrap());
+        by_id.push(
+            store
+                .grid(&GridScope::All, id)
+                .await
+                .map_err(|e| e.to_string()),
+        );
+        histories.push(store.grid_history(&GridScope::All, id).await.unwrap());
     }
     let mut stored_changesets = Vec::new();
     for &id in changesets {
@@ -172,17 +178,23 @@ pub(crate) async fn snapshot(
     let mut stored_incidents = Vec::new();
     for &id in incidents {
         stored_incidents.push((
-            store.incident(id).await.unwrap(),
-            store.incident_events(id).await.unwrap(),
+            store.incident(&GridScope::All, id).await.unwrap(),
+            store.incident_events(&GridScope::All, id).await.unwrap(),
         ));
     }
     Snapshot {
-        in_service: store.grids(GridFilter::default()).await.unwrap(),
+        in_service: store
+            .grids(&GridScope::All, GridFilter::default())
+            .await
+            .unwrap(),
         by_id,
         histories,
-        as_of_later: store.grids_as_of(None, soon(24 * 60)).await.unwrap(),
+        as_of_later: store
+            .grids_as_of(&GridScope::All, None, soon(24 * 60))
+            .await
+            .unwrap(),
         changesets: stored_changesets,
-        workers: store.workers().await.unwrap(),
+        workers: store.workers(&GridScope::All).await.unwrap(),
         incidents: stored_incidents,
         versions: store.data_versions().await.unwrap(),
     }

@@ -10,6 +10,7 @@ use super::workers::worker;
 use super::{TOWN, code};
 use crate::common::bits;
 use chrono::{DateTime, SubsecRound, Utc};
+use gridlink::domain::GridScope;
 use gridlink::domain::{
     ChangeSet, ChangeSetStatus, Incident, IncidentAction, IncidentState, IncidentStatus, Worker,
 };
@@ -60,7 +61,10 @@ pub async fn applying_a_reshape_bumps_the_version_and_keeps_the_old_one_in_the_h
         "one bump of the grids, nothing else"
     );
 
-    let history = store.grid_history(town.west.id).await.unwrap();
+    let history = store
+        .grid_history(&GridScope::All, town.west.id)
+        .await
+        .unwrap();
     assert_eq!(history.len(), 2, "{history:?}");
     let (imported, redrawn) = (&history[0], &history[1]);
     assert_eq!(imported.grid, town.west, "the old version as it was");
@@ -124,7 +128,11 @@ async fn move_twice(store: &dyn Store) -> MovedTwice {
         store.apply_changeset(&plan(&changeset, at)).await.unwrap();
         applied_at.push(at);
     }
-    let imported_from = store.grid_history(town.west.id).await.unwrap()[0].valid_from;
+    let imported_from = store
+        .grid_history(&GridScope::All, town.west.id)
+        .await
+        .unwrap()[0]
+        .valid_from;
     MovedTwice {
         town,
         imported_from,
@@ -143,7 +151,10 @@ pub async fn every_version_is_kept_oldest_first_and_as_of_answers_the_one_in_for
         later,
     } = move_twice(store).await;
     let (old_west, moved_west) = (strip(119.6, 119.65), strip(119.6, 119.66));
-    let history = store.grid_history(town.west.id).await.unwrap();
+    let history = store
+        .grid_history(&GridScope::All, town.west.id)
+        .await
+        .unwrap();
     let summary: Vec<_> = history
         .iter()
         .map(|r| {
@@ -193,7 +204,10 @@ pub async fn every_version_is_kept_oldest_first_and_as_of_answers_the_one_in_for
         ("at the second apply", later, Some(&old_west)),
     ];
     for (label, when, expected) in cases {
-        let villages = store.grids_as_of(Some(2), when).await.unwrap();
+        let villages = store
+            .grids_as_of(&GridScope::All, Some(2), when)
+            .await
+            .unwrap();
         let west = villages.iter().find(|g| g.id == town.west.id);
         assert_eq!(
             west.map(|g| bits(&g.geometry)),
@@ -204,7 +218,7 @@ pub async fn every_version_is_kept_oldest_first_and_as_of_answers_the_one_in_for
         let expected_count = if expected.is_some() { 2 } else { 0 };
         assert_eq!(levels, vec![2; expected_count], "{label}: villages only");
     }
-    let everything = store.grids_as_of(None, at).await.unwrap();
+    let everything = store.grids_as_of(&GridScope::All, None, at).await.unwrap();
     let codes: Vec<_> = everything.iter().map(|g| g.code.to_string()).collect();
     assert_eq!(codes, [TOWN, WEST, EAST], "every level, by level and code");
     assert_eq!(

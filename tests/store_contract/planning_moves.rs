@@ -11,6 +11,7 @@ use super::planning::{
 use super::planning_apply::{Staffed, staffed};
 use super::workers::worker;
 use crate::common::{bits, new_grid};
+use gridlink::domain::GridScope;
 use gridlink::domain::{ChangeSet, ChangeSetStatus, IncidentAction, IncidentStatus};
 use gridlink::store::{ApplyPlan, DataVersions, GridFilter, Store, StoreError};
 
@@ -30,7 +31,7 @@ pub async fn an_apply_reroutes_incidents_and_moves_workers_as_its_plan_says(stor
         .unwrap()
         .changeset;
     assert_eq!(applied.status, ChangeSetStatus::Applied);
-    let rerouted = store.incident(filed.id).await.unwrap();
+    let rerouted = store.incident(&GridScope::All, filed.id).await.unwrap();
     assert_eq!(rerouted.responsible.grid, Some(town.west.id));
     assert_eq!(rerouted.chain, filed.chain, "the chain it was filed under");
     assert_eq!(
@@ -39,7 +40,10 @@ pub async fn an_apply_reroutes_incidents_and_moves_workers_as_its_plan_says(stor
         "still accepted"
     );
     assert_eq!(rerouted.revision, accepted.revision + 1);
-    let events = store.incident_events(filed.id).await.unwrap();
+    let events = store
+        .incident_events(&GridScope::All, filed.id)
+        .await
+        .unwrap();
     let last = events.last().unwrap();
     assert_eq!(
         (last.action, last.from, last.to, last.at),
@@ -57,7 +61,7 @@ pub async fn an_apply_reroutes_incidents_and_moves_workers_as_its_plan_says(stor
         "the step names the grid that took it over"
     );
     let moved: Vec<_> = store
-        .workers()
+        .workers(&GridScope::All)
         .await
         .unwrap()
         .into_iter()
@@ -127,7 +131,7 @@ pub async fn retiring_moves_workers_assignments_as_the_transfers_say(store: &dyn
         ),
     ];
     for (label, before, expected) in cases {
-        let after = store.worker(before.id).await.unwrap();
+        let after = store.worker(&GridScope::All, before.id).await.unwrap();
         assert_eq!(after.grid_ids, expected, "{} {label}", before.name);
     }
     assert_eq!(
@@ -139,7 +143,7 @@ pub async fn retiring_moves_workers_assignments_as_the_transfers_say(store: &dyn
         }
     );
     let in_service: Vec<_> = store
-        .grids(GridFilter::default())
+        .grids(&GridScope::All, GridFilter::default())
         .await
         .unwrap()
         .into_iter()
@@ -148,12 +152,15 @@ pub async fn retiring_moves_workers_assignments_as_the_transfers_say(store: &dyn
     assert_eq!(in_service, [TOWN, WEST], "retired grids are not listed");
     // Incidents and history still name a retired grid, so it is still read by id, as
     // its retired version.
-    let gone = store.grid(town.east.id).await.unwrap();
+    let gone = store.grid(&GridScope::All, town.east.id).await.unwrap();
     assert_eq!(
         (gone.version, bits(&gone.geometry)),
         (2, bits(&town.east.geometry))
     );
-    let east_history = store.grid_history(town.east.id).await.unwrap();
+    let east_history = store
+        .grid_history(&GridScope::All, town.east.id)
+        .await
+        .unwrap();
     assert_eq!(
         east_history
             .iter()

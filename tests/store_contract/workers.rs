@@ -6,6 +6,7 @@ use super::cases::camera;
 use super::{GRID, TOWN, VILLAGE, assert_conflict_naming, code, lonlat, seed_town, taihua_levels};
 use crate::common::{new_grid, next_up, square};
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
+use gridlink::domain::GridScope;
 use gridlink::domain::{Fix, LonLat, NewWorker, Shift, Worker, WorkerId, WorkerRole};
 use gridlink::store::{Dataset, DatasetCounts, GridFilter, Store, StoreError};
 
@@ -36,7 +37,7 @@ async fn report(
         at,
     };
     store.record_position(id, &fix, at).await?;
-    store.worker(id).await
+    store.worker(&GridScope::All, id).await
 }
 
 pub async fn workers_round_trip_with_their_grid_assignments(store: &dyn Store) {
@@ -54,8 +55,11 @@ pub async fn workers_round_trip_with_their_grid_assignments(store: &dyn Store) {
 
     assert_eq!(stored[0].grid_ids, [grid.id]);
     assert_eq!(stored[1].grid_ids, [village.id, grid.id], "in id order");
-    assert_eq!(store.worker(stored[1].id).await.unwrap(), stored[1]);
-    assert_eq!(store.workers().await.unwrap(), stored);
+    assert_eq!(
+        store.worker(&GridScope::All, stored[1].id).await.unwrap(),
+        stored[1]
+    );
+    assert_eq!(store.workers(&GridScope::All).await.unwrap(), stored);
 }
 
 pub async fn workers_by_ids_are_those_known_once_each_in_id_order(store: &dyn Store) {
@@ -86,7 +90,7 @@ pub async fn workers_by_ids_are_those_known_once_each_in_id_order(store: &dyn St
     ];
     for (label, ids, expected) in cases {
         assert_eq!(
-            store.workers_by_ids(&ids).await.unwrap(),
+            store.workers_by_ids(&GridScope::All, &ids).await.unwrap(),
             expected,
             "{label}"
         );
@@ -100,7 +104,7 @@ pub async fn a_worker_with_an_unknown_grid_is_a_conflict_and_stores_nothing(stor
         .insert_workers(&[worker("李明", &[GRID]), worker("张伟", &["320282102299"])])
         .await;
     assert_conflict_naming(result, "320282102299");
-    assert_eq!(store.workers().await.unwrap(), []);
+    assert_eq!(store.workers(&GridScope::All).await.unwrap(), []);
 }
 
 /// Seeds the town and stores one worker in it.
@@ -135,7 +139,11 @@ pub async fn a_later_position_is_recorded_and_an_earlier_or_equal_one_is_a_confl
         (moved.position, moved.position_at),
         (Some(there), Some(later))
     );
-    assert_eq!(store.worker(id).await.unwrap(), moved, "as stored");
+    assert_eq!(
+        store.worker(&GridScope::All, id).await.unwrap(),
+        moved,
+        "as stored"
+    );
     for (label, stale) in [("earlier", later - TimeDelta::seconds(1)), ("equal", later)] {
         let result = report(store, id, lonlat(119.7, 31.2), stale).await;
         match result {
@@ -148,7 +156,7 @@ pub async fn a_later_position_is_recorded_and_an_earlier_or_equal_one_is_a_confl
         }
     }
     assert_eq!(
-        store.worker(id).await.unwrap(),
+        store.worker(&GridScope::All, id).await.unwrap(),
         moved,
         "stale reports change nothing"
     );
@@ -225,13 +233,16 @@ pub async fn concurrent_reports_leave_the_latest_position_and_fail_only_as_confl
         before,
         "positions bump no version: replicas poll the track instead"
     );
-    let track = store.positions_since(time(0, 0)).await.unwrap();
+    let track = store
+        .positions_since(&GridScope::All, time(0, 0))
+        .await
+        .unwrap();
     assert_eq!(
         track.len(),
         recorded,
         "each recorded report is one point of the track, none is lost"
     );
-    let last = store.worker(id).await.unwrap();
+    let last = store.worker(&GridScope::All, id).await.unwrap();
     assert_eq!(last.position_at, Some(time(1_790_000_004, 0)));
     assert_eq!(last.position, Some(lonlat(119.6 + 4.0 * 0.01, 31.15)));
 }
@@ -251,7 +262,7 @@ pub async fn a_whole_dataset_is_stored_in_one_transaction(store: &dyn Store) {
 
     assert_conflict_naming(store.insert_dataset(&broken).await, "320282102299");
     assert_eq!(store.levels().await.unwrap(), [], "not even the levels");
-    assert_eq!(store.cameras(None).await.unwrap(), []);
+    assert_eq!(store.cameras(&GridScope::All, None).await.unwrap(), []);
 
     let counts = store.insert_dataset(&dataset).await.unwrap();
     let expected = DatasetCounts {
@@ -261,13 +272,19 @@ pub async fn a_whole_dataset_is_stored_in_one_transaction(store: &dyn Store) {
         workers: 1,
     };
     assert_eq!(counts, expected);
-    let grids = store.grids(GridFilter::default()).await.unwrap();
+    let grids = store
+        .grids(&GridScope::All, GridFilter::default())
+        .await
+        .unwrap();
     assert_eq!(
         grids[1].parent_id,
         Some(grids[0].id),
         "parent in the same dataset"
     );
-    assert_eq!(store.workers().await.unwrap()[0].grid_ids, [grids[1].id]);
+    assert_eq!(
+        store.workers(&GridScope::All).await.unwrap()[0].grid_ids,
+        [grids[1].id]
+    );
     assert_eq!(code(VILLAGE), grids[1].code);
 }
 
@@ -283,9 +300,12 @@ pub async fn shifts_round_trip_and_every_read_of_a_worker_agrees(store: &dyn Sto
         .unwrap();
     let (id, bare) = (stored[0].id, stored[1].id);
 
-    let one = store.worker(id).await.unwrap();
-    let listed = store.workers().await.unwrap();
-    let by_ids = store.workers_by_ids(&[bare, id]).await.unwrap();
+    let one = store.worker(&GridScope::All, id).await.unwrap();
+    let listed = store.workers(&GridScope::All).await.unwrap();
+    let by_ids = store
+        .workers_by_ids(&GridScope::All, &[bare, id])
+        .await
+        .unwrap();
 
     assert_eq!(one.shifts, [day, night]);
     assert_eq!(one.grid_ids.len(), 2);
@@ -296,12 +316,15 @@ pub async fn shifts_round_trip_and_every_read_of_a_worker_agrees(store: &dyn Sto
     );
     assert_eq!(by_ids[0], one, "a read by ids agrees, in id order");
     assert_eq!(
-        store.worker(bare).await.unwrap(),
+        store.worker(&GridScope::All, bare).await.unwrap(),
         by_ids[1],
         "no grids, no shifts"
     );
     store.replace_shifts(id, &[night]).await.unwrap();
-    assert_eq!(store.worker(id).await.unwrap().shifts, [night]);
+    assert_eq!(
+        store.worker(&GridScope::All, id).await.unwrap().shifts,
+        [night]
+    );
     let unknown = store.replace_shifts(id + 99, &[night]).await;
     assert!(
         matches!(unknown, Err(StoreError::NotFound(_))),

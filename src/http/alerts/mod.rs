@@ -101,7 +101,7 @@ async fn raise(
     Path(id): Path<CameraId>,
     request: Request,
 ) -> Result<Response, ApiError> {
-    let camera = state.store.camera(id).await?;
+    let camera = state.store.camera(&ctx.scope, id).await?;
     if !ctx
         .scope
         .includes_any(view::chain_at(&state, &camera).iter().map(|g| &g.code))
@@ -194,7 +194,7 @@ async fn list(
 ) -> Result<Response, ApiError> {
     let limit = PAGE.of(q.limit)?;
     let mut reports = Vec::new();
-    for alert in state.store.alerts(q.camera_id, limit).await? {
+    for alert in state.store.alerts(&ctx.scope, q.camera_id, limit).await? {
         let context = AlertContext::load(&state, alert).await?;
         if context.visible_to(&ctx) {
             // Only an open alert still needs someone to call.
@@ -244,7 +244,7 @@ async fn events(
     Path(id): Path<AlertId>,
 ) -> Result<Response, ApiError> {
     visible_alert(&state, &ctx, id).await?;
-    let events = state.store.alert_events(id).await?;
+    let events = state.store.alert_events(&ctx.scope, id).await?;
     Ok(Json(view::events(&events)).into_response())
 }
 
@@ -305,7 +305,7 @@ async fn calls(
     // Calls of one alert share its context: read it once.
     let mut contexts: HashMap<AlertId, AlertContext> = HashMap::new();
     let mut views = Vec::new();
-    for call in state.store.calls(&filter).await? {
+    for call in state.store.calls(&ctx.scope, &filter).await? {
         let context = match contexts.entry(call.alert_id) {
             Entry::Occupied(known) => known.into_mut(),
             Entry::Vacant(new) => new.insert(AlertContext::of_alert(&state, call.alert_id).await?),
@@ -323,7 +323,7 @@ async fn visible_call(
     ctx: &RequestContext,
     id: CallId,
 ) -> Result<(Call, AlertContext), ApiError> {
-    let call = state.store.call(id).await?;
+    let call = state.store.call(&ctx.scope, id).await?;
     let context = visible_alert(state, ctx, call.alert_id)
         .await
         .map_err(|e| match e {

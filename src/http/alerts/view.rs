@@ -1,6 +1,7 @@
 //! Alerts and calls as the API shows them: the stored fields plus what the command centre
 //! and the phone need beside them (the camera, its chain, the incident's case number).
 
+use crate::domain::GridScope;
 use crate::domain::{Alert, AlertEvent, Call, CallStatus, Camera, ChainEntry};
 use crate::http::geojson_out::camera_feature;
 use crate::http::incidents::view::photo_links;
@@ -20,13 +21,13 @@ pub(super) struct AlertContext {
 impl AlertContext {
     /// Loads what the views of `alert` need.
     pub async fn load(state: &AppState, alert: Alert) -> Result<Self, ApiError> {
-        let camera = state.store.camera(alert.camera_id).await?;
+        let camera = state.store.camera(&GridScope::All, alert.camera_id).await?;
         Self::with_camera(state, alert, camera).await
     }
 
     /// Loads alert `id` and what its views need.
     pub async fn of_alert(state: &AppState, id: crate::domain::AlertId) -> Result<Self, ApiError> {
-        Self::load(state, state.store.alert(id).await?).await
+        Self::load(state, state.store.alert(&GridScope::All, id).await?).await
     }
 
     /// Whether a request may see the alert: its camera's chain is in the request's scope.
@@ -42,7 +43,14 @@ impl AlertContext {
     ) -> Result<Self, ApiError> {
         let chain = chain_at(state, &camera);
         let case_number = match alert.incident_id {
-            Some(id) => Some(state.store.incident(id).await?.case_number().to_string()),
+            Some(id) => Some(
+                state
+                    .store
+                    .incident(&GridScope::All, id)
+                    .await?
+                    .case_number()
+                    .to_string(),
+            ),
             None => None,
         };
         Ok(Self {
@@ -59,7 +67,7 @@ impl AlertContext {
             alert: Some(self.alert.id),
             ..crate::store::CallFilter::default()
         };
-        Ok(state.store.calls(&filter).await?)
+        Ok(state.store.calls(&GridScope::All, &filter).await?)
     }
 
     /// The alert with its camera, chain and calls; with the responsible workers and the
@@ -161,7 +169,7 @@ pub(super) async fn live_event(
             Ok(("alert", None, context.report(state, &calls, false)))
         }
         LinkageChange::Call(call) => {
-            let alert = state.store.alert(call.alert_id).await?;
+            let alert = state.store.alert(&GridScope::All, call.alert_id).await?;
             let context = AlertContext::load(state, alert).await?;
             Ok(("call", Some(call.worker_id), context.call(state, call)))
         }

@@ -306,11 +306,12 @@ fn grid_code(state: &AppState, text: &str) -> Result<GridCode, ApiError> {
 
 async fn list(
     State(state): State<AppState>,
+    context: RequestContext,
     Query(query): Query<ListQuery>,
 ) -> Result<Response, ApiError> {
     let now = Utc::now();
     let filter = query.filter(&state, now)?;
-    let page = state.store.incidents(&filter).await?;
+    let page = state.store.incidents(&context.scope, &filter).await?;
     let incidents: Vec<IncidentView> = page
         .incidents
         .iter()

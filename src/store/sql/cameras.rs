@@ -3,7 +3,9 @@
 
 use super::data::{Topic, bump};
 use super::{Backend, Conn, Db, commit};
-use crate::domain::{Bbox, Camera, CameraChange, CameraId, FieldOfView, Heading, NewCamera};
+use crate::domain::{
+    Bbox, Camera, CameraChange, CameraId, FieldOfView, GridScope, Heading, NewCamera,
+};
 use crate::store::dialect::Dialect;
 use crate::store::rows::{CameraRow, found, stored_camera, write_error};
 use crate::store::{CameraStore, StoreError};
@@ -134,7 +136,12 @@ async fn live_camera(conn: &mut Conn, id: CameraId, done: &str) -> Result<Camera
 
 #[async_trait]
 impl CameraStore for Backend {
-    async fn cameras(&self, bbox: Option<Bbox>) -> Result<Vec<Camera>, StoreError> {
+    async fn cameras(
+        &self,
+        _scope: &GridScope,
+        bbox: Option<Bbox>,
+    ) -> Result<Vec<Camera>, StoreError> {
+        // No grid column: a narrower scope is the caller's to apply (see `CameraStore`).
         let mut query = QueryBuilder::<Db>::new(CAMERAS.as_str());
         if let Some(bbox) = bbox {
             Backend::push_camera_bbox(&mut query, bbox);
@@ -144,7 +151,8 @@ impl CameraStore for Backend {
         rows.into_iter().map(Camera::try_from).collect()
     }
 
-    async fn camera(&self, id: CameraId) -> Result<Camera, StoreError> {
+    async fn camera(&self, _scope: &GridScope, id: CameraId) -> Result<Camera, StoreError> {
+        // No grid column: a narrower scope is the caller's to apply (see `CameraStore`).
         let row: Option<CameraRow> = sqlx::query_as(&CAMERA_BY_ID)
             .bind(id)
             .fetch_optional(&self.pool)

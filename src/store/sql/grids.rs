@@ -1,8 +1,9 @@
 //! The levels and the grids in service: their queries, and [`GridStore`] for `Backend`.
 
 use super::data::{Topic, bump};
+use super::scope::push_code_in_scope;
 use super::{Backend, Boundary, Conn, Db, commit};
-use crate::domain::{Grid, GridCode, GridId, Level, LevelNo, NewGrid};
+use crate::domain::{Grid, GridCode, GridId, GridScope, Level, LevelNo, NewGrid};
 use crate::store::dialect::Dialect;
 use crate::store::rows::{GridRow, found, stored_grid, write_error};
 use crate::store::{GridFilter, GridStore, StoreError};
@@ -27,12 +28,9 @@ static GRIDS: LazyLock<String> = LazyLock::new(|| {
         grid_columns("id")
     )
 });
-/// Grid `$1`, in service or not.
-static GRID_BY_ID: LazyLock<String> =
-    LazyLock::new(|| format!("SELECT {} FROM grids WHERE id = $1", grid_columns("id")));
-/// The grid with code `$1`, in service or not.
-static GRID_BY_CODE: LazyLock<String> =
-    LazyLock::new(|| format!("SELECT {} FROM grids WHERE code = $1", grid_columns("id")));
+/// Every grid, in service or not; add conditions with `AND`.
+static ANY_GRID: LazyLock<String> =
+    LazyLock::new(|| format!("SELECT {} FROM grids WHERE 1 = 1", grid_columns("id")));
 
 /// The grid a row holds, its boundary read as this backend stores it.
 pub(super) fn grid_from(row: GridRow<Boundary>) -> Result<Grid, StoreError> {
@@ -149,8 +147,9 @@ impl GridStore for Backend {
         commit(tx, ()).await
     }
 
-    async fn grids(&self, filter: GridFilter) -> Result<Vec<Grid>, StoreError> {
+    async fn grids(&self, scope: &GridScope, filter: GridFilter) -> Result<Vec<Grid>, StoreError> {
         let mut query = QueryBuilder::<Db>::new(GRIDS.as_str());
+        push_code_in_scope(&mut query, scope, "code");
         if let Some(level) = filter.level {
             query.push(" AND level = ").push_bind(level);
         }
@@ -162,19 +161,21 @@ impl GridStore for Backend {
         rows.into_iter().map(grid_from).collect()
     }
 
-    async fn grid(&self, id: GridId) -> Result<Grid, StoreError> {
-        let row: Option<GridRow<Boundary>> = sqlx::query_as(&GRID_BY_ID)
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
+    async fn grid(&self, scope: &GridScope, id: GridId) -> Result<Grid, StoreError> {
+        let mut query = QueryBuilder::<Db>::new(ANY_GRID.as_str());
+        query.push(" AND id = ").push_bind(id);
+        push_code_in_scope(&mut query, scope, "code");
+        let row: Option<GridRow<Boundary>> =
+            query.build_query_as().fetch_optional(&self.pool).await?;
         grid_from(found(row, || format!("grid {id}"))?)
     }
 
-    async fn grid_by_code(&self, code: &GridCode) -> Result<Grid, StoreError> {
-        let row: Option<GridRow<Boundary>> = sqlx::query_as(&GRID_BY_CODE)
-            .bind(code.as_str())
-            .fetch_optional(&self.pool)
-            .await?;
+    async fn grid_by_code(&self, scope: &GridScope, code: &GridCode) -> Result<Grid, StoreError> {
+        let mut query = QueryBuilder::<Db>::new(ANY_GRID.as_str());
+        query.push(" AND code = ").push_bind(code.as_str());
+        push_code_in_scope(&mut query, scope, "code");
+        let row: Option<GridRow<Boundary>> =
+            query.build_query_as().fetch_optional(&self.pool).await?;
         grid_from(found(row, || format!("grid {code}"))?)
     }
 

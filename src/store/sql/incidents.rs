@@ -2,9 +2,10 @@
 //! `Backend`. Each write runs in the caller's transaction.
 
 use super::incident_list::{list, photos_of};
+use super::scope::push_code_in_scope;
 use super::{Backend, Conn, Db, commit};
 use crate::domain::{
-    Incident, IncidentAction, IncidentEvent, IncidentId, IncidentStatus, NewIncident,
+    GridScope, Incident, IncidentAction, IncidentEvent, IncidentId, IncidentStatus, NewIncident,
     NewIncidentEvent, PhotoId,
 };
 use crate::store::dialect::Dialect;
@@ -18,7 +19,7 @@ use crate::store::{
 use async_trait::async_trait;
 use chrono::{DateTime, SubsecRound, Utc};
 use sqlx::query::QueryScalar;
-use sqlx::{Connection, Database};
+use sqlx::{Connection, Database, QueryBuilder};
 
 /// An insert returning an id, with its parameters bound so far.
 type Insert<'q> = QueryScalar<'q, Db, i64, <Db as Database>::Arguments<'q>>;
@@ -202,13 +203,16 @@ async fn append(
     Ok(())
 }
 
-/// One incident.
-pub(super) async fn get(conn: &mut Conn, id: IncidentId) -> Result<Incident, StoreError> {
-    let select = format!("SELECT {COLUMNS} FROM incidents WHERE id = $1");
-    let row: Option<IncidentRow> = sqlx::query_as(&select)
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?;
+/// One incident, [`StoreError::NotFound`] outside `scope`.
+pub(super) async fn get(
+    conn: &mut Conn,
+    scope: &GridScope,
+    id: IncidentId,
+) -> Result<Incident, StoreError> {
+    let mut query = QueryBuilder::<Db>::new(format!("SELECT {COLUMNS} FROM incidents WHERE id = "));
+    query.push_bind(id);
+    push_code_in_scope(&mut query, scope, "grid_code");
+    let row: Option<IncidentRow> = query.build_query_as().fetch_optional(&mut *conn).await?;
     let row = found(row, || format!("incident {id}"))?;
     let photos = photos_of(conn, &[id])
         .await?
@@ -264,6 +268,7 @@ impl IncidentStore for Backend {
 
     async fn insert_incident_near(
         &self,
+        scope: &GridScope,
         incident: &NewIncident,
         event: &NewIncidentEvent,
         nearby: &IncidentFilter,
@@ -272,12 +277,12 @@ impl IncidentStore for Backend {
         // back) instead of two. The filing has committed before the search starts.
         let mut conn = self.conn().await?;
         let stored = file(&mut conn, incident, event).await?;
-        let near = list(&mut conn, &nearby.filed_before(stored.id)).await?;
+        let near = list(&mut conn, scope, &nearby.filed_before(stored.id)).await?;
         Ok((stored, near.incidents))
     }
 
-    async fn incident(&self, id: IncidentId) -> Result<Incident, StoreError> {
-        get(&mut *self.conn().await?, id).await
+    async fn incident(&self, scope: &GridScope, id: IncidentId) -> Result<Incident, StoreError> {
+        get(&mut *self.conn().await?, scope, id).await
     }
 
     async fn update_incident(
@@ -290,41 +295,56 @@ impl IncidentStore for Backend {
         commit(tx, stored).await
     }
 
-    async fn incidents(&self, filter: &IncidentFilter) -> Result<IncidentPage, StoreError> {
-        list(&mut *self.conn().await?, filter).await
+    async fn incidents(
+        &self,
+        scope: &GridScope,
+        filter: &IncidentFilter,
+    ) -> Result<IncidentPage, StoreError> {
+        list(&mut *self.conn().await?, scope, filter).await
     }
 
-    async fn incident_events(&self, id: IncidentId) -> Result<Vec<IncidentEvent>, StoreError> {
+    async fn incident_events(
+        &self,
+        scope: &GridScope,
+        id: IncidentId,
+    ) -> Result<Vec<IncidentEvent>, StoreError> {
         let mut conn = self.conn().await?;
-        let rows: Vec<EventRow> = sqlx::query_as(
+        let mut query = QueryBuilder::<Db>::new(
             "SELECT seq, at, actor, action, from_status, to_status, note, photos, details \
-             FROM incident_events WHERE incident_id = $1 ORDER BY seq",
-        )
-        .bind(id)
-        .fetch_all(&mut *conn)
-        .await?;
+             FROM incident_events WHERE incident_id = ",
+        );
+        query.push_bind(id);
+        if !scope.is_all() {
+            query.push(" AND EXISTS (SELECT 1 FROM incidents WHERE incidents.id = incident_events.incident_id");
+            push_code_in_scope(&mut query, scope, "incidents.grid_code");
+            query.push(")");
+        }
+        query.push(" ORDER BY seq");
+        let rows: Vec<EventRow> = query.build_query_as().fetch_all(&mut *conn).await?;
         if rows.is_empty() {
-            // Every stored incident has its report event, so none means no incident.
-            get(&mut conn, id).await?;
+            // Every stored incident has its report event, so none means no incident, or
+            // one outside the scope.
+            get(&mut conn, scope, id).await?;
         }
         rows.into_iter().map(|row| row.into_event(id)).collect()
     }
 
     async fn incident_facts(
         &self,
+        scope: &GridScope,
         since: Option<DateTime<Utc>>,
     ) -> Result<Vec<RecordedFact>, StoreError> {
-        const SELECT: &str = "SELECT id, revision, updated_at, grid_code, category, status, \
-             reported_at, closed_at, deadline, yellow_at, satisfaction FROM incidents";
-        let rows: Vec<FactRow> = match since {
-            None => sqlx::query_as(SELECT).fetch_all(&self.pool).await?,
-            Some(since) => {
-                sqlx::query_as(&format!("{SELECT} WHERE updated_at >= $1"))
-                    .bind(since.trunc_subsecs(6))
-                    .fetch_all(&self.pool)
-                    .await?
-            }
-        };
+        let mut query = QueryBuilder::<Db>::new(
+            "SELECT id, revision, updated_at, grid_code, category, status, reported_at, \
+             closed_at, deadline, yellow_at, satisfaction FROM incidents WHERE 1 = 1",
+        );
+        if let Some(since) = since {
+            query
+                .push(" AND updated_at >= ")
+                .push_bind(since.trunc_subsecs(6));
+        }
+        push_code_in_scope(&mut query, scope, "grid_code");
+        let rows: Vec<FactRow> = query.build_query_as().fetch_all(&self.pool).await?;
         rows.into_iter().map(FactRow::into_fact).collect()
     }
 

@@ -9,7 +9,7 @@ use super::incidents::{insert, insert_photo};
 use super::{Backend, Conn, commit};
 use crate::domain::{
     Alert, AlertEvent, AlertEventKind, AlertId, AlertStatus, Call, CallId, CallStatus, CameraId,
-    Incident, IncidentId, NewAlert, NewCall,
+    GridScope, Incident, IncidentId, NewAlert, NewCall,
 };
 use crate::store::dialect::Dialect;
 use crate::store::rows::linkage::{AlertEventRow, AlertRow, CallRow};
@@ -246,11 +246,18 @@ impl LinkageStore for Backend {
         commit(tx, stored).await
     }
 
-    async fn alert(&self, id: AlertId) -> Result<Alert, StoreError> {
+    async fn alert(&self, _scope: &GridScope, id: AlertId) -> Result<Alert, StoreError> {
+        // No grid column: a narrower scope is the caller's to apply (see `LinkageStore`).
         read_alert(&mut *self.conn().await?, id).await
     }
 
-    async fn alerts(&self, camera: Option<CameraId>, limit: u32) -> Result<Vec<Alert>, StoreError> {
+    async fn alerts(
+        &self,
+        _scope: &GridScope,
+        camera: Option<CameraId>,
+        limit: u32,
+    ) -> Result<Vec<Alert>, StoreError> {
+        // No grid column: a narrower scope is the caller's to apply (see `LinkageStore`).
         let rows: Vec<AlertRow> = sqlx::query_as(&format!(
             "SELECT {ALERT_COLUMNS} FROM alerts WHERE ($1 IS NULL OR camera_id = $1) \
              ORDER BY id DESC LIMIT $2"
@@ -262,7 +269,12 @@ impl LinkageStore for Backend {
         rows.into_iter().map(AlertRow::into_alert).collect()
     }
 
-    async fn alert_events(&self, id: AlertId) -> Result<Vec<AlertEvent>, StoreError> {
+    async fn alert_events(
+        &self,
+        _scope: &GridScope,
+        id: AlertId,
+    ) -> Result<Vec<AlertEvent>, StoreError> {
+        // No grid column: a narrower scope is the caller's to apply (see `LinkageStore`).
         let rows: Vec<AlertEventRow> = sqlx::query_as(
             "SELECT seq, at, kind, call_id, worker_id, actor, note FROM alert_events \
              WHERE alert_id = $1 ORDER BY seq",
@@ -273,11 +285,17 @@ impl LinkageStore for Backend {
         rows.into_iter().map(|row| row.into_event(id)).collect()
     }
 
-    async fn call(&self, id: CallId) -> Result<Call, StoreError> {
+    async fn call(&self, _scope: &GridScope, id: CallId) -> Result<Call, StoreError> {
+        // No grid column: a narrower scope is the caller's to apply (see `LinkageStore`).
         read_call(&mut *self.conn().await?, id).await
     }
 
-    async fn calls(&self, filter: &CallFilter) -> Result<Vec<Call>, StoreError> {
+    async fn calls(
+        &self,
+        _scope: &GridScope,
+        filter: &CallFilter,
+    ) -> Result<Vec<Call>, StoreError> {
+        // No grid column: a narrower scope is the caller's to apply (see `LinkageStore`).
         calls(&mut *self.conn().await?, filter).await
     }
 

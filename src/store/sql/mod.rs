@@ -26,6 +26,7 @@ mod incidents;
 mod linkage;
 mod planning;
 mod revisions;
+mod scope;
 mod workers;
 
 use super::{Backend, Db};

@@ -6,10 +6,11 @@ use super::data::{Topic, bump};
 use super::grids::{grid_columns, grid_from};
 use super::incidents::update;
 use super::revisions::{LOCK_GRID, check_version, create, recheck, rewrite};
+use super::scope::push_code_in_scope;
 use super::{Backend, Boundary, Conn, Db, commit};
 use crate::domain::{
-    ChangeSet, ChangeSetId, ChangeSetStatus, Grid, GridCode, GridId, GridRevision, GridVersion,
-    LevelNo,
+    ChangeSet, ChangeSetId, ChangeSetStatus, Grid, GridCode, GridId, GridRevision, GridScope,
+    GridVersion, LevelNo,
 };
 use crate::store::dialect::Dialect;
 use crate::store::rows::planning::{ChangeSetRow, RevisionRow, documents};
@@ -17,6 +18,7 @@ use crate::store::rows::{found, write_error};
 use crate::store::{Applied, ApplyPlan, NewChangeSet, PlanningStore, StoreError};
 use async_trait::async_trait;
 use chrono::{DateTime, SubsecRound, Utc};
+use sqlx::QueryBuilder;
 use std::sync::LazyLock;
 
 const CHANGESET: &str = "SELECT id, reason, author, status, created_at, decided_at, grids, \
@@ -31,30 +33,34 @@ static LOCK_CHANGESET: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
-/// Every version of grid `$1` as [`RevisionRow`]s, oldest first.
-static HISTORY: LazyLock<String> = LazyLock::new(|| {
-    format!(
-        "SELECT {}, valid_from, CAST(NULL AS timestamptz) AS valid_to, \
-         retired_at IS NOT NULL AS retired, changeset_id, c.author, c.reason FROM grids g \
-         LEFT JOIN changesets c ON c.id = g.changeset_id WHERE g.id = $1 UNION ALL SELECT {}, \
-         valid_from, valid_to, false AS retired, changeset_id, c.author, c.reason \
-         FROM grid_history h LEFT JOIN changesets c ON c.id = h.changeset_id \
-         WHERE h.grid_id = $1 ORDER BY version",
-        grid_columns("g.id"),
-        grid_columns("h.grid_id"),
+/// The two halves of every version of a grid as [`RevisionRow`]s: the version in
+/// `grids` (`g`) and those in `grid_history` (`h`); add conditions with `AND`.
+static HISTORY: LazyLock<(String, String)> = LazyLock::new(|| {
+    (
+        format!(
+            "SELECT {}, valid_from, CAST(NULL AS timestamptz) AS valid_to, \
+             retired_at IS NOT NULL AS retired, changeset_id, c.author, c.reason FROM grids g \
+             LEFT JOIN changesets c ON c.id = g.changeset_id WHERE 1 = 1",
+            grid_columns("g.id"),
+        ),
+        format!(
+            " UNION ALL SELECT {}, valid_from, valid_to, false AS retired, changeset_id, \
+             c.author, c.reason FROM grid_history h LEFT JOIN changesets c \
+             ON c.id = h.changeset_id WHERE 1 = 1",
+            grid_columns("h.grid_id"),
+        ),
     )
 });
 
-/// Grids as they were at `$1`, of level `$2` (0 for every level), ordered by level and
-/// code.
-static AS_OF: LazyLock<String> = LazyLock::new(|| {
-    format!(
-        "SELECT {} FROM grids WHERE valid_from <= $1 AND (retired_at IS NULL OR retired_at > $1) \
-         AND ($2 = 0 OR level = $2) UNION ALL SELECT {} FROM grid_history \
-         WHERE valid_from <= $1 AND valid_to > $1 AND ($2 = 0 OR level = $2) \
-         ORDER BY level, code",
-        grid_columns("id"),
-        grid_columns("grid_id"),
+/// The two halves of the grids as they were at some time: those in `grids` and those in
+/// `grid_history`; add conditions with `AND`.
+static AS_OF: LazyLock<(String, String)> = LazyLock::new(|| {
+    (
+        format!("SELECT {} FROM grids WHERE 1 = 1", grid_columns("id")),
+        format!(
+            " UNION ALL SELECT {} FROM grid_history WHERE 1 = 1",
+            grid_columns("grid_id")
+        ),
     )
 });
 
@@ -206,22 +212,50 @@ async fn grid_id(conn: &mut Conn, code: &GridCode) -> Result<GridId, StoreError>
 impl PlanningStore for Backend {
     async fn grids_as_of(
         &self,
+        scope: &GridScope,
         level: Option<LevelNo>,
         at: DateTime<Utc>,
     ) -> Result<Vec<Grid>, StoreError> {
-        let rows: Vec<crate::store::rows::GridRow<Boundary>> = sqlx::query_as(&AS_OF)
-            .bind(at)
-            .bind(level.unwrap_or(0))
-            .fetch_all(&self.pool)
-            .await?;
+        // Level 0 is no level: every level, as `None`.
+        let level = level.filter(|&level| level != 0);
+        let (current, past) = &*AS_OF;
+        let mut query = QueryBuilder::<Db>::new(current);
+        query.push(" AND valid_from <= ").push_bind(at);
+        query
+            .push(" AND (retired_at IS NULL OR retired_at > ")
+            .push_bind(at);
+        query.push(")");
+        if let Some(level) = level {
+            query.push(" AND level = ").push_bind(level);
+        }
+        push_code_in_scope(&mut query, scope, "code");
+        query.push(past);
+        query.push(" AND valid_from <= ").push_bind(at);
+        query.push(" AND valid_to > ").push_bind(at);
+        if let Some(level) = level {
+            query.push(" AND level = ").push_bind(level);
+        }
+        push_code_in_scope(&mut query, scope, "code");
+        query.push(" ORDER BY level, code");
+        let rows: Vec<crate::store::rows::GridRow<Boundary>> =
+            query.build_query_as().fetch_all(&self.pool).await?;
         rows.into_iter().map(grid_from).collect()
     }
 
-    async fn grid_history(&self, id: GridId) -> Result<Vec<GridRevision>, StoreError> {
-        let rows: Vec<RevisionRow<Boundary>> = sqlx::query_as(&HISTORY)
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await?;
+    async fn grid_history(
+        &self,
+        scope: &GridScope,
+        id: GridId,
+    ) -> Result<Vec<GridRevision>, StoreError> {
+        let (current, past) = &*HISTORY;
+        let mut query = QueryBuilder::<Db>::new(current);
+        query.push(" AND g.id = ").push_bind(id);
+        push_code_in_scope(&mut query, scope, "g.code");
+        query.push(past);
+        query.push(" AND h.grid_id = ").push_bind(id);
+        push_code_in_scope(&mut query, scope, "h.code");
+        query.push(" ORDER BY version");
+        let rows: Vec<RevisionRow<Boundary>> = query.build_query_as().fetch_all(&self.pool).await?;
         if rows.is_empty() {
             return Err(StoreError::NotFound(format!("grid {id}")));
         }

@@ -3,8 +3,9 @@
 
 use super::data::{Topic, bump};
 use super::grids::grid_id;
+use super::scope::push_worker_in_scope;
 use super::{Backend, Conn, Db, commit};
-use crate::domain::{Fix, GridId, LonLat, NewWorker, Shift, Worker, WorkerId};
+use crate::domain::{Fix, GridId, GridScope, LonLat, NewWorker, Shift, Worker, WorkerId};
 use crate::store::dialect::Dialect;
 use crate::store::rows::linkage::PositionRow;
 use crate::store::rows::{
@@ -13,6 +14,7 @@ use crate::store::rows::{
 use crate::store::{StoreError, WorkerStore};
 use async_trait::async_trait;
 use chrono::{DateTime, SecondsFormat, SubsecRound, Utc};
+use sqlx::QueryBuilder;
 use std::sync::LazyLock;
 
 /// Every worker's row as [`WorkerRow`] reads it; add ` WHERE …`.
@@ -33,14 +35,15 @@ static LOCK_POSITION: LazyLock<String> = LazyLock::new(|| {
 });
 
 impl Backend {
-    /// All workers, or those with these ids, in one read transaction, so that the workers
-    /// and their grids are one snapshot.
+    /// All workers within `scope`, or those of them with these ids, in one read
+    /// transaction, so that the workers and their grids are one snapshot.
     pub(in super::super) async fn read_workers(
         &self,
+        scope: &GridScope,
         ids: Option<&[WorkerId]>,
     ) -> Result<Vec<Worker>, StoreError> {
         let mut tx = self.read().await?;
-        let workers = workers(&mut tx, ids).await?;
+        let workers = workers(&mut tx, scope, ids).await?;
         commit(tx, workers).await
     }
 }
@@ -213,12 +216,16 @@ async fn assign(conn: &mut Conn, worker: &Worker, what: &str) -> Result<(), Stor
     Ok(())
 }
 
-/// The workers, all of them or those with
-/// the given ids (see `WorkerStore::workers_by_ids`), by id, with their grids. Run it in a
-/// read transaction, so the workers and their grids are one snapshot.
-async fn workers(conn: &mut Conn, ids: Option<&[WorkerId]>) -> Result<Vec<Worker>, StoreError> {
+/// The workers within `scope`, all of them or those with the given ids (see
+/// `WorkerStore::workers_by_ids`), by id, with their grids. Run it in a read transaction,
+/// so the workers and their grids are one snapshot.
+async fn workers(
+    conn: &mut Conn,
+    scope: &GridScope,
+    ids: Option<&[WorkerId]>,
+) -> Result<Vec<Worker>, StoreError> {
     let Some(ids) = ids else {
-        return read_workers(conn, None).await;
+        return read_workers(conn, scope, None).await;
     };
     let mut ids = ids.to_vec();
     ids.sort_unstable();
@@ -226,60 +233,53 @@ async fn workers(conn: &mut Conn, ids: Option<&[WorkerId]>) -> Result<Vec<Worker
     let mut workers = Vec::with_capacity(ids.len());
     // Bounded batches stay far below either database's limit on bound parameters.
     for batch in ids.chunks(ID_BATCH) {
-        workers.extend(read_workers(&mut *conn, Some(batch)).await?);
+        workers.extend(read_workers(&mut *conn, scope, Some(batch)).await?);
     }
     Ok(workers)
 }
 
-/// The workers, only those in `ids` when given (never empty), by id.
+/// The workers within `scope`, only those in `ids` when given (never empty), by id.
 async fn read_workers(
     conn: &mut Conn,
+    scope: &GridScope,
     ids: Option<&[WorkerId]>,
 ) -> Result<Vec<Worker>, StoreError> {
-    // Only placeholders are spliced in, `$1, $2, …`; the ids themselves are bound.
-    let (rows_of, grids_of) = match ids {
-        None => (String::new(), String::new()),
-        Some(ids) => {
-            let list = placeholders(ids.len());
-            (
-                format!(" WHERE id IN ({list})"),
-                format!(" WHERE worker_id IN ({list})"),
-            )
+    // The same conditions on each of the three tables, `column` naming the worker's id.
+    let select = |sql: &str, column: &str, order: &str| {
+        let mut query = QueryBuilder::<Db>::new(sql);
+        query.push(" WHERE 1 = 1");
+        if let Some(ids) = ids {
+            query.push(format_args!(" AND {column} IN ("));
+            let mut list = query.separated(", ");
+            for &id in ids {
+                list.push_bind(id);
+            }
+            query.push(")");
         }
+        push_worker_in_scope(&mut query, scope, column);
+        query.push(order);
+        query
     };
-    let shifts_of = format!(
-        "SELECT worker_id, weekdays, starts, ends FROM shifts{grids_of} \
-         ORDER BY worker_id, weekdays, starts"
+    let mut rows = select(WORKERS.as_str(), "workers.id", " ORDER BY id");
+    let mut assignments = select(
+        "SELECT worker_id, grid_id FROM worker_grids",
+        "worker_grids.worker_id",
+        " ORDER BY worker_id, grid_id",
     );
-    let rows = format!("{}{rows_of} ORDER BY id", WORKERS.as_str());
-    let assignments = format!(
-        "SELECT worker_id, grid_id FROM worker_grids{grids_of} ORDER BY worker_id, grid_id"
+    let mut shifts = select(
+        "SELECT worker_id, weekdays, starts, ends FROM shifts",
+        "shifts.worker_id",
+        " ORDER BY worker_id, weekdays, starts",
     );
-    let ids = ids.unwrap_or_default();
-    let mut rows = sqlx::query_as::<Db, WorkerRow>(&rows);
-    let mut assignments = sqlx::query_as::<Db, (WorkerId, GridId)>(&assignments);
-    let mut shifts = sqlx::query_as::<Db, ShiftRow>(&shifts_of);
-    for &id in ids {
-        rows = rows.bind(id);
-        assignments = assignments.bind(id);
-        shifts = shifts.bind(id);
-    }
-    let rows = rows.fetch_all(&mut *conn).await?;
-    let assignments = assignments.fetch_all(&mut *conn).await?;
-    let shifts = shifts.fetch_all(conn).await?;
+    let rows: Vec<WorkerRow> = rows.build_query_as().fetch_all(&mut *conn).await?;
+    let assignments: Vec<(WorkerId, GridId)> =
+        assignments.build_query_as().fetch_all(&mut *conn).await?;
+    let shifts: Vec<ShiftRow> = shifts.build_query_as().fetch_all(conn).await?;
     assemble_workers(rows, assignments, shifts)
 }
 
 /// Most ids bound in one statement.
 const ID_BATCH: usize = 1000;
-
-/// `$1, $2, …, $n`: the placeholders of `n` bound parameters.
-fn placeholders(n: usize) -> String {
-    (1..=n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
 
 /// The refusal of a position report at `at` when the worker's last known one is at `last`,
 /// not older (see `WorkerStore::record_position`).
@@ -294,16 +294,25 @@ fn not_newer(id: WorkerId, at: DateTime<Utc>, last: DateTime<Utc>) -> StoreError
 
 #[async_trait]
 impl WorkerStore for Backend {
-    async fn workers(&self) -> Result<Vec<Worker>, StoreError> {
-        self.read_workers(None).await
+    async fn workers(&self, scope: &GridScope) -> Result<Vec<Worker>, StoreError> {
+        self.read_workers(scope, None).await
     }
 
-    async fn workers_by_ids(&self, ids: &[WorkerId]) -> Result<Vec<Worker>, StoreError> {
-        self.read_workers(Some(ids)).await
+    async fn workers_by_ids(
+        &self,
+        scope: &GridScope,
+        ids: &[WorkerId],
+    ) -> Result<Vec<Worker>, StoreError> {
+        self.read_workers(scope, Some(ids)).await
     }
 
-    async fn worker(&self, id: WorkerId) -> Result<Worker, StoreError> {
-        self.one_worker(id).await
+    async fn worker(&self, scope: &GridScope, id: WorkerId) -> Result<Worker, StoreError> {
+        if scope.is_all() {
+            // The backend's fastest read of one worker, which every position report makes.
+            return self.one_worker(id).await;
+        }
+        let mut workers = self.read_workers(scope, Some(&[id])).await?;
+        found(workers.pop(), || format!("worker {id}"))
     }
 
     async fn insert_workers(&self, workers: &[NewWorker]) -> Result<Vec<Worker>, StoreError> {
@@ -335,34 +344,38 @@ impl WorkerStore for Backend {
 
     async fn positions_since(
         &self,
+        scope: &GridScope,
         since: DateTime<Utc>,
     ) -> Result<Vec<(WorkerId, Fix, DateTime<Utc>)>, StoreError> {
-        let rows: Vec<PositionRow> = sqlx::query_as(
+        let mut query = QueryBuilder::<Db>::new(
             "SELECT worker_id, at, lon, lat, accuracy_m, received_at FROM worker_positions \
-             WHERE received_at >= $1 ORDER BY received_at, id",
-        )
-        .bind(since.trunc_subsecs(6))
-        .fetch_all(&self.pool)
-        .await?;
+             WHERE received_at >= ",
+        );
+        query.push_bind(since.trunc_subsecs(6));
+        push_worker_in_scope(&mut query, scope, "worker_positions.worker_id");
+        query.push(" ORDER BY received_at, id");
+        let rows: Vec<PositionRow> = query.build_query_as().fetch_all(&self.pool).await?;
         rows.into_iter().map(PositionRow::into_fix).collect()
     }
 
     async fn tracks(
         &self,
+        scope: &GridScope,
         worker: Option<WorkerId>,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<(WorkerId, Fix)>, StoreError> {
-        let rows: Vec<PositionRow> = sqlx::query_as(
+        let mut query = QueryBuilder::<Db>::new(
             "SELECT worker_id, at, lon, lat, accuracy_m, received_at FROM worker_positions \
-             WHERE at >= $1 AND at < $2 AND ($3 IS NULL OR worker_id = $3) \
-             ORDER BY worker_id, at",
-        )
-        .bind(from)
-        .bind(to)
-        .bind(worker)
-        .fetch_all(&self.pool)
-        .await?;
+             WHERE at >= ",
+        );
+        query.push_bind(from).push(" AND at < ").push_bind(to);
+        if let Some(worker) = worker {
+            query.push(" AND worker_id = ").push_bind(worker);
+        }
+        push_worker_in_scope(&mut query, scope, "worker_positions.worker_id");
+        query.push(" ORDER BY worker_id, at");
+        let rows: Vec<PositionRow> = query.build_query_as().fetch_all(&self.pool).await?;
         rows.into_iter()
             .map(|row| row.into_fix().map(|(id, fix, _)| (id, fix)))
             .collect()
