@@ -37,7 +37,7 @@ async fn demo_services() -> (AppState, tempfile::TempDir) {
 /// Two villages, and for each a micro-grid of it: (village code, micro-grid id, a point
 /// inside the micro-grid).
 async fn two_villages(state: &AppState) -> [(GridCode, i64, LonLat); 2] {
-    let index = state.index.grids();
+    let index = state.mirrors.index.grids();
     let villages: Vec<GridCode> = index
         .iter()
         .filter(|g| g.level == VILLAGES)

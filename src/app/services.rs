@@ -34,8 +34,7 @@ pub fn state(
     let planner = Planner::new(Arc::clone(store), mirrors.clone(), planning_rules(config));
     Ok(AppState {
         store: Arc::clone(store),
-        index: Arc::clone(&mirrors.index),
-        tiles: Arc::clone(&mirrors.tiles),
+        mirrors: mirrors.clone(),
         limits: Limits {
             max_batch_points: config.max_batch_points,
             photo: PhotoLimits {

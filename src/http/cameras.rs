@@ -46,7 +46,7 @@ async fn list(
     Query(q): Query<ListQuery>,
 ) -> Result<GeoJson<FeatureCollection>, ApiError> {
     let bbox = q.bbox.as_deref().map(str::parse::<Bbox>).transpose()?;
-    let index = state.index.grids();
+    let index = state.mirrors.index.grids();
     let cameras = match q.grid {
         Some(grid) => {
             if index.get(grid).is_none() {
@@ -144,7 +144,7 @@ async fn visible_camera(
     id: CameraId,
 ) -> Result<Camera, ApiError> {
     let camera = state.store.camera(&ctx.scope, id).await?;
-    let index = state.index.grids();
+    let index = state.mirrors.index.grids();
     let chain = index.chain_at(camera.location.into());
     if ctx.scope.includes_any(chain.iter().map(|l| l.code)) {
         Ok(camera)
@@ -155,7 +155,7 @@ async fn visible_camera(
 
 /// A camera as a feature, with the chain the grid index gives its location now.
 fn feature(state: &AppState, camera: &Camera) -> GeoJson<Feature> {
-    let index = state.index.grids();
+    let index = state.mirrors.index.grids();
     GeoJson(camera_feature(
         camera,
         &index.chain_at(camera.location.into()),

@@ -138,11 +138,13 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
     }
 }
 
-/// How many items one page of a list may hold: every list's `limit` parameter is read by
-/// this one rule. Absent, it is `default`; outside `1..=max` it is a 400 naming the range,
-/// never clamped, so a client learns its page is not what it asked for.
+/// How many items one answer may hold: every list's `limit` (and the nearest workers'
+/// `k`) is read by this one rule. Absent, it is `default`; outside `1..=max` it is a 400
+/// naming the range, never clamped, so a client learns its page is not what it asked for.
 #[derive(Debug, Clone, Copy)]
 pub struct PageSize {
+    /// The query parameter, for the error message.
+    pub param: &'static str,
     /// The page size when the query gives none.
     pub default: u32,
     /// The largest page size accepted.
@@ -158,7 +160,7 @@ impl PageSize {
         } else {
             Err(ApiError::bad_request(
                 "invalid_parameter",
-                format!("limit must be 1 to {} (got {limit})", self.max),
+                format!("{} must be 1 to {} (got {limit})", self.param, self.max),
             ))
         }
     }

@@ -83,7 +83,7 @@ async fn one(
     Path(id): Path<GridId>,
 ) -> Result<GeoJson<Feature>, ApiError> {
     let grid = state.store.grid(&ctx.scope, id).await?;
-    let index = state.index.grids();
+    let index = state.mirrors.index.grids();
     let indexed = index
         .get(id)
         .ok_or_else(|| ApiError::NotFound(format!("grid {id}")))?;
@@ -123,7 +123,7 @@ async fn cameras(
     ctx: RequestContext,
     Path(id): Path<GridId>,
 ) -> Result<GeoJson<FeatureCollection>, ApiError> {
-    let index = state.index.grids();
+    let index = state.mirrors.index.grids();
     let visible = index.get(id).is_some_and(|g| ctx.scope.includes(&g.code));
     if !visible {
         return Err(ApiError::NotFound(format!("grid {id}")));

@@ -52,7 +52,7 @@ async fn locate_one(
     Query(q): Query<PointQuery>,
 ) -> Result<Response, ApiError> {
     let p = LonLat::try_from(q)?;
-    let grids = state.index.grids();
+    let grids = state.mirrors.index.grids();
     Ok(axum::Json(located(&grids, p)).into_response())
 }
 
@@ -92,7 +92,7 @@ async fn locate_batch(
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let grids = state.index.grids();
+    let grids = state.mirrors.index.grids();
     // Large batches are CPU work: keep them off the async workers.
     let body = tokio::task::spawn_blocking(move || {
         let coords: Vec<geo::Coord<f64>> = points.iter().map(|&p| p.into()).collect();

@@ -28,7 +28,7 @@ struct MapView {
 }
 
 async fn map(State(state): State<AppState>) -> Result<Json<MapView>, ApiError> {
-    let bounds = state.index.grids().extent();
+    let bounds = state.mirrors.index.grids().extent();
     let zoom = bounds.map_or(3, |b| {
         // Tiles of 256 px span 360° / 2^z of longitude.
         let span = b.width().max(b.height()).max(1e-6);
@@ -43,6 +43,6 @@ async fn map(State(state): State<AppState>) -> Result<Json<MapView>, ApiError> {
         zoom,
         levels: state.store.levels().await?,
         basemap: state.basemap.as_deref().cloned(),
-        density_breaks: state.tiles.scene().density_breaks().to_vec(),
+        density_breaks: state.mirrors.tiles.scene().density_breaks().to_vec(),
     }))
 }

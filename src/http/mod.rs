@@ -30,10 +30,9 @@ use crate::config::ServeConfig;
 use crate::incidents::Desk;
 use crate::linkage::Linkage;
 use crate::media::PhotoLimits;
+use crate::mirrors::Mirrors;
 use crate::planning::Planner;
-use crate::spatial::SpatialIndex;
 use crate::store::Store;
-use crate::tiles::Tiles;
 use axum::Router;
 use axum::body::Body;
 use axum::error_handling::HandleErrorLayer;
@@ -53,10 +52,9 @@ use tower_http::trace::TraceLayer;
 pub struct AppState {
     /// The database.
     pub store: Arc<dyn Store>,
-    /// The in-memory index of committed data.
-    pub index: Arc<SpatialIndex>,
-    /// The map tiles' scene and cache.
-    pub tiles: Arc<Tiles>,
+    /// The in-memory mirrors of committed data: the index, the tiles' scene, the
+    /// statistics facts.
+    pub mirrors: Mirrors,
     /// Limits on what one request may ask.
     pub limits: Limits,
     /// What the web map is told about its basemap.

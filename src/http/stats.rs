@@ -92,8 +92,10 @@ async fn stats(
         grid: q.grid.as_deref(),
         depth,
     };
-    let facts = Arc::clone(state.desk.facts());
-    let report = facts.report(&state.index.grids(), on, options).await?;
+    let facts = Arc::clone(&state.mirrors.incidents);
+    let report = facts
+        .report(&state.mirrors.index.grids(), on, options)
+        .await?;
     Ok(match q.format.unwrap_or_default() {
         Format::Json => axum::Json(report).into_response(),
         Format::Csv => (

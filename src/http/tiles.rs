@@ -42,12 +42,12 @@ async fn tile(
     }
     let live = matches!(layer, Layer::Incidents(_));
     let counts = if live {
-        let facts = Arc::clone(state.desk.facts());
+        let facts = Arc::clone(&state.mirrors.incidents);
         Some(facts.open_counts_now().await.map_err(internal)?)
     } else {
         None
     };
-    let job = state.tiles.job(layer, request, counts);
+    let job = state.mirrors.tiles.job(layer, request, counts);
     let etag = etag(&job.key);
     let cache_control = if live {
         INCIDENT_CACHE_CONTROL
@@ -57,7 +57,12 @@ async fn tile(
     if matches_etag(&headers, &etag) {
         return Ok((StatusCode::NOT_MODIFIED, tile_headers(&etag, cache_control)).into_response());
     }
-    let body = state.tiles.get_or_render(job).await.map_err(internal)?;
+    let body = state
+        .mirrors
+        .tiles
+        .get_or_render(job)
+        .await
+        .map_err(internal)?;
     let mut response = (tile_headers(&etag, cache_control), body).into_response();
     let media_type = HeaderValue::from_static(request.format.media_type());
     response
@@ -74,7 +79,7 @@ fn internal(e: impl std::fmt::Display) -> ApiError {
 /// The layer a URL names, if it exists: `grids-N` only for a level N that has grids.
 fn known_layer(state: &AppState, name: &str) -> Result<Layer, ApiError> {
     let exists = |layer: &Layer| match layer {
-        Layer::GridsOf(level) => state.index.grids().has_level(*level),
+        Layer::GridsOf(level) => state.mirrors.index.grids().has_level(*level),
         _ => true,
     };
     Layer::parse(name).filter(exists).ok_or_else(|| {
@@ -143,6 +148,7 @@ async fn tilejson(
         .and_then(|h| h.to_str().ok())
         .unwrap_or("127.0.0.1:8080");
     let bounds = state
+        .mirrors
         .index
         .grids()
         .extent()

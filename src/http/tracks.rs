@@ -104,7 +104,7 @@ async fn tracks(
 ) -> Result<GeoJson<FeatureCollection>, ApiError> {
     let (_, from, to) = q.span()?;
     let fixes = state.store.tracks(&ctx.scope, None, from, to).await?;
-    let roster = state.index.roster();
+    let roster = state.mirrors.index.roster();
     let features = fixes
         .chunk_by(|a, b| a.0 == b.0)
         .filter(|day| day.len() >= 2)

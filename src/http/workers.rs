@@ -3,7 +3,7 @@
 //! `POST /api/workers/{id}/positions` (a phone reporting where its worker is) and
 //! `PUT /api/workers/{id}/shifts` (their weekly shifts).
 
-use super::extract::{self, Path, Query};
+use super::extract::{self, PageSize, Path, Query};
 use super::{ApiError, AppState, RequestContext};
 use crate::domain::{Fix, GridId, LonLat, Shift, ShiftSpec, Worker, WorkerId, WorkerRole};
 use crate::spatial::Availability;
@@ -15,8 +15,12 @@ use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
-/// Most workers one nearest query may ask for.
-const MAX_K: usize = 100;
+/// Workers one nearest query answers: 5 unless `k` says otherwise, at most 100.
+const NEAREST: PageSize = PageSize {
+    param: "k",
+    default: 5,
+    max: 100,
+};
 
 /// How far ahead of our clock a reported time may be, since phones' clocks drift.
 const MAX_CLOCK_SKEW: TimeDelta = TimeDelta::seconds(60);
@@ -84,7 +88,7 @@ async fn list(
     ctx: RequestContext,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, ApiError> {
-    let index = state.index.grids();
+    let index = state.mirrors.index.grids();
     if let Some(grid) = q.grid.filter(|&g| index.get(g).is_none()) {
         return Err(ApiError::NotFound(format!("grid {grid}")));
     }
@@ -146,7 +150,7 @@ async fn replace_shifts(
     visible_worker(&state, &ctx, id).await?;
     state.store.replace_shifts(id, &shifts).await?;
     // Committed: availability sees the shifts now, not only after the next reload.
-    state.index.set_shifts(id, &shifts);
+    state.mirrors.index.set_shifts(id, &shifts);
     let worker = state.store.worker(&ctx.scope, id).await?;
     let rule = state.linkage.availability(Utc::now());
     Ok(Json(WorkerView::new(&worker, &rule)).into_response())
@@ -214,7 +218,7 @@ async fn record_position(
 struct NearestQuery {
     lon: f64,
     lat: f64,
-    k: Option<usize>,
+    k: Option<u32>,
 }
 
 #[derive(Serialize)]
@@ -239,41 +243,17 @@ async fn nearest(
     Query(q): Query<NearestQuery>,
 ) -> Result<Response, ApiError> {
     let p = LonLat::new(q.lon, q.lat)?;
-    let k = q.k.unwrap_or(5);
-    if !(1..=MAX_K).contains(&k) {
-        return Err(ApiError::bad_request(
-            "invalid_parameter",
-            format!("k must be 1 to {MAX_K}"),
-        ));
-    }
-    let chain: Vec<GridId> = state
-        .index
-        .grids()
-        .chain_at(p.into())
-        .iter()
-        .map(|l| l.id)
-        .collect();
+    let k = NEAREST.of(q.k)? as usize;
     let now = Utc::now();
-    let candidates = state.linkage.candidates(p, &chain, k, now);
-    let ids: Vec<WorkerId> = candidates.iter().map(|c| c.worker_id).collect();
-    let workers: HashMap<WorkerId, Worker> = state
-        .store
-        .workers_by_ids(&ctx.scope, &ids)
-        .await?
-        .into_iter()
-        .map(|w| (w.id, w))
-        .collect();
+    let nearest = state.linkage.nearest(&ctx.scope, p, k, now).await?;
     let rule = state.linkage.availability(now);
-    let views: Vec<NearbyView<'_>> = candidates
+    let views: Vec<NearbyView<'_>> = nearest
         .iter()
-        .filter_map(|c| {
-            let worker = workers.get(&c.worker_id)?;
-            Some(NearbyView {
-                worker: WorkerView::new(worker, &rule),
-                distance_m: c.distance_m,
-                eta_s: c.eta_s,
-                responsible: c.responsible,
-            })
+        .map(|(worker, c)| NearbyView {
+            worker: WorkerView::new(worker, &rule),
+            distance_m: c.distance_m,
+            eta_s: c.eta_s,
+            responsible: c.responsible,
         })
         .collect();
     Ok(Json(NearestView {
@@ -339,7 +319,7 @@ async fn responsible(
     ctx: RequestContext,
     Path(id): Path<GridId>,
 ) -> Result<Response, ApiError> {
-    let index = state.index.grids();
+    let index = state.mirrors.index.grids();
     let grid = index
         .get(id)
         .filter(|g| ctx.scope.includes(&g.code))
@@ -347,7 +327,7 @@ async fn responsible(
     let chain = index.chain(grid);
     let levels: Vec<(GridId, crate::domain::LevelNo)> =
         chain.iter().map(|link| (link.id, link.level)).collect();
-    let roster = state.index.roster();
+    let roster = state.mirrors.index.roster();
     let answering = roster.answering(&levels);
     let ids: Vec<WorkerId> = answering.iter().map(|(m, _, _)| m.id).collect();
     let workers: HashMap<WorkerId, Worker> = state

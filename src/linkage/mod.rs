@@ -7,11 +7,11 @@
 mod calls;
 mod feed;
 
-use crate::domain::GridScope;
 use crate::domain::{
     Alert, AlertSource, Call, Camera, Fix, GridId, IncidentId, LevelNo, LonLat, NewAlert, WorkerId,
     WorkerRole,
 };
+use crate::domain::{GridScope, Worker};
 use crate::incidents::{Desk, DeskError};
 use crate::spatial::{Availability, SpatialIndex, Unavailable};
 use crate::store::{NewPhoto, Store, StoreError};
@@ -245,6 +245,32 @@ impl Linkage {
                 })
             })
             .collect()
+    }
+
+    /// The `k` available workers within `scope` nearest to `point`, each with what the
+    /// store holds of them, nearest first.
+    pub async fn nearest(
+        &self,
+        scope: &GridScope,
+        point: LonLat,
+        k: usize,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<(Worker, Candidate)>, StoreError> {
+        let grids = self.index.grids();
+        let chain: Vec<GridId> = grids.chain_at(point.into()).iter().map(|l| l.id).collect();
+        let candidates = self.candidates(point, &chain, k, now);
+        let ids: Vec<WorkerId> = candidates.iter().map(|c| c.worker_id).collect();
+        let mut workers: HashMap<WorkerId, Worker> = self
+            .store
+            .workers_by_ids(scope, &ids)
+            .await?
+            .into_iter()
+            .map(|w| (w.id, w))
+            .collect();
+        Ok(candidates
+            .into_iter()
+            .filter_map(|c| Some((workers.remove(&c.worker_id)?, c)))
+            .collect())
     }
 
     /// The workers who answer for the grids of `chain`, finest grid first (see

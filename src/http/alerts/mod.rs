@@ -28,6 +28,7 @@ use view::AlertContext;
 
 /// Alerts one list answers: 50 unless `limit` says otherwise, at most 200.
 const PAGE: PageSize = PageSize {
+    param: "limit",
     default: 50,
     max: 200,
 };
@@ -352,7 +353,7 @@ struct AnswerBody {
 /// Who answers `call` for the record: as the body says, or the worker it rang.
 fn answerer(state: &AppState, call: &Call, body: &AnswerBody) -> String {
     body.actor.clone().unwrap_or_else(|| {
-        let roster = state.index.roster();
+        let roster = state.mirrors.index.roster();
         roster
             .contact(call.worker_id)
             .map_or_else(|| format!("worker {}", call.worker_id), |c| c.name.clone())

@@ -103,7 +103,7 @@ impl AlertContext {
 
     /// A call of this alert; only the call that was accepted carries the incident.
     pub fn call(&self, state: &AppState, call: &Call) -> Value {
-        let roster = state.index.roster();
+        let roster = state.mirrors.index.roster();
         let answered = matches!(call.status, CallStatus::Accepted | CallStatus::OnScene);
         json!({
             "id": call.id,
@@ -134,7 +134,11 @@ impl AlertContext {
 
 /// The grid chain at a camera, as incidents keep it.
 pub(super) fn chain_at(state: &AppState, camera: &Camera) -> Vec<ChainEntry> {
-    state.index.grids().chain_entries_at(camera.location.into())
+    state
+        .mirrors
+        .index
+        .grids()
+        .chain_entries_at(camera.location.into())
 }
 
 /// An alert's record as the API shows it.

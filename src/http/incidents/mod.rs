@@ -26,6 +26,7 @@ use serde_json::json;
 
 /// Incidents in one page of a list: 100 unless `limit` says otherwise, at most 500.
 const PAGE: PageSize = PageSize {
+    param: "limit",
     default: 100,
     max: 500,
 };
@@ -291,7 +292,7 @@ fn grid_code(state: &AppState, text: &str) -> Result<GridCode, ApiError> {
     if let Ok(code) = GridCode::parse(text) {
         return Ok(code);
     }
-    let grids = state.index.grids();
+    let grids = state.mirrors.index.grids();
     text.parse()
         .ok()
         .and_then(|id| grids.get(id))

@@ -64,7 +64,7 @@ pub(in crate::http) fn photo_links(id: PhotoId) -> Value {
 }
 
 fn worker(state: &AppState, id: WorkerId) -> Value {
-    let roster = state.index.roster();
+    let roster = state.mirrors.index.roster();
     match roster.contact(id) {
         Some(c) => json!({ "id": id, "name": c.name, "phone": c.phone }),
         None => json!({ "id": id }),
@@ -77,7 +77,7 @@ impl<'a> IncidentView<'a> {
     pub fn new(incident: &'a Incident, state: &'a AppState, now: DateTime<Utc>) -> Self {
         let sub = state.desk.sub_category(&incident.category);
         let colour = incident.colour(now);
-        let grids = state.index.grids();
+        let grids = state.mirrors.index.grids();
         let grid = incident.responsible.grid.map(|id| match grids.get(id) {
             Some(g) => json!({ "id": id, "code": g.code, "name": g.name, "level": g.level }),
             None => json!({ "id": id }),
