@@ -157,12 +157,20 @@ async fn alert_body(
             .text()
             .await
             .map_err(|e| super::photos::multipart_error(&e))?;
-        match name.as_str() {
-            "note" => body.note = text,
-            "category" => body.category = Some(text),
-            "raised_by" => body.raised_by = Some(text),
-            "source" => body.source = Some(word(&text, "source")?),
-            "incident_id" => body.incident_id = Some(word(&text, "incident_id")?),
+        body.set(&name, text)?;
+    }
+    Ok((body, snapshot))
+}
+
+impl AlertBody {
+    /// Sets the field a multipart part names from its text.
+    fn set(&mut self, name: &str, text: String) -> Result<(), ApiError> {
+        match name {
+            "note" => self.note = text,
+            "category" => self.category = Some(text),
+            "raised_by" => self.raised_by = Some(text),
+            "source" => self.source = Some(word(&text, "source")?),
+            "incident_id" => self.incident_id = Some(word(&text, "incident_id")?),
             other => {
                 return Err(ApiError::bad_request(
                     "invalid_multipart",
@@ -170,8 +178,8 @@ async fn alert_body(
                 ));
             }
         }
+        Ok(())
     }
-    Ok((body, snapshot))
 }
 
 fn word<T: std::str::FromStr>(text: &str, field: &str) -> Result<T, ApiError>
