@@ -1,7 +1,7 @@
 //! Alerts raised on cameras and their record: the queries the linkage calls make, each
 //! in the caller's transaction.
 
-use super::linkage::refuse_if_held;
+use super::calls::refuse_if_held;
 use super::{Backend, Conn};
 use crate::domain::{
     Alert, AlertEventKind, AlertId, AlertStatus, CallId, IncidentId, NewAlert, PhotoId, WorkerId,

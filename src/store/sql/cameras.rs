@@ -1,7 +1,7 @@
 //! The camera registry: its queries, and [`CameraStore`] for `Backend`. Edits, moves and
 //! retirement each bump the cameras' data version, so that every replica's scene reloads.
 
-use super::data::{Topic, bump};
+use super::versions::{Topic, bump};
 use super::{Backend, Conn, Db, commit};
 use crate::domain::{
     Bbox, Camera, CameraChange, CameraId, FieldOfView, GridScope, Heading, NewCamera,

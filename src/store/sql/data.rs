@@ -1,6 +1,5 @@
-//! The database as a whole: migrations, the versions of the data the in-memory index
-//! mirrors (each write bumps its topic in its own transaction, and a reader compares
-//! versions to know what to reload), and whole datasets; [`DataStore`] for `Backend`.
+//! The database as a whole: migrations, the data versions as committed, and whole
+//! datasets stored in one transaction; [`DataStore`] for `Backend`.
 
 use super::cameras::insert_cameras;
 use super::grids::{insert_grids, put_levels};
@@ -9,44 +8,6 @@ use super::{Backend, Conn, commit};
 use crate::store::dialect::Dialect;
 use crate::store::{DataStore, DataVersions, Dataset, DatasetCounts, StoreError};
 use async_trait::async_trait;
-
-/// A part of the data with a version of its own in `data_versions`.
-#[derive(Debug, Clone, Copy)]
-pub(super) enum Topic {
-    /// Grids: their rows and boundaries.
-    Grids,
-    /// Workers: their rows, grid assignments, duty and positions.
-    Workers,
-    /// Cameras: their rows and positions.
-    Cameras,
-}
-
-impl Topic {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Grids => "grids",
-            Self::Workers => "workers",
-            Self::Cameras => "cameras",
-        }
-    }
-
-    /// The error for a `data_versions` table without this topic's row.
-    fn missing(self) -> StoreError {
-        StoreError::Corrupt(format!("data_versions has no row for {}", self.as_str()))
-    }
-}
-
-/// Bumps the version of `topic`; run it in the transaction of the write that changed the
-/// topic, so the change and the new version commit together or not at all.
-pub(super) async fn bump(conn: &mut Conn, topic: Topic) -> Result<(), StoreError> {
-    let version: Option<i64> = sqlx::query_scalar(
-        "UPDATE data_versions SET version = version + 1 WHERE topic = $1 RETURNING version",
-    )
-    .bind(topic.as_str())
-    .fetch_optional(conn)
-    .await?;
-    version.map(drop).ok_or_else(|| topic.missing())
-}
 
 /// Stores a whole dataset: levels, grids, cameras, workers, in that order, so that
 /// each can refer to what came before (see `DataStore::insert_dataset`).

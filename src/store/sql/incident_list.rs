@@ -1,7 +1,6 @@
 //! Pages of incidents, filtered as the request asks: the one query whose conditions are
 //! built at run time, and the photos attached to what it found.
 
-use super::incidents::COLUMNS;
 use super::scope::push_code_in_scope;
 use super::{Conn, Db};
 use crate::domain::{GridScope, IncidentId, PhotoId, Urgency};
@@ -10,6 +9,12 @@ use crate::store::{IncidentFilter, IncidentPage, StoreError};
 use chrono::SubsecRound;
 use sqlx::QueryBuilder;
 use std::collections::HashMap;
+
+/// The columns of an incident, in [`IncidentRow`]'s order.
+pub(super) const COLUMNS: &str = "id, category, source, lon, lat, chain, description, reporter, priority, \
+     status, extension_from, pending_extension, responsible_grid_id, department, assignee_id, \
+     reported_at, deadline, yellow_at, closed_at, satisfaction, duplicate_of, revision, \
+     updated_at";
 
 /// The statuses of closed incidents, which have no colour; see `IncidentStatus::is_open`.
 const NOT_OPEN: &str = "('closed', 'archived', 'rejected')";

@@ -1,7 +1,7 @@
 //! Incidents, their timelines and photos: the queries, and [`IncidentStore`] for
 //! `Backend`. Each write runs in the caller's transaction.
 
-use super::incident_list::{list, photos_of};
+use super::incident_list::{COLUMNS, list, photos_of};
 use super::scope::push_code_in_scope;
 use super::{Backend, Conn, Db, commit};
 use crate::domain::{
@@ -24,11 +24,6 @@ use sqlx::{Connection, Database, QueryBuilder};
 /// An insert returning an id, with its parameters bound so far.
 type Insert<'q> = QueryScalar<'q, Db, i64, <Db as Database>::Arguments<'q>>;
 
-/// The columns of an incident, in [`IncidentRow`]'s order.
-pub(super) const COLUMNS: &str = "id, category, source, lon, lat, chain, description, reporter, priority, \
-     status, extension_from, pending_extension, responsible_grid_id, department, assignee_id, \
-     reported_at, deadline, yellow_at, closed_at, satisfaction, duplicate_of, revision, \
-     updated_at";
 
 /// Files an incident with its first event, attaching its photos.
 pub(super) async fn insert(

@@ -18,6 +18,7 @@
 //! text in `sqlite.rs` and `postgres.rs`.
 
 mod alerts;
+mod calls;
 mod cameras;
 mod data;
 mod grids;
@@ -27,6 +28,7 @@ mod linkage;
 mod planning;
 mod revisions;
 mod scope;
+mod versions;
 mod workers;
 
 use super::{Backend, Db};

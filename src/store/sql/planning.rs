@@ -2,7 +2,7 @@
 //! for `Backend`. How a boundary is spelt, how rows are locked and what PostGIS re-checks
 //! come from `Dialect`.
 
-use super::data::{Topic, bump};
+use super::versions::{Topic, bump};
 use super::grids::{grid_columns, grid_from};
 use super::incidents::update;
 use super::revisions::{LOCK_GRID, check_version, create, recheck, rewrite};

@@ -1,7 +1,7 @@
 //! Grid workers, their shifts and their patrol tracks: the queries, and [`WorkerStore`]
 //! for `Backend`.
 
-use super::data::{Topic, bump};
+use super::versions::{Topic, bump};
 use super::grids::grid_id;
 use super::scope::push_worker_in_scope;
 use super::{Backend, Conn, Db, commit};
