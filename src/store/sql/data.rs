@@ -3,6 +3,7 @@
 
 use super::cameras::insert_cameras;
 use super::grids::{insert_grids, put_levels};
+use super::versions::Topic;
 use super::workers::insert_workers;
 use super::{Backend, Conn, commit};
 use crate::store::dialect::Dialect;

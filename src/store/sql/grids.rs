@@ -1,7 +1,7 @@
 //! The levels and the grids in service: their queries, and [`GridStore`] for `Backend`.
 
-use super::versions::{Topic, bump};
 use super::scope::push_code_in_scope;
+use super::versions::{Topic, bump};
 use super::{Backend, Boundary, Conn, Db, commit};
 use crate::domain::{Grid, GridCode, GridId, GridScope, Level, LevelNo, NewGrid};
 use crate::store::dialect::Dialect;

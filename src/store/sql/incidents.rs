@@ -24,7 +24,6 @@ use sqlx::{Connection, Database, QueryBuilder};
 /// An insert returning an id, with its parameters bound so far.
 type Insert<'q> = QueryScalar<'q, Db, i64, <Db as Database>::Arguments<'q>>;
 
-
 /// Files an incident with its first event, attaching its photos.
 pub(super) async fn insert(
     conn: &mut Conn,

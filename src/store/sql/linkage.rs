@@ -5,16 +5,16 @@
 use super::alerts::{
     ALERT_COLUMNS, Step, give_up, insert_alert, lock, read_alert, record, set_alert,
 };
-use super::incidents::{insert, insert_photo};
 use super::calls::{calls, read_call, refuse_if_held};
+use super::incidents::{insert, insert_photo};
 use super::{Backend, Conn, commit};
 use crate::domain::{
     Alert, AlertEvent, AlertEventKind, AlertId, AlertStatus, Call, CallId, CallStatus, CameraId,
     GridScope, Incident, IncidentId, NewAlert, NewCall,
 };
 use crate::store::dialect::Dialect;
-use crate::store::rows::linkage::{AlertEventRow, AlertRow, CallRow};
-use crate::store::rows::{found, write_error};
+use crate::store::rows::linkage::{AlertEventRow, AlertRow};
+use crate::store::rows::write_error;
 use crate::store::{
     CallAnswer, CallFilter, LinkageSignal, LinkageSignals, LinkageStore, NewPhoto, StoreError,
 };

@@ -2,11 +2,11 @@
 //! for `Backend`. How a boundary is spelt, how rows are locked and what PostGIS re-checks
 //! come from `Dialect`.
 
-use super::versions::{Topic, bump};
 use super::grids::{grid_columns, grid_from};
 use super::incidents::update;
 use super::revisions::{LOCK_GRID, check_version, create, recheck, rewrite};
 use super::scope::push_code_in_scope;
+use super::versions::{Topic, bump};
 use super::{Backend, Boundary, Conn, Db, commit};
 use crate::domain::{
     ChangeSet, ChangeSetId, ChangeSetStatus, Grid, GridCode, GridId, GridRevision, GridScope,

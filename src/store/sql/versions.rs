@@ -17,7 +17,7 @@ pub(super) enum Topic {
 }
 
 impl Topic {
-    fn as_str(self) -> &'static str {
+    pub(super) fn as_str(self) -> &'static str {
         match self {
             Self::Grids => "grids",
             Self::Workers => "workers",
@@ -26,7 +26,7 @@ impl Topic {
     }
 
     /// The error for a `data_versions` table without this topic's row.
-    fn missing(self) -> StoreError {
+    pub(super) fn missing(self) -> StoreError {
         StoreError::Corrupt(format!("data_versions has no row for {}", self.as_str()))
     }
 }

@@ -1,9 +1,9 @@
 //! Grid workers, their shifts and their patrol tracks: the queries, and [`WorkerStore`]
 //! for `Backend`.
 
-use super::versions::{Topic, bump};
 use super::grids::grid_id;
 use super::scope::push_worker_in_scope;
+use super::versions::{Topic, bump};
 use super::{Backend, Conn, Db, commit};
 use crate::domain::{Fix, GridId, GridScope, LonLat, NewWorker, Shift, Worker, WorkerId};
 use crate::store::dialect::Dialect;
