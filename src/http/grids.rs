@@ -10,8 +10,7 @@ use crate::store::GridFilter;
 use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
-use chrono::DateTime;
-use geo::BoundingRect;
+use chrono::{DateTime, Utc};
 use geojson::{Feature, FeatureCollection};
 use serde::Deserialize;
 use serde_json::json;
@@ -38,43 +37,30 @@ async fn list(
     Query(q): Query<ListQuery>,
 ) -> Result<GeoJson<FeatureCollection>, ApiError> {
     let bbox = q.bbox.as_deref().map(str::parse::<Bbox>).transpose()?;
-    let grids = match q.as_of.as_deref() {
-        Some(text) => {
-            let at = DateTime::parse_from_rfc3339(text).map_err(|e| {
-                ApiError::bad_request(
-                    "invalid_parameter",
-                    format!(
-                        "as_of {text:?} is not an RFC 3339 time ({e}), e.g. 2026-12-01T00:00:00Z"
-                    ),
-                )
-            })?;
-            let mut grids = state
-                .store
-                .grids_as_of(&ctx.scope, q.level, at.to_utc())
-                .await?;
-            if let Some(bbox) = bbox {
-                grids.retain(|g| {
-                    g.geometry
-                        .bounding_rect()
-                        .is_some_and(|r| Bbox::from_rect(r).is_ok_and(|b| b.intersects(bbox)))
-                });
-            }
-            grids
-        }
-        None => {
-            state
-                .store
-                .grids(
-                    &ctx.scope,
-                    GridFilter {
-                        level: q.level,
-                        bbox,
-                    },
-                )
-                .await?
-        }
+    let as_of = q.as_of.as_deref().map(rfc3339).transpose()?;
+    let grids = if let Some(at) = as_of {
+        (state.planner)
+            .grids_as_of(&ctx.scope, q.level, at, bbox)
+            .await?
+    } else {
+        let filter = GridFilter {
+            level: q.level,
+            bbox,
+        };
+        state.store.grids(&ctx.scope, filter).await?
     };
     Ok(collection(grids.iter().map(grid_feature).collect()))
+}
+
+/// The instant an `as_of` parameter names.
+fn rfc3339(text: &str) -> Result<DateTime<Utc>, ApiError> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|at| at.to_utc())
+        .map_err(|e| {
+            let message =
+                format!("as_of {text:?} is not an RFC 3339 time ({e}), e.g. 2026-12-01T00:00:00Z");
+            ApiError::bad_request("invalid_parameter", message)
+        })
 }
 
 async fn one(

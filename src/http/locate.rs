@@ -66,32 +66,37 @@ struct Batch {
     points: Vec<[f64; 2]>,
 }
 
+impl Batch {
+    /// The points, if there are at most `max` and each is a coordinate.
+    fn parse(&self, max: usize) -> Result<Vec<LonLat>, ApiError> {
+        if self.points.len() > max {
+            return Err(ApiError::Status {
+                status: axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+                code: "too_many_points",
+                message: format!(
+                    "{} points given, at most {max} per request",
+                    self.points.len()
+                ),
+            });
+        }
+        self.points
+            .iter()
+            .enumerate()
+            .map(|(i, &[lon, lat])| {
+                LonLat::new(lon, lat).map_err(|e| {
+                    ApiError::bad_request("invalid_coordinate", format!("points[{i}]: {e}"))
+                })
+            })
+            .collect()
+    }
+}
+
 /// Locates up to `max_batch_points` points given as `{"points": [[lon, lat], ...]}`.
 async fn locate_batch(
     State(state): State<AppState>,
     Json(batch): Json<Batch>,
 ) -> Result<Response, ApiError> {
-    let max = state.limits.max_batch_points;
-    if batch.points.len() > max {
-        return Err(ApiError::Status {
-            status: axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-            code: "too_many_points",
-            message: format!(
-                "{} points given, at most {max} per request",
-                batch.points.len()
-            ),
-        });
-    }
-    let points = batch
-        .points
-        .iter()
-        .enumerate()
-        .map(|(i, &[lon, lat])| {
-            LonLat::new(lon, lat).map_err(|e| {
-                ApiError::bad_request("invalid_coordinate", format!("points[{i}]: {e}"))
-            })
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let points = batch.parse(state.limits.max_batch_points)?;
     let grids = state.mirrors.index.grids();
     // Large batches are CPU work: keep them off the async workers.
     let body = tokio::task::spawn_blocking(move || {

@@ -10,15 +10,36 @@
 //! current version is assumed.
 
 use super::{Planner, PlanningError};
-use crate::domain::{ChangeSet, Grid, GridCode, GridEdit, GridId, GridScope, LevelNo};
+use crate::domain::{Bbox, ChangeSet, Grid, GridCode, GridEdit, GridId, GridScope, LevelNo};
 use crate::import::FeatureProblem;
 use crate::store::{GridFilter, StoreError};
-use geo::InteriorPoint;
+use chrono::{DateTime, Utc};
+use geo::{BoundingRect, InteriorPoint};
 use geojson::{Feature, JsonObject};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 
 impl Planner {
+    /// The grids within `scope` as they were at `at`, retired ones included, of one level
+    /// or of all, those whose bounding box meets `bbox` when one is given.
+    pub async fn grids_as_of(
+        &self,
+        scope: &GridScope,
+        level: Option<LevelNo>,
+        at: DateTime<Utc>,
+        bbox: Option<Bbox>,
+    ) -> Result<Vec<Grid>, PlanningError> {
+        let mut grids = self.store.grids_as_of(scope, level, at).await?;
+        if let Some(bbox) = bbox {
+            grids.retain(|g| {
+                g.geometry
+                    .bounding_rect()
+                    .is_some_and(|r| Bbox::from_rect(r).is_ok_and(|b| b.intersects(bbox)))
+            });
+        }
+        Ok(grids)
+    }
+
     /// The grids of a level in service that `scope` reaches, each with its parent's code.
     pub async fn export_level(
         &self,
