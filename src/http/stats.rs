@@ -4,7 +4,9 @@
 
 use super::extract::Query;
 use super::{ApiError, AppState, RequestContext};
-use crate::domain::{CategoryGrouping, CategoryLevel, Period, TallyOptions, duty_classes};
+use crate::domain::{
+    CategoryGrouping, CategoryLevel, Period, StatsReport, TallyOptions, duty_classes,
+};
 use crate::mirrors::{ReportOn, StatsError};
 use axum::Router;
 use axum::extract::State;
@@ -96,20 +98,27 @@ async fn stats(
     let report = facts
         .report(&state.mirrors.index.grids(), on, options)
         .await?;
-    Ok(match q.format.unwrap_or_default() {
-        Format::Json => axum::Json(report).into_response(),
-        Format::Csv => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"gridlink-stats.csv\"",
-                ),
-            ],
-            report.to_csv(),
-        )
-            .into_response(),
-    })
+    Ok(q.format.unwrap_or_default().answer(&report))
+}
+
+impl Format {
+    /// The report as an answer in this format.
+    fn answer(self, report: &StatsReport) -> Response {
+        match self {
+            Self::Json => axum::Json(report).into_response(),
+            Self::Csv => (
+                [
+                    (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        "attachment; filename=\"gridlink-stats.csv\"",
+                    ),
+                ],
+                report.to_csv(),
+            )
+                .into_response(),
+        }
+    }
 }
 
 /// The instants `from` and `to` (whole China-time days, inclusive) span.
