@@ -182,12 +182,6 @@ impl Desk {
         self.live.subscribe()
     }
 
-    /// The statistics mirror.
-    #[must_use]
-    pub fn facts(&self) -> &Arc<IncidentFacts> {
-        &self.facts
-    }
-
     /// Tells the statistics mirror and the live feed about a committed change.
     fn announce(&self, kind: &'static str, incident: &Incident) {
         self.facts.record_incident(incident);
