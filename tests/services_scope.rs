@@ -5,9 +5,11 @@
 
 use geo::InteriorPoint;
 use gridlink::config::ServeConfig;
+use gridlink::domain::AlertSource;
 use gridlink::domain::{GridCode, GridEdit, GridScope, IncidentSource, LevelNo, LonLat, Priority};
 use gridlink::http::AppState;
 use gridlink::incidents::{DeskError, Report};
+use gridlink::linkage::{AlertRequest, LinkageError};
 use gridlink::mirrors::Mirrors;
 use gridlink::planning::PlanningError;
 use gridlink::store::StoreError;
@@ -143,5 +145,60 @@ async fn a_planner_reaches_only_the_grids_of_their_scope() {
     assert!(
         matches!(proposed, Err(PlanningError::Store(StoreError::NotFound(_)))),
         "an edit of another village's grid is refused as not found: {proposed:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_alert_is_raised_and_called_only_within_the_cameras_scope() {
+    let (state, _db) = demo_services().await;
+    let [(village_a, _, _), (village_b, _, _)] = two_villages(&state).await;
+    let (scope_a, scope_b) = (
+        GridScope::within([village_a.clone()]),
+        GridScope::within([village_b]),
+    );
+    let in_a = {
+        let scene = state.mirrors.tiles.scene();
+        let grids = state.mirrors.index.grids();
+        scene
+            .cameras()
+            .iter()
+            .find(|c| {
+                let chain = grids.chain_at(c.location.into());
+                chain.iter().any(|l| l.code == village_a.as_str())
+            })
+            .expect("a camera in the first village")
+            .id
+    };
+    let camera = state
+        .store
+        .camera(&GridScope::All, in_a)
+        .await
+        .expect("the camera");
+    let request = || AlertRequest {
+        note: "scope test".into(),
+        category: None,
+        source: AlertSource::Operator,
+        raised_by: "operator".into(),
+        incident_id: None,
+    };
+    let now = chrono::Utc::now();
+
+    let refused = state
+        .linkage
+        .raise(&scope_b, &camera, request(), None, now)
+        .await;
+    assert!(
+        matches!(refused, Err(LinkageError::Store(StoreError::NotFound(_)))),
+        "another village's camera is not found: {refused:?}"
+    );
+    let alert = state
+        .linkage
+        .raise(&scope_a, &camera, request(), None, now)
+        .await
+        .expect("raised on its own village's camera");
+    let call = state.linkage.call(&scope_b, alert.id, None, "b", now).await;
+    assert!(
+        matches!(call, Err(LinkageError::Store(StoreError::NotFound(_)))),
+        "another village's alert is not found: {call:?}"
     );
 }

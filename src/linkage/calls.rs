@@ -30,12 +30,13 @@ impl Linkage {
     /// this alert) for alert `id` at `now`, and starts the timer that passes the call on.
     pub async fn call(
         self: &Arc<Self>,
+        scope: &GridScope,
         id: AlertId,
         worker: Option<WorkerId>,
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<Call, LinkageError> {
-        let alert = self.store.alert(&GridScope::All, id).await?;
+        let alert = self.alert_in(scope, id).await?;
         let (worker, position) = if let Some(worker) = worker {
             (worker, self.check_available(worker, now)?)
         } else {
@@ -153,7 +154,7 @@ impl Linkage {
 
     /// Calls the next candidate for alert `id`, or records that nobody is left.
     async fn pass_on(self: &Arc<Self>, id: AlertId, now: DateTime<Utc>) {
-        let outcome = match self.call(id, None, SYSTEM, now).await {
+        let outcome = match self.call(&GridScope::All, id, None, SYSTEM, now).await {
             Err(LinkageError::Conflict(_)) => match self.store.give_up_alert(id, now).await {
                 Ok(alert) => {
                     self.announce(LinkageChange::Alert(Arc::new(alert)));
@@ -173,18 +174,19 @@ impl Linkage {
     /// them (or links the one the alert names), in the call's own transaction.
     pub async fn accept(
         self: &Arc<Self>,
+        scope: &GridScope,
         id: CallId,
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<(Call, Option<crate::domain::Incident>), LinkageError> {
-        let call = self.store.call(&GridScope::All, id).await?;
+        let call = self.store.call(scope, id).await?;
+        let alert = self.alert_in(scope, call.alert_id).await?;
         if call.status != CallStatus::Ringing {
             return Err(LinkageError::Conflict(format!(
                 "call {id} is {}, not ringing",
                 call.status
             )));
         }
-        let alert = self.store.alert(&GridScope::All, call.alert_id).await?;
         let prepared = match alert.incident_id {
             Some(_) => None,
             None => Some(self.incident_for(&alert, &call, now).await?),
@@ -228,11 +230,14 @@ impl Linkage {
     /// The worker declines call `id`; the alert goes to the next candidate at once.
     pub async fn decline(
         self: &Arc<Self>,
+        scope: &GridScope,
         id: CallId,
         reason: &str,
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<Call, LinkageError> {
+        let call = self.store.call(scope, id).await?;
+        self.alert_in(scope, call.alert_id).await?;
         let (call, _) = self
             .store
             .answer_call(id, &CallAnswer::Decline(reason), now, actor)

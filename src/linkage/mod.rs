@@ -8,10 +8,9 @@ mod calls;
 mod feed;
 
 use crate::domain::{
-    Alert, AlertSource, Call, Camera, Fix, GridId, IncidentId, LevelNo, LonLat, NewAlert, WorkerId,
-    WorkerRole,
+    Alert, AlertId, AlertSource, Call, Camera, Fix, GridId, GridScope, IncidentId, LevelNo, LonLat,
+    NewAlert, Worker, WorkerId, WorkerRole,
 };
-use crate::domain::{GridScope, Worker};
 use crate::incidents::{Desk, DeskError};
 use crate::spatial::{Availability, SpatialIndex, Unavailable};
 use crate::store::{NewPhoto, Store, StoreError};
@@ -273,6 +272,23 @@ impl Linkage {
             .collect())
     }
 
+    /// Whether a point lies within `scope`, by the grids of its chain: how a camera, and
+    /// so its alerts and calls, is judged, as none of them carries a grid of its own.
+    fn in_scope(&self, scope: &GridScope, point: LonLat) -> bool {
+        let grids = self.index.grids();
+        scope.includes_any(grids.chain_at(point.into()).iter().map(|l| l.code))
+    }
+
+    /// Alert `id`, if its camera lies within `scope`; one outside is not found.
+    async fn alert_in(&self, scope: &GridScope, id: AlertId) -> Result<Alert, LinkageError> {
+        let alert = self.store.alert(scope, id).await?;
+        if self.in_scope(scope, alert.location) {
+            Ok(alert)
+        } else {
+            Err(StoreError::NotFound(format!("alert {id}")).into())
+        }
+    }
+
     /// The workers who answer for the grids of `chain`, finest grid first (see
     /// `Roster::answering`).
     #[must_use]
@@ -321,15 +337,19 @@ impl Linkage {
         Ok(gone)
     }
 
-    /// Raises an alert on `camera` at `now`, with its snapshot, already checked and
-    /// re-encoded, stored in the same transaction.
+    /// Raises an alert on `camera` (within `scope`) at `now`, with its snapshot, already
+    /// checked and re-encoded, stored in the same transaction.
     pub async fn raise(
         &self,
+        scope: &GridScope,
         camera: &Camera,
         request: AlertRequest,
         snapshot: Option<NewPhoto>,
         now: DateTime<Utc>,
     ) -> Result<Alert, LinkageError> {
+        if !self.in_scope(scope, camera.location) {
+            return Err(StoreError::NotFound(format!("camera {}", camera.id)).into());
+        }
         if let Some(retired) = camera.retired_at {
             return Err(LinkageError::Conflict(format!(
                 "camera {} was retired at {retired}",
@@ -346,7 +366,7 @@ impl Linkage {
         }
         if let Some(incident) = request.incident_id {
             self.store
-                .incident(&GridScope::All, incident)
+                .incident(scope, incident)
                 .await
                 .map_err(|e| match e {
                     StoreError::NotFound(what) => {

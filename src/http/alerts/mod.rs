@@ -112,7 +112,13 @@ async fn raise(
     let (body, snapshot) = alert_body(&state, request).await?;
     let alert = state
         .linkage
-        .raise(&camera, body.into_request(), snapshot, Utc::now())
+        .raise(
+            &ctx.scope,
+            &camera,
+            body.into_request(),
+            snapshot,
+            Utc::now(),
+        )
         .await?;
     let context = AlertContext::with_camera(&state, alert, camera).await?;
     let report = context.report(&state, &[], true);
@@ -275,7 +281,7 @@ async fn call(
     let actor = body.actor.unwrap_or_else(|| "operator".into());
     let call = state
         .linkage
-        .call(id, body.worker_id, &actor, Utc::now())
+        .call(&ctx.scope, id, body.worker_id, &actor, Utc::now())
         .await?;
     let view = context.call(&state, &call);
     Ok((StatusCode::CREATED, Json(view)).into_response())
@@ -383,7 +389,10 @@ async fn accept(
     let body = body.map(|b| b.0).unwrap_or_default();
     let (call, _) = visible_call(&state, &ctx, id).await?;
     let actor = answerer(&state, &call, &body);
-    let (call, _) = state.linkage.accept(id, &actor, Utc::now()).await?;
+    let (call, _) = state
+        .linkage
+        .accept(&ctx.scope, id, &actor, Utc::now())
+        .await?;
     answered(&state, &call).await
 }
 
@@ -399,7 +408,7 @@ async fn decline(
     let reason = body.reason.unwrap_or_default();
     let call = state
         .linkage
-        .decline(id, &reason, &actor, Utc::now())
+        .decline(&ctx.scope, id, &reason, &actor, Utc::now())
         .await?;
     answered(&state, &call).await
 }
