@@ -102,13 +102,8 @@ async fn raise(
     Path(id): Path<CameraId>,
     request: Request,
 ) -> Result<Response, ApiError> {
+    // Linkage refuses a camera outside the scope, as if it did not exist.
     let camera = state.store.camera(&ctx.scope, id).await?;
-    if !ctx
-        .scope
-        .includes_any(view::chain_at(&state, &camera).iter().map(|g| &g.code))
-    {
-        return Err(ApiError::NotFound(format!("camera {id}")));
-    }
     let (body, snapshot) = alert_body(&state, request).await?;
     let alert = state
         .linkage
@@ -364,14 +359,23 @@ struct AnswerBody {
     actor: Option<String>,
 }
 
-/// Who answers `call` for the record: as the body says, or the worker it rang.
-fn answerer(state: &AppState, call: &Call, body: &AnswerBody) -> String {
-    body.actor.clone().unwrap_or_else(|| {
-        let roster = state.mirrors.index.roster();
-        roster
-            .contact(call.worker_id)
-            .map_or_else(|| format!("worker {}", call.worker_id), |c| c.name.clone())
-    })
+/// Who answers call `id` for the record: as the body says, or the worker it rang. Linkage
+/// refuses a call whose alert lies outside the scope; the call is read here only for its
+/// worker.
+async fn answerer(
+    state: &AppState,
+    ctx: &RequestContext,
+    id: CallId,
+    body: &AnswerBody,
+) -> Result<String, ApiError> {
+    if let Some(actor) = &body.actor {
+        return Ok(actor.clone());
+    }
+    let call = state.store.call(&ctx.scope, id).await?;
+    let roster = state.mirrors.index.roster();
+    Ok(roster
+        .contact(call.worker_id)
+        .map_or_else(|| format!("worker {}", call.worker_id), |c| c.name.clone()))
 }
 
 /// The answered call in its view; the alert is read again, as the answer changed it.
@@ -387,8 +391,7 @@ async fn accept(
     body: Option<extract::Json<AnswerBody>>,
 ) -> Result<Response, ApiError> {
     let body = body.map(|b| b.0).unwrap_or_default();
-    let (call, _) = visible_call(&state, &ctx, id).await?;
-    let actor = answerer(&state, &call, &body);
+    let actor = answerer(&state, &ctx, id, &body).await?;
     let (call, _) = state
         .linkage
         .accept(&ctx.scope, id, &actor, Utc::now())
@@ -403,8 +406,7 @@ async fn decline(
     body: Option<extract::Json<AnswerBody>>,
 ) -> Result<Response, ApiError> {
     let body = body.map(|b| b.0).unwrap_or_default();
-    let (call, _) = visible_call(&state, &ctx, id).await?;
-    let actor = answerer(&state, &call, &body);
+    let actor = answerer(&state, &ctx, id, &body).await?;
     let reason = body.reason.unwrap_or_default();
     let call = state
         .linkage
