@@ -9,6 +9,7 @@ mod tasks;
 
 pub use services::state;
 
+use crate::accounts::Accounts;
 use crate::config::ServeConfig;
 use crate::import::{self, ImportError};
 use crate::mirrors::{self, Mirrors};
@@ -30,6 +31,9 @@ pub enum StartError {
     /// The category or calendar file is missing or wrong.
     #[error(transparent)]
     Files(#[from] crate::incidents::FileError),
+    /// The demo accounts could not be made.
+    #[error("creating the demo accounts failed: {0}")]
+    Accounts(String),
     /// The address could not be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
@@ -55,11 +59,13 @@ impl Application {
     /// starts refreshing the index every `index_refresh_ms`.
     pub async fn build(config: &ServeConfig) -> Result<Self, StartError> {
         let store = store::connect(&config.database.database_url).await?;
-        if !config.no_seed {
-            seed_if_empty(store.as_ref(), &config.seed_dir).await?;
-        }
+        let seeded = !config.no_seed && seed_if_empty(store.as_ref(), &config.seed_dir).await?;
         let (mirrors, versions) = Mirrors::load(store.as_ref(), config.tile_cache_bytes()).await?;
-        let state = state(&store, &mirrors, config)?;
+        let accounts = Arc::new(Accounts::load(Arc::clone(&store)).await?);
+        if seeded {
+            seed_accounts(store.as_ref(), &accounts, config.demo_password.clone()).await?;
+        }
+        let state = state(&store, &mirrors, accounts, config)?;
         let linkage = Arc::clone(&state.linkage);
         linkage.recover().await?;
         let period = Duration::from_millis(config.index_refresh_ms);
@@ -112,23 +118,44 @@ impl Application {
 /// Loads the dataset in `dir` into an empty store. Replicas starting together on one empty
 /// database race to seed it; the dataset goes in as one transaction, so exactly one wins
 /// and the others, refused with a conflict, find it seeded and carry on.
-async fn seed_if_empty(store: &dyn Store, dir: &std::path::Path) -> Result<(), StartError> {
+/// Loads the seed dataset into an empty database; answers whether this process did.
+async fn seed_if_empty(store: &dyn Store, dir: &std::path::Path) -> Result<bool, StartError> {
     if !store.levels().await?.is_empty() {
-        return Ok(());
+        return Ok(false);
     }
     match import::import_dataset(store, dir).await {
         Ok(counts) => {
             tracing::info!(?counts, dir = %dir.display(), "seeded an empty database");
-            Ok(())
+            Ok(true)
         }
         Err(ImportError::Store(StoreError::Conflict(_)) | ImportError::Features(_))
             if !store.levels().await?.is_empty() =>
         {
             tracing::info!("another replica seeded the database first");
-            Ok(())
+            Ok(false)
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The demo's accounts, in a database just seeded; the password is logged once.
+async fn seed_accounts(
+    store: &dyn Store,
+    accounts: &Accounts,
+    password: Option<String>,
+) -> Result<(), StartError> {
+    let given = password.is_some();
+    match crate::demo::accounts::seed(store, accounts, password).await {
+        Ok(Some(password)) if !given => tracing::warn!(
+            password,
+            "demo accounts created (admin, dispatcher, chief, department, planner, leader, \
+             analytics, and worker<id> for each grid worker), all with this password; it \
+             is not shown again"
+        ),
+        Ok(_) => {}
+        Err(e) => return Err(StartError::Accounts(e.to_string())),
+    }
+    Ok(())
 }
 
 async fn shutdown_signal() {

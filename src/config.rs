@@ -38,6 +38,11 @@ pub struct ServeConfig {
     #[arg(long, env = "GRIDLINK_NO_SEED")]
     pub no_seed: bool,
 
+    /// The password of the demo accounts made when the seed dataset is loaded into an
+    /// empty database; a random one, printed in the log, when not given.
+    #[arg(long, env = "GRIDLINK_DEMO_PASSWORD", hide_env_values = true)]
+    pub demo_password: Option<String>,
+
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "GRIDLINK_MAX_BODY_BYTES", default_value_t = 8 * 1024 * 1024)]
     pub max_body_bytes: usize,
@@ -214,6 +219,7 @@ impl ServeConfig {
             },
             seed_dir: PathBuf::from("geodata/taihua"),
             no_seed: true,
+            demo_password: None,
             max_body_bytes: 8 * 1024 * 1024,
             max_batch_points: 100_000,
             request_timeout_secs: 30,

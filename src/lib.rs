@@ -26,6 +26,7 @@
 //! configuration (`app` hands them plain settings), and neither `spatial` nor `tiles`
 //! knows of storage; both are rebuilt only from data the store has committed.
 
+pub mod accounts;
 pub mod app;
 pub mod cli;
 pub mod config;

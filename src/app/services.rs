@@ -2,6 +2,7 @@
 //! linkage and the planner, and the state the HTTP API holds them in. The services
 //! themselves never read the configuration; they are handed plain settings.
 
+use crate::accounts::Accounts;
 use crate::config::ServeConfig;
 use crate::http::{AppState, Basemap, Limits};
 use crate::incidents::{Desk, DeskSettings, FileError, read_calendar, read_categories};
@@ -17,11 +18,12 @@ use std::time::Duration;
 /// How many nearest workers an alert offers.
 const ALERT_CANDIDATES: usize = 5;
 
-/// The API's state over `store` and `mirrors`: every service, as `config` sets it. Fails
+/// The API's state over `store`, `mirrors` and `accounts`: every service, as `config` sets it. Fails
 /// when the category or calendar file cannot be read.
 pub fn state(
     store: &Arc<dyn Store>,
     mirrors: &Mirrors,
+    accounts: Arc<Accounts>,
     config: &ServeConfig,
 ) -> Result<AppState, FileError> {
     let desk = Arc::new(desk(store, mirrors, config)?);
@@ -51,6 +53,7 @@ pub fn state(
         desk,
         linkage: Arc::new(linkage),
         planner: Arc::new(planner),
+        accounts,
     })
 }
 

@@ -11,6 +11,7 @@
 //! bit for bit (`regions`); then cameras and people (`people`) and the files
 //! (`files`). Apart from the files, `patrol` walks the demo's workers at run time.
 
+pub mod accounts;
 mod files;
 mod lattice;
 mod partition;

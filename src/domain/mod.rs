@@ -5,6 +5,7 @@
 
 #[macro_use]
 mod text_enum;
+mod access;
 mod calendar;
 mod camera;
 mod category;
@@ -21,6 +22,9 @@ mod shift;
 mod stats;
 mod worker;
 
+pub use access::{
+    Caller, Grant, GrantId, GrantView, Permission, Role, Roles, User, UserId,
+};
 pub use calendar::{
     BusinessCalendar, CalendarError, DEFAULT_YELLOW_FRACTION, Urgency, WorkingPeriod,
     china_standard_time, standard_periods,

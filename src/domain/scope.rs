@@ -63,6 +63,18 @@ impl GridScope {
         }
     }
 
+    /// The scope of nothing at all: what a permission reaches that no grant gives.
+    #[must_use]
+    pub fn nothing() -> Self {
+        Self::Within(Vec::new())
+    }
+
+    /// Whether this scope reaches nothing at all.
+    #[must_use]
+    pub fn is_nothing(&self) -> bool {
+        matches!(self, Self::Within(roots) if roots.is_empty())
+    }
+
     /// Whether this is the scope of everything.
     #[must_use]
     pub fn is_all(&self) -> bool {

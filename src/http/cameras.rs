@@ -9,6 +9,8 @@
 
 mod body;
 
+use super::auth::Routes;
+use crate::domain::Permission;
 use super::extract::{self, Path, Query, RawBody};
 use super::geojson_out::{GeoJson, camera_feature, collection};
 use super::{ApiError, AppState, RequestContext};
@@ -18,8 +20,7 @@ use crate::import::{self, Progress};
 use crate::spatial::GridIndex;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use body::{ChangeBody, UploadFormat};
 use chrono::Utc;
 use geojson::{Feature, FeatureCollection};
@@ -27,11 +28,14 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 /// Routes of this resource.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/cameras", get(list).post(create))
-        .route("/cameras/import", post(upload))
-        .route("/cameras/{id}", get(one).patch(change).delete(retire))
+pub fn router() -> Routes {
+    Routes::new()
+        .get("/cameras", Permission::CamerasRead, list)
+        .post("/cameras", Permission::CamerasManage, create)
+        .post("/cameras/import", Permission::CamerasManage, upload)
+        .get("/cameras/{id}", Permission::CamerasRead, one)
+        .patch("/cameras/{id}", Permission::CamerasManage, change)
+        .delete("/cameras/{id}", Permission::CamerasManage, retire)
 }
 
 #[derive(Deserialize)]

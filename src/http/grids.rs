@@ -1,26 +1,26 @@
 //! Grids: `GET /api/grids` (by level and bbox, now or `as_of` a time; GeoJSON), `GET /api/grids/{id}` (one grid
 //! with its chain, children and counts) and `GET /api/grids/{id}/cameras`.
 
+use super::auth::{Access, Routes};
+use crate::domain::Permission;
 use super::cameras::cameras_within;
 use super::extract::{Path, Query};
 use super::geojson_out::{GeoJson, collection, grid_feature};
 use super::{ApiError, AppState, RequestContext};
 use crate::domain::{Bbox, GridId, LevelNo};
 use crate::store::GridFilter;
-use axum::Router;
 use axum::extract::State;
-use axum::routing::get;
 use chrono::{DateTime, Utc};
 use geojson::{Feature, FeatureCollection};
 use serde::Deserialize;
 use serde_json::json;
 
 /// Routes of this resource.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/grids", get(list))
-        .route("/grids/{id}", get(one))
-        .route("/grids/{id}/cameras", get(cameras))
+pub fn router() -> Routes {
+    Routes::new()
+        .get("/grids", Access::SignedIn, list)
+        .get("/grids/{id}", Access::SignedIn, one)
+        .get("/grids/{id}/cameras", Permission::CamerasRead, cameras)
 }
 
 #[derive(Deserialize)]

@@ -1,14 +1,14 @@
 //! `GET /api/levels`: the levels of the hierarchy.
 
+use super::auth::{Access, Routes};
 use super::{ApiError, AppState};
 use crate::domain::Level;
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 
 /// Routes of this resource.
-pub fn router() -> Router<AppState> {
-    Router::new().route("/levels", get(list))
+pub fn router() -> Routes {
+    Routes::new().get("/levels", Access::SignedIn, list)
 }
 
 async fn list(State(state): State<AppState>) -> Result<Json<Vec<Level>>, ApiError> {

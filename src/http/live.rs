@@ -7,20 +7,19 @@
 //! replicas, route a page's stream and its writes to one replica, or add a shared feed
 //! (PostgreSQL `LISTEN`/`NOTIFY`) as the accounts and scale issues plan.
 
+use super::auth::Routes;
 use super::incidents::IncidentView;
 use super::{AppState, RequestContext};
-use axum::Router;
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
-use axum::routing::get;
 use chrono::Utc;
 use futures_util::stream::{self, Stream};
 use std::convert::Infallible;
 use tokio::sync::broadcast::error::RecvError;
 
 /// Routes of this resource.
-pub fn router() -> Router<AppState> {
-    Router::new().route("/incidents/live", get(live))
+pub fn router() -> Routes {
+    Routes::new().get("/incidents/live", super::incidents::READERS, live)
 }
 
 async fn live(

@@ -1,20 +1,21 @@
 //! `GET /api/locate` for one point and `POST /api/locate` for a batch: the grid chain
 //! that contains each point, top level first, `[]` outside every grid.
 
+use super::auth::{Access, Routes};
 use super::extract::{Json, Query};
 use super::{ApiError, AppState};
 use crate::domain::{CoordError, LonLat};
 use crate::spatial::{ChainLink, GridIndex};
-use axum::Router;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use serde::{Deserialize, Serialize};
 
 /// Routes of this resource.
-pub fn router() -> Router<AppState> {
-    Router::new().route("/locate", get(locate_one).post(locate_batch))
+pub fn router() -> Routes {
+    Routes::new()
+        .get("/locate", Access::SignedIn, locate_one)
+        .post("/locate", Access::SignedIn, locate_batch)
 }
 
 /// `lon` and `lat` from a query string.

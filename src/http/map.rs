@@ -1,16 +1,15 @@
 //! `GET /api/map`: what the web map needs to open: the area to show, the levels, the
 //! optional basemap, and the density layer's class breaks for its legend.
 
+use super::auth::{Access, Routes};
 use super::{ApiError, AppState};
 use axum::Json;
-use axum::Router;
 use axum::extract::State;
-use axum::routing::get;
 use serde::Serialize;
 
 /// Routes of this resource.
-pub fn router() -> Router<AppState> {
-    Router::new().route("/map", get(map))
+pub fn router() -> Routes {
+    Routes::new().get("/map", Access::SignedIn, map)
 }
 
 #[derive(Serialize)]

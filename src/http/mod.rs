@@ -2,7 +2,9 @@
 //! one [`AppState`] and one stack of layers (request ids, tracing, timeouts, body limits,
 //! compression, panic catching).
 
+mod accounts;
 mod alerts;
+mod auth;
 mod cameras;
 mod changesets;
 mod context;
@@ -23,9 +25,11 @@ mod tiles;
 mod tracks;
 mod workers;
 
+pub use auth::{Access, AuditNote, RouteSpec, Routes};
 pub use context::RequestContext;
 pub use error::ApiError;
 
+use crate::accounts::Accounts;
 use crate::config::ServeConfig;
 use crate::incidents::Desk;
 use crate::linkage::Linkage;
@@ -65,6 +69,8 @@ pub struct AppState {
     pub linkage: Arc<Linkage>,
     /// Change sets of grid boundaries.
     pub planner: Arc<Planner>,
+    /// Log-in, sessions, tokens and the caller behind each request.
+    pub accounts: Arc<Accounts>,
 }
 
 /// An XYZ basemap for the web map.
@@ -91,9 +97,11 @@ async fn not_found(uri: axum::http::Uri) -> ApiError {
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-/// The whole API with its layers.
-pub fn router(state: AppState, config: &ServeConfig) -> Router {
-    let api = Router::new()
+/// Every route of the service with what it needs: the API under `/api`, tiles, Open311
+/// and the health check.
+fn routes(config: &ServeConfig) -> Routes {
+    let api = Routes::new()
+        .merge(accounts::router())
         .merge(levels::router())
         .merge(grids::router())
         .merge(locate::router())
@@ -107,17 +115,28 @@ pub fn router(state: AppState, config: &ServeConfig) -> Router {
         .merge(live::router())
         .merge(photos::router(config))
         .merge(alerts::router(config))
-        .merge(tracks::router())
-        .fallback(not_found);
+        .merge(tracks::router());
+    Routes::new()
+        .merge(api.under("/api"))
+        .merge(tiles::router().under("/tiles"))
+        .merge(open311::router().under("/open311/v2"))
+        .get("/healthz", Access::Public, || async { "ok" })
+}
+
+/// Every route with what it needs, as the router serves them: for tests that walk them.
+#[must_use]
+pub fn route_table(config: &ServeConfig) -> Vec<RouteSpec> {
+    routes(config).specs().to_vec()
+}
+
+/// The whole API with its layers.
+pub fn router(state: AppState, config: &ServeConfig) -> Router {
     // The web map's files; anything else is a JSON 404 like every other.
     let web = ServeDir::new(&config.web_dir)
         .append_index_html_on_directories(true)
         .not_found_service(not_found.into_service());
-    Router::new()
-        .nest("/api", api)
-        .nest("/tiles", tiles::router())
-        .nest("/open311/v2", open311::router())
-        .route("/healthz", axum::routing::get(|| async { "ok" }))
+    routes(config)
+        .into_router()
         .fallback_service(web)
         .method_not_allowed_fallback(|| async {
             ApiError::Status {
@@ -126,6 +145,10 @@ pub fn router(state: AppState, config: &ServeConfig) -> Router {
                 message: "this path does not accept that method".into(),
             }
         })
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::authenticate,
+        ))
         .with_state(state)
         .layer(CompressionLayer::new())
         // Bodies are read only by extractors, which enforce this and answer 413 in JSON.

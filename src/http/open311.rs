@@ -4,6 +4,8 @@
 //! `GET /open311/v2/requests.json` and `GET /open311/v2/requests/{id}.json`.
 //! A service request id is the incident's case number. Only JSON is offered.
 
+use super::auth::{Access, Routes};
+use crate::domain::Permission;
 use super::extract::{Form, Path, Query};
 use super::incidents::unprocessable;
 use super::{ApiError, AppState, RequestContext};
@@ -11,11 +13,9 @@ use crate::domain::GridScope;
 use crate::domain::{CaseNumber, Incident, IncidentSource, Priority};
 use crate::incidents::Report;
 use crate::store::IncidentFilter;
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -24,11 +24,12 @@ use serde_json::{Value, json};
 const MAX_REQUESTS: u32 = 1000;
 
 /// Routes of the adapter.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/services.json", get(services))
-        .route("/requests.json", get(requests).post(create))
-        .route("/requests/{file}", get(request))
+pub fn router() -> Routes {
+    Routes::new()
+        .get("/services.json", Access::Public, services)
+        .get("/requests.json", Permission::IncidentsRead, requests)
+        .post("/requests.json", Permission::IncidentsReport, create)
+        .get("/requests/{file}", Permission::IncidentsRead, request)
 }
 
 async fn services(State(state): State<AppState>) -> Response {
@@ -97,11 +98,7 @@ async fn create(
         priority: Priority::Normal,
         photos: Vec::new(),
     };
-    let actor = context.user.clone().unwrap_or(if reporter.is_empty() {
-        "open311".to_owned()
-    } else {
-        reporter
-    });
+    let actor = context.actor();
     let (incident, _) = state
         .desk
         .file(&context.scope, report, &actor, Utc::now())

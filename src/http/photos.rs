@@ -2,34 +2,46 @@
 //! and its thumbnail and answers with its id, which a report or a step then names;
 //! `GET /api/photos/{id}` and `GET /api/photos/{id}/thumbnail` serve them.
 
+use super::auth::{Access, Routes};
+use crate::domain::Permission;
+use axum::handler::Handler;
 use super::extract::Path;
 use super::incidents::view::photo_links;
 use super::{ApiError, AppState};
 use crate::config::ServeConfig;
 use crate::media::{self, PhotoError};
 use crate::store::NewPhoto;
-use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use chrono::Utc;
 use serde_json::json;
 
 /// Room for the multipart envelope around the photo itself.
 const ENVELOPE_BYTES: usize = 64 * 1024;
 
+/// Who may upload a photo: with an incident report, a step or an alert.
+const UPLOADERS: Access = Access::AnyOf(&[
+    Permission::IncidentsReport,
+    Permission::IncidentsHandle,
+    Permission::AlertsRaise,
+]);
+
+/// Who may see photos at all; each photo is shown only with what it belongs to.
+const VIEWERS: Access = Access::AnyOf(&[
+    Permission::IncidentsRead,
+    Permission::IncidentsReadAssigned,
+    Permission::IncidentsReadDepartment,
+    Permission::AlertsRead,
+]);
+
 /// Routes of this resource.
-pub fn router(config: &ServeConfig) -> Router<AppState> {
-    Router::new()
-        .route(
-            "/photos",
-            post(upload).layer(DefaultBodyLimit::max(
-                config.photo_max_bytes.saturating_add(ENVELOPE_BYTES),
-            )),
-        )
-        .route("/photos/{id}", get(full))
-        .route("/photos/{id}/thumbnail", get(thumbnail))
+pub fn router(config: &ServeConfig) -> Routes {
+    let limit = DefaultBodyLimit::max(config.photo_max_bytes.saturating_add(ENVELOPE_BYTES));
+    Routes::new()
+        .post("/photos", UPLOADERS, upload.layer(limit))
+        .get("/photos/{id}", VIEWERS, full)
+        .get("/photos/{id}/thumbnail", VIEWERS, thumbnail)
 }
 
 impl From<PhotoError> for ApiError {

@@ -1,13 +1,12 @@
 //! `GET /api/search?q=…`: grids by code prefix or name, cameras by code prefix or name,
 //! for the map's search box.
 
+use super::auth::{Access, Routes};
 use super::extract::{PageSize, Query};
 use super::{ApiError, AppState, RequestContext};
 use crate::mirrors::Found;
 use axum::Json;
-use axum::Router;
 use axum::extract::State;
-use axum::routing::get;
 use serde::Deserialize;
 
 /// Longest query accepted, in characters.
@@ -20,8 +19,8 @@ const PAGE: PageSize = PageSize {
 };
 
 /// Routes of this resource.
-pub fn router() -> Router<AppState> {
-    Router::new().route("/search", get(search))
+pub fn router() -> Routes {
+    Routes::new().get("/search", Access::SignedIn, search)
 }
 
 #[derive(Deserialize)]

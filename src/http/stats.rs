@@ -2,17 +2,17 @@
 //! figures (see [`crate::domain::stats`] for what each figure means), as JSON or as a CSV
 //! that Excel opens. Tallied from the in-memory facts mirror, never from the database.
 
+use super::auth::Routes;
+use crate::domain::Permission;
 use super::extract::Query;
 use super::{ApiError, AppState, RequestContext};
 use crate::domain::{
     CategoryGrouping, CategoryLevel, Period, StatsReport, TallyOptions, duty_classes,
 };
 use crate::mirrors::{ReportOn, StatsError};
-use axum::Router;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::Deserialize;
 use std::sync::Arc;
@@ -36,8 +36,8 @@ const CST: FixedOffset = match FixedOffset::east_opt(8 * 3600) {
 };
 
 /// Routes of this resource.
-pub fn router() -> Router<AppState> {
-    Router::new().route("/stats", get(stats))
+pub fn router() -> Routes {
+    Routes::new().get("/stats", Permission::StatsRead, stats)
 }
 
 /// How the report is sent.

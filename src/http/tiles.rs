@@ -4,14 +4,13 @@
 //! Tiles are rendered once per data version and kept in a bounded cache; each answer
 //! carries an `ETag` naming the data version, and a matching `If-None-Match` gets a 304.
 
+use super::auth::{Access, Routes};
 use super::extract::Path;
 use super::{ApiError, AppState};
 use crate::tiles::{Layer, TileFormat, TileKey, TileRequest};
-use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use std::sync::Arc;
 
 /// How long a browser may use a tile without asking again; after that it revalidates
@@ -23,10 +22,10 @@ const CACHE_CONTROL: &str = "public, max-age=60";
 const INCIDENT_CACHE_CONTROL: &str = "no-cache";
 
 /// Routes of this resource, under `/tiles`.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/{layer}/{z}/{x}/{name}", get(tile))
-        .route("/{file}", get(tilejson))
+pub fn router() -> Routes {
+    Routes::new()
+        .get("/{layer}/{z}/{x}/{name}", Access::SignedIn, tile)
+        .get("/{file}", Access::SignedIn, tilejson)
 }
 
 async fn tile(

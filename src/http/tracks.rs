@@ -2,23 +2,23 @@
 //! as a GeoJSON LineString with the time of every fix, and `GET /api/tracks?date=…`, every
 //! worker's day, for the command centre's map. Days are China days.
 
+use super::auth::Routes;
+use crate::domain::Permission;
 use super::extract::{Path, Query};
 use super::geojson_out::GeoJson;
 use super::{ApiError, AppState, RequestContext};
 use crate::domain::{Fix, WorkerId, china_standard_time};
-use axum::Router;
 use axum::extract::State;
-use axum::routing::get;
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use geojson::{Feature, FeatureCollection, Geometry, GeometryValue};
 use serde::Deserialize;
 use serde_json::json;
 
 /// Routes of this resource.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/workers/{id}/track", get(track))
-        .route("/tracks", get(tracks))
+pub fn router() -> Routes {
+    Routes::new()
+        .get("/workers/{id}/track", Permission::WorkersTracks, track)
+        .get("/tracks", Permission::WorkersTracks, tracks)
 }
 
 #[derive(Deserialize)]

@@ -3,14 +3,15 @@
 //! `POST /api/workers/{id}/positions` (a phone reporting where its worker is) and
 //! `PUT /api/workers/{id}/shifts` (their weekly shifts).
 
+use super::auth::Routes;
+use crate::domain::Permission;
 use super::extract::{self, PageSize, Path, Query};
 use super::{ApiError, AppState, RequestContext};
 use crate::domain::{Fix, GridId, LonLat, Shift, ShiftSpec, Worker, WorkerId, WorkerRole};
 use crate::spatial::Availability;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
-use axum::{Json, Router};
+use axum::Json;
 use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -26,14 +27,14 @@ const NEAREST: PageSize = PageSize {
 const MAX_CLOCK_SKEW: TimeDelta = TimeDelta::seconds(60);
 
 /// Routes of this resource.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/workers", get(list))
-        .route("/workers/nearest", get(nearest))
-        .route("/workers/{id}", get(one))
-        .route("/workers/{id}/positions", post(record_position))
-        .route("/workers/{id}/shifts", put(replace_shifts))
-        .route("/grids/{id}/responsible", get(responsible))
+pub fn router() -> Routes {
+    Routes::new()
+        .get("/workers", Permission::WorkersRead, list)
+        .get("/workers/nearest", Permission::WorkersRead, nearest)
+        .get("/workers/{id}", Permission::WorkersRead, one)
+        .post("/workers/{id}/positions", Permission::PositionsReport, record_position)
+        .put("/workers/{id}/shifts", Permission::WorkersShifts, replace_shifts)
+        .get("/grids/{id}/responsible", Permission::WorkersRead, responsible)
 }
 
 /// A worker as the API shows it.

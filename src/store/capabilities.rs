@@ -4,11 +4,13 @@
 //! worker never comes without the grids committed with them.
 
 use super::{
+    AuditEntry, AuditFilter, Credentials, NewAuditEntry, NewUser, TokenInfo, UserChange,
     Applied, ApplyPlan, CallAnswer, CallFilter, DataVersions, Dataset, DatasetCounts, GridFilter,
     IncidentFilter, IncidentPage, LinkageSignal, LinkageSignals, NewChangeSet, NewPhoto,
     RecordedFact, StoreError, StoredPhoto,
 };
 use crate::domain::{
+    Grant, GrantId, Role, User, UserId,
     Alert, AlertEvent, AlertId, Bbox, Call, CallId, Camera, CameraChange, CameraId, ChangeSet,
     ChangeSetId, Fix, Grid, GridCode, GridId, GridRevision, GridScope, Incident, IncidentEvent,
     IncidentId, Level, LevelNo, NewAlert, NewCall, NewCamera, NewGrid, NewIncident,
@@ -357,4 +359,107 @@ pub trait DataStore: Send + Sync {
     /// [`CameraStore::insert_cameras`] and [`WorkerStore::insert_workers`]: any refusal
     /// stores nothing of it, levels included.
     async fn insert_dataset(&self, dataset: &Dataset) -> Result<DatasetCounts, StoreError>;
+}
+
+/// Accounts, their grants, sessions and tokens, the roles, and the append-only audit
+/// trail. Sessions and tokens are looked up by the SHA-256 hash of what the client holds.
+#[async_trait]
+pub trait AccountStore: Send + Sync {
+    /// Every role, its permission words checked (an unknown one is
+    /// [`StoreError::Corrupt`]).
+    async fn roles(&self) -> Result<Vec<Role>, StoreError>;
+
+    /// Every account, by username.
+    async fn users(&self) -> Result<Vec<User>, StoreError>;
+
+    /// One account.
+    async fn user(&self, id: UserId) -> Result<User, StoreError>;
+
+    /// The account `username` with its password hash, for log-in; `None` if unknown.
+    async fn credentials(&self, username: &str) -> Result<Option<Credentials>, StoreError>;
+
+    /// Creates an account with its grants in one transaction; a taken username or worker
+    /// is a [`StoreError::Conflict`], an unknown role or worker one too.
+    async fn insert_user(&self, user: &NewUser) -> Result<User, StoreError>;
+
+    /// Changes an account; a new password hash revokes every session of it in the same
+    /// transaction.
+    async fn update_user(
+        &self,
+        id: UserId,
+        change: &UserChange,
+        at: DateTime<Utc>,
+    ) -> Result<User, StoreError>;
+
+    /// Locks an account for log-in until `until`.
+    async fn lock_user(&self, id: UserId, until: DateTime<Utc>) -> Result<(), StoreError>;
+
+    /// Gives `user` a role on a grid's subtree (or everything).
+    async fn insert_grant(
+        &self,
+        user: UserId,
+        role: &str,
+        grid: Option<&GridCode>,
+    ) -> Result<Grant, StoreError>;
+
+    /// Takes back a grant of `user`.
+    async fn delete_grant(&self, user: UserId, id: GrantId) -> Result<(), StoreError>;
+
+    /// Opens a session.
+    async fn insert_session(
+        &self,
+        hash: &str,
+        user: UserId,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+
+    /// The user of a session not revoked and seen after `idle_since`, with when it was
+    /// last seen.
+    async fn session(
+        &self,
+        hash: &str,
+        idle_since: DateTime<Utc>,
+    ) -> Result<Option<(UserId, DateTime<Utc>)>, StoreError>;
+
+    /// Records that a session was used at `at`.
+    async fn touch_session(&self, hash: &str, at: DateTime<Utc>) -> Result<(), StoreError>;
+
+    /// Ends a session.
+    async fn revoke_session(&self, hash: &str, at: DateTime<Utc>) -> Result<(), StoreError>;
+
+    /// Stores a token's hash.
+    async fn insert_token(
+        &self,
+        user: UserId,
+        hash: &str,
+        label: &str,
+        at: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<TokenInfo, StoreError>;
+
+    /// The user and id of a token neither revoked nor expired at `now`.
+    async fn token(
+        &self,
+        hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(UserId, i64)>, StoreError>;
+
+    /// The tokens of a user, newest first.
+    async fn tokens(&self, user: UserId) -> Result<Vec<TokenInfo>, StoreError>;
+
+    /// Revokes a token; revoking it again changes nothing.
+    async fn revoke_token(&self, id: i64, at: DateTime<Utc>) -> Result<TokenInfo, StoreError>;
+
+    /// Appends a row to the audit trail.
+    async fn append_audit(&self, entry: &NewAuditEntry) -> Result<(), StoreError>;
+
+    /// Rows of the audit trail, newest first.
+    async fn audit(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError>;
+
+    /// How many failed log-ins of `username` the trail holds since `since`.
+    async fn failed_logins(
+        &self,
+        username: &str,
+        since: DateTime<Utc>,
+    ) -> Result<i64, StoreError>;
 }

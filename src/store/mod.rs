@@ -33,6 +33,7 @@
 //! and, only if the backends must spell it differently, a const in `Dialect` with its
 //! text in each backend.
 
+mod accounts;
 mod capabilities;
 mod dialect;
 mod geometry;
@@ -42,8 +43,11 @@ mod sqlite;
 mod types;
 mod wkb;
 
+pub use accounts::{
+    AuditEntry, AuditFilter, AuditView, Credentials, NewAuditEntry, NewUser, TokenInfo, UserChange,
+};
 pub use capabilities::{
-    CameraStore, DataStore, GridStore, IncidentStore, LinkageStore, PlanningStore, WorkerStore,
+    AccountStore, CameraStore, DataStore, GridStore, IncidentStore, LinkageStore, PlanningStore, WorkerStore,
 };
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
@@ -85,12 +89,14 @@ pub enum StoreError {
 /// The whole storage contract: every capability at once. Never implemented by hand: a
 /// type with every capability is a `Store` by the blanket impl below.
 pub trait Store:
-    GridStore + CameraStore + WorkerStore + IncidentStore + LinkageStore + PlanningStore + DataStore
+    AccountStore
+    + GridStore + CameraStore + WorkerStore + IncidentStore + LinkageStore + PlanningStore + DataStore
 {
 }
 
 impl<T> Store for T where
-    T: GridStore
+    T: AccountStore
+        + GridStore
         + CameraStore
         + WorkerStore
         + IncidentStore

@@ -6,6 +6,9 @@
 mod live;
 mod view;
 
+use super::auth::{Access, Routes};
+use crate::domain::Permission;
+use axum::handler::Handler;
 use super::extract::{self, PageSize, Path, Query};
 use super::{ApiError, AppState, RequestContext};
 use crate::config::ServeConfig;
@@ -17,8 +20,7 @@ use crate::store::{CallFilter, NewPhoto};
 use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use chrono::Utc;
 use serde::Deserialize;
 use serde_json::json;
@@ -35,23 +37,23 @@ const PAGE: PageSize = PageSize {
 /// Room for the multipart envelope and text fields around a snapshot.
 const ENVELOPE_BYTES: usize = 64 * 1024;
 
+/// Who may see calls: the command centre all in scope, a grid worker their own.
+const CALL_READERS: Access = Access::AnyOf(&[Permission::AlertsRead, Permission::CallsAnswer]);
+
 /// Routes of this resource.
-pub fn router(config: &ServeConfig) -> Router<AppState> {
-    let snapshot_limit = config.photo_max_bytes.saturating_add(ENVELOPE_BYTES);
-    Router::new()
-        .route(
-            "/cameras/{id}/alerts",
-            post(raise).layer(DefaultBodyLimit::max(snapshot_limit)),
-        )
-        .route("/alerts", get(list))
-        .route("/alerts/{id}", get(one))
-        .route("/alerts/{id}/events", get(events))
-        .route("/alerts/{id}/calls", post(call))
-        .route("/calls", get(calls))
-        .route("/calls/{id}", get(one_call))
-        .route("/calls/{id}/accept", post(accept))
-        .route("/calls/{id}/decline", post(decline))
-        .route("/linkage/live", get(live::live))
+pub fn router(config: &ServeConfig) -> Routes {
+    let limit = DefaultBodyLimit::max(config.photo_max_bytes.saturating_add(ENVELOPE_BYTES));
+    Routes::new()
+        .post("/cameras/{id}/alerts", Permission::AlertsRaise, raise.layer(limit))
+        .get("/alerts", Permission::AlertsRead, list)
+        .get("/alerts/{id}", Permission::AlertsRead, one)
+        .get("/alerts/{id}/events", Permission::AlertsRead, events)
+        .post("/alerts/{id}/calls", Permission::CallsMake, call)
+        .get("/calls", CALL_READERS, calls)
+        .get("/calls/{id}", CALL_READERS, one_call)
+        .post("/calls/{id}/accept", Permission::CallsAnswer, accept)
+        .post("/calls/{id}/decline", Permission::CallsAnswer, decline)
+        .get("/linkage/live", CALL_READERS, live::live)
 }
 
 impl From<LinkageError> for ApiError {
@@ -80,16 +82,16 @@ struct AlertBody {
     category: Option<String>,
     source: Option<AlertSource>,
     incident_id: Option<IncidentId>,
-    raised_by: Option<String>,
 }
 
 impl AlertBody {
-    fn into_request(self) -> AlertRequest {
+    /// The request, raised by `raised_by` (the caller, never the body).
+    fn into_request(self, raised_by: String) -> AlertRequest {
         let source = self.source.unwrap_or(AlertSource::Operator);
         AlertRequest {
             note: self.note,
             category: self.category.filter(|c| !c.is_empty()),
-            raised_by: self.raised_by.unwrap_or_else(|| source.as_str().to_owned()),
+            raised_by,
             source,
             incident_id: self.incident_id,
         }
@@ -110,7 +112,7 @@ async fn raise(
         .raise(
             &ctx.scope,
             &camera,
-            body.into_request(),
+            body.into_request(ctx.actor()),
             snapshot,
             Utc::now(),
         )
@@ -169,7 +171,6 @@ impl AlertBody {
         match name {
             "note" => self.note = text,
             "category" => self.category = Some(text),
-            "raised_by" => self.raised_by = Some(text),
             "source" => self.source = Some(word(&text, "source")?),
             "incident_id" => self.incident_id = Some(word(&text, "incident_id")?),
             other => {
@@ -262,7 +263,6 @@ async fn events(
 #[serde(deny_unknown_fields)]
 struct CallBody {
     worker_id: Option<WorkerId>,
-    actor: Option<String>,
 }
 
 async fn call(
@@ -273,7 +273,7 @@ async fn call(
 ) -> Result<Response, ApiError> {
     let context = visible_alert(&state, &ctx, id).await?;
     let body = body.map(|b| b.0).unwrap_or_default();
-    let actor = body.actor.unwrap_or_else(|| "operator".into());
+    let actor = ctx.actor();
     let call = state
         .linkage
         .call(&ctx.scope, id, body.worker_id, &actor, Utc::now())
@@ -356,26 +356,20 @@ async fn one_call(
 #[serde(deny_unknown_fields)]
 struct AnswerBody {
     reason: Option<String>,
-    actor: Option<String>,
 }
 
-/// Who answers call `id` for the record: as the body says, or the worker it rang. Linkage
+/// Who answers call `id`: only the worker it rang, signed in as themselves. Linkage
 /// refuses a call whose alert lies outside the scope; the call is read here only for its
 /// worker.
-async fn answerer(
-    state: &AppState,
-    ctx: &RequestContext,
-    id: CallId,
-    body: &AnswerBody,
-) -> Result<String, ApiError> {
-    if let Some(actor) = &body.actor {
-        return Ok(actor.clone());
-    }
+async fn answerer(state: &AppState, ctx: &RequestContext, id: CallId) -> Result<String, ApiError> {
     let call = state.store.call(&ctx.scope, id).await?;
-    let roster = state.mirrors.index.roster();
-    Ok(roster
-        .contact(call.worker_id)
-        .map_or_else(|| format!("worker {}", call.worker_id), |c| c.name.clone()))
+    if ctx.worker_id() != Some(call.worker_id) {
+        return Err(ApiError::forbidden(format!(
+            "call {id} rang worker {}: only they may answer it",
+            call.worker_id
+        )));
+    }
+    Ok(ctx.actor())
 }
 
 /// The answered call in its view; the alert is read again, as the answer changed it.
@@ -388,10 +382,8 @@ async fn accept(
     State(state): State<AppState>,
     ctx: RequestContext,
     Path(id): Path<CallId>,
-    body: Option<extract::Json<AnswerBody>>,
 ) -> Result<Response, ApiError> {
-    let body = body.map(|b| b.0).unwrap_or_default();
-    let actor = answerer(&state, &ctx, id, &body).await?;
+    let actor = answerer(&state, &ctx, id).await?;
     let (call, _) = state
         .linkage
         .accept(&ctx.scope, id, &actor, Utc::now())
@@ -406,7 +398,7 @@ async fn decline(
     body: Option<extract::Json<AnswerBody>>,
 ) -> Result<Response, ApiError> {
     let body = body.map(|b| b.0).unwrap_or_default();
-    let actor = answerer(&state, &ctx, id, &body).await?;
+    let actor = answerer(&state, &ctx, id).await?;
     let reason = body.reason.unwrap_or_default();
     let call = state
         .linkage

@@ -5,7 +5,7 @@
 use super::super::extract::{Query, RawBody};
 use super::super::geojson_out::{GeoJson, grid_feature};
 use super::view::changeset_json;
-use super::{author, features_of};
+use super::features_of;
 use crate::domain::LevelNo;
 use crate::http::{ApiError, AppState, RequestContext};
 use axum::extract::State;
@@ -50,7 +50,6 @@ pub(super) async fn export(
 pub(super) struct ImportQuery {
     level: LevelNo,
     reason: String,
-    author: Option<String>,
 }
 
 /// A redrawn level, as one change set (201, like `POST /api/changesets`).
@@ -67,7 +66,7 @@ pub(super) async fn import(
         ));
     }
     let features = features_of(&body)?;
-    let author = author(&ctx, q.author.as_deref());
+    let author = ctx.actor();
     let changeset = state
         .planner
         .import_level(&ctx.scope, q.level, q.reason.trim(), &author, &features)

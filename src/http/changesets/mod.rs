@@ -6,47 +6,34 @@
 mod level;
 mod view;
 
+use super::auth::Routes;
+use crate::domain::Permission;
 use super::extract::{Json, Path};
 use super::geojson_out::{GeoJson, collection};
 use super::{ApiError, AppState, RequestContext};
 use crate::domain::{ChangeSetId, GridId};
 use crate::planning::{CutError, PlanningError};
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
 use geojson::{Feature, FeatureCollection, GeometryValue};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use view::{ProposeBody, changeset_json, problems_json};
 
 /// Routes of this resource.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/changesets", post(propose))
-        .route("/changesets/import", post(level::import))
-        .route("/changesets/{id}", get(one))
-        .route("/changesets/{id}/apply", post(apply))
-        .route("/changesets/{id}/discard", post(discard))
-        .route("/grids/export", get(level::export))
-        .route("/grids/{id}/history", get(history))
-        .route("/planning/split", post(split))
-        .route("/planning/merge", post(merge))
+pub fn router() -> Routes {
+    Routes::new()
+        .post("/changesets", Permission::ChangesetsPropose, propose)
+        .post("/changesets/import", Permission::LevelsImport, level::import)
+        .get("/changesets/{id}", Permission::ChangesetsRead, one)
+        .post("/changesets/{id}/apply", Permission::ChangesetsApply, apply)
+        .post("/changesets/{id}/discard", Permission::ChangesetsApply, discard)
+        .get("/grids/export", Permission::ChangesetsRead, level::export)
+        .get("/grids/{id}/history", Permission::ChangesetsRead, history)
+        .post("/planning/split", Permission::ChangesetsPropose, split)
+        .post("/planning/merge", Permission::ChangesetsPropose, merge)
 }
 
-/// Who a change set is by: the signed-in user once accounts exist, else what the client
-/// says, else a plain "planner".
-fn author(ctx: &RequestContext, claimed: Option<&str>) -> String {
-    ctx.user
-        .clone()
-        .or_else(|| {
-            claimed
-                .map(str::trim)
-                .filter(|a| !a.is_empty())
-                .map(str::to_owned)
-        })
-        .unwrap_or_else(|| "planner".to_owned())
-}
 
 impl From<PlanningError> for ApiError {
     fn from(e: PlanningError) -> Self {
@@ -81,7 +68,7 @@ async fn propose(
     Json(body): Json<ProposeBody>,
 ) -> Result<(StatusCode, axum::Json<Value>), ApiError> {
     let edits = body.edits()?;
-    let author = author(&ctx, body.author.as_deref());
+    let author = ctx.actor();
     let changeset = state
         .planner
         .propose(&ctx.scope, body.reason.trim(), &author, &edits)

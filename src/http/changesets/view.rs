@@ -13,8 +13,6 @@ use serde_json::{Value, json};
 pub struct ProposeBody {
     /// Why the grids are redrawn.
     pub reason: String,
-    /// Who proposes it; until accounts exist, whatever the client says.
-    pub author: Option<String>,
     /// The grids as the change set leaves them.
     pub grids: Vec<EditBody>,
 }

@@ -7,6 +7,8 @@ pub(super) mod view;
 
 pub use view::IncidentView;
 
+use super::auth::{Access, Routes};
+use crate::domain::Permission;
 use super::extract::{Json, PageSize, Path, Query};
 use super::{ApiError, AppState, RequestContext};
 use crate::domain::{
@@ -15,11 +17,9 @@ use crate::domain::{
 };
 use crate::incidents::{DeskError, Report};
 use crate::store::IncidentFilter;
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use chrono::Utc;
 use serde::Deserialize;
 use serde_json::json;
@@ -34,15 +34,33 @@ const PAGE: PageSize = PageSize {
 /// Longest description accepted, in characters.
 const MAX_DESCRIPTION: usize = 2000;
 
+/// Who may see incidents at all: the handlers narrow a grid worker to what is assigned to
+/// them and department staff to their department's.
+pub(super) const READERS: Access = Access::AnyOf(&[
+    Permission::IncidentsRead,
+    Permission::IncidentsReadAssigned,
+    Permission::IncidentsReadDepartment,
+]);
+
+/// Who may take some step; each action's own permission is checked by the desk.
+const STEPPERS: Access = Access::AnyOf(&[
+    Permission::IncidentsAccept,
+    Permission::IncidentsDispatch,
+    Permission::IncidentsHandle,
+    Permission::IncidentsVerify,
+    Permission::IncidentsArchive,
+]);
+
 /// Routes of this resource.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/incidents", get(list).post(file))
-        .route("/incidents/{id}", get(one))
-        .route("/incidents/{id}/transitions", post(transition))
-        .route("/incidents/{id}/events", get(events))
-        .route("/incidents/{id}/duplicates", get(duplicates))
-        .route("/categories", get(categories))
+pub fn router() -> Routes {
+    Routes::new()
+        .get("/incidents", READERS, list)
+        .post("/incidents", Permission::IncidentsReport, file)
+        .get("/incidents/{id}", READERS, one)
+        .post("/incidents/{id}/transitions", STEPPERS, transition)
+        .get("/incidents/{id}/events", READERS, events)
+        .get("/incidents/{id}/duplicates", READERS, duplicates)
+        .get("/categories", Access::SignedIn, categories)
 }
 
 impl From<DeskError> for ApiError {
@@ -124,22 +142,13 @@ fn incident_id(text: &str) -> Result<IncidentId, ApiError> {
         })
 }
 
-/// Who acts: the signed-in user once accounts exist; until then, what the client says.
-fn actor(context: &RequestContext, claimed: Option<String>) -> String {
-    context
-        .user
-        .clone()
-        .or(claimed.filter(|name| !name.trim().is_empty()))
-        .unwrap_or_else(|| "anonymous".to_owned())
-}
-
 async fn file(
     State(state): State<AppState>,
     context: RequestContext,
     Json(body): Json<NewReport>,
 ) -> Result<Response, ApiError> {
     let report = body.parse()?;
-    let by = actor(&context, Some(report.reporter.clone()));
+    let by = context.actor();
     let (incident, duplicates) = state
         .desk
         .file(&context.scope, report, &by, Utc::now())
@@ -169,8 +178,6 @@ struct Transition {
     #[serde(default)]
     note: String,
     #[serde(default)]
-    actor: Option<String>,
-    #[serde(default)]
     photos: Vec<PhotoId>,
     #[serde(default)]
     assignee: Option<WorkerId>,
@@ -195,7 +202,7 @@ async fn transition(
     let id = incident_id(&id)?;
     let request = StepRequest {
         action: Some(body.action),
-        actor: actor(&context, body.actor),
+        actor: context.actor(),
         note: body.note,
         photos: body.photos,
         assignee: body.assignee,

@@ -5,6 +5,7 @@
 //! The backends differ only in how a geometry is spelt (GeoJSON text or WKB) and in
 //! their SQL; everything after the query is written once here, so they cannot drift.
 
+pub(crate) mod accounts;
 pub(crate) mod incidents;
 pub(crate) mod linkage;
 pub(crate) mod planning;

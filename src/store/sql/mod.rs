@@ -17,6 +17,7 @@
 //! and, only if the two databases need different SQL, a const in `dialect.rs` with its
 //! text in `sqlite.rs` and `postgres.rs`.
 
+mod accounts;
 mod alerts;
 mod calls;
 mod cameras;
