@@ -363,6 +363,7 @@ async fn the_service_seeds_itself_and_answers_over_a_real_tcp_socket() {
     let url = format!("sqlite:{}", dir.path().join("data/gridlink.db").display());
     let config = ServeConfig {
         no_seed: false,
+        demo_password: Some("demo-password-1".into()),
         ..ServeConfig::for_tests(&url)
     };
     let app = gridlink::app::Application::build(&config)
@@ -373,8 +374,32 @@ async fn the_service_seeds_itself_and_answers_over_a_real_tcp_socket() {
     tokio::spawn(app.run_until_stopped());
 
     let client = reqwest::Client::new();
+    let locate = format!("http://{addr}/api/locate?lon=119.65&lat=31.17");
+    let anonymous = client.get(&locate).send().await.expect("request over TCP");
+    assert_eq!(anonymous.status(), 401, "locate needs a signed-in user");
+
+    // The demo seeded its accounts with the configured password.
+    let login = client
+        .post(format!("http://{addr}/api/session"))
+        .json(&serde_json::json!({ "username": "dispatcher", "password": "demo-password-1" }))
+        .send()
+        .await
+        .expect("log-in");
+    assert_eq!(login.status(), 200);
+    let cookie = login
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .expect("session cookie")
+        .to_owned();
+    let me: Value = login.json().await.expect("JSON");
+    assert_eq!(me["user"]["username"], "dispatcher");
+    assert_eq!(me["user"]["grants"][0]["grid_code"], "320282102");
+
     let response = client
-        .get(format!("http://{addr}/api/locate?lon=119.65&lat=31.17"))
+        .get(&locate)
+        .header("cookie", &cookie)
         .send()
         .await
         .expect("request over TCP");
@@ -384,6 +409,7 @@ async fn the_service_seeds_itself_and_answers_over_a_real_tcp_socket() {
     assert_eq!(body["chain"].as_array().map(Vec::len), Some(4));
     let levels: Value = client
         .get(format!("http://{addr}/api/levels"))
+        .header("cookie", &cookie)
         .send()
         .await
         .unwrap()

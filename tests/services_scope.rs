@@ -31,8 +31,13 @@ async fn demo_services() -> (AppState, tempfile::TempDir) {
     let (mirrors, _) = Mirrors::load(store.as_ref(), 1 << 24)
         .await
         .expect("mirrors");
-    let state =
-        gridlink::app::state(&store, &mirrors, &ServeConfig::for_tests(&url)).expect("services");
+    let accounts = std::sync::Arc::new(
+        gridlink::accounts::Accounts::load(std::sync::Arc::clone(&store))
+            .await
+            .expect("roles"),
+    );
+    let state = gridlink::app::state(&store, &mirrors, accounts, &ServeConfig::for_tests(&url))
+        .expect("services");
     (state, dir)
 }
 

@@ -5,6 +5,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use gridlink::config::ServeConfig;
+use gridlink::accounts::{Accounts, NewAccount};
 use gridlink::linkage::Linkage;
 use http_body_util::BodyExt;
 use serde_json::Value;
@@ -12,14 +13,49 @@ use std::path::Path;
 use std::sync::Arc;
 use tower::ServiceExt;
 
-/// A router over the demo town in a new SQLite file; keep the directory while it is used.
-pub async fn demo_router() -> (Router, tempfile::TempDir) {
-    let (router, _, dir) = demo_app().await;
-    (router, dir)
+/// The password of every account the tests make.
+pub const TEST_PASSWORD: &str = "test-password-1";
+
+/// The demo town served in-process, with the parts tests reach behind the API.
+pub struct DemoApp {
+    /// The router as served: every request needs credentials.
+    pub router: Router,
+    /// The video linkage, for tests that drive its timers.
+    pub linkage: Arc<Linkage>,
+    /// The store.
+    pub store: Arc<dyn gridlink::store::Store>,
+    /// The accounts service.
+    pub accounts: Arc<Accounts>,
+    /// A token of `tester`, who holds every role on every grid.
+    pub tester_token: String,
+    /// Keeps the SQLite file.
+    pub dir: tempfile::TempDir,
 }
 
-/// The same router, with the video linkage behind it for tests that drive its timers.
-pub async fn demo_app() -> (Router, Arc<Linkage>, tempfile::TempDir) {
+impl DemoApp {
+    /// The router with `tester`'s token on every request that brings no credentials of
+    /// its own: for tests of what the API does rather than who may do it.
+    pub fn as_tester(&self) -> Router {
+        let token = format!("Bearer {}", self.tester_token);
+        self.router
+            .clone()
+            .layer(axum::middleware::map_request(move |mut req: Request<Body>| {
+                let token = token.clone();
+                async move {
+                    let headers = req.headers_mut();
+                    if !headers.contains_key(header::AUTHORIZATION)
+                        && !headers.contains_key(header::COOKIE)
+                    {
+                        headers.insert(header::AUTHORIZATION, token.parse().expect("header"));
+                    }
+                    req
+                }
+            }))
+    }
+}
+
+/// The demo town in a new SQLite file, with the account `tester`.
+pub async fn demo() -> DemoApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite:{}", dir.path().join("api.db").display());
     let store = gridlink::store::connect(&url).await.expect("sqlite store");
@@ -29,10 +65,106 @@ pub async fn demo_app() -> (Router, Arc<Linkage>, tempfile::TempDir) {
     let (mirrors, _) = gridlink::mirrors::Mirrors::load(store.as_ref(), 1 << 24)
         .await
         .expect("index");
+    let accounts = Arc::new(Accounts::load(Arc::clone(&store)).await.expect("roles"));
+    let every_role = accounts
+        .roles()
+        .iter()
+        .map(|r| (r.name.clone(), None))
+        .collect();
+    let now = chrono::Utc::now();
+    let tester = accounts
+        .create_user(
+            NewAccount {
+                username: "tester".into(),
+                display_name: "测试员".into(),
+                password: TEST_PASSWORD.into(),
+                worker_id: None,
+                department: None,
+                grants: every_role,
+            },
+            now,
+        )
+        .await
+        .expect("tester");
+    let (tester_token, _) = accounts
+        .create_token(tester.id, "tests", 1, now)
+        .await
+        .expect("token");
     let config = ServeConfig::for_tests(&url);
-    let state = gridlink::app::state(&store, &mirrors, &config).expect("desk files");
+    let state = gridlink::app::state(&store, &mirrors, Arc::clone(&accounts), &config)
+        .expect("desk files");
     let linkage = Arc::clone(&state.linkage);
-    (gridlink::http::router(state, &config), linkage, dir)
+    DemoApp {
+        router: gridlink::http::router(state, &config),
+        linkage,
+        store,
+        accounts,
+        tester_token,
+        dir,
+    }
+}
+
+/// A router over the demo town in a new SQLite file, signed in as `tester`; keep the
+/// directory while it is used.
+pub async fn demo_router() -> (Router, tempfile::TempDir) {
+    let app = demo().await;
+    (app.as_tester(), app.dir)
+}
+
+/// The same router, with the video linkage behind it for tests that drive its timers.
+pub async fn demo_app() -> (Router, Arc<Linkage>, tempfile::TempDir) {
+    let app = demo().await;
+    (app.as_tester(), app.linkage, app.dir)
+}
+
+/// A token of the account of grid worker `id` (made on first use, `grid_worker` on
+/// everything), made through the API as `tester`.
+pub async fn worker_token(router: &Router, id: i64) -> String {
+    let username = format!("worker{id}");
+    let (status, user) = post_json(
+        router,
+        "/api/users",
+        &serde_json::json!({
+            "username": username, "password": TEST_PASSWORD, "worker_id": id,
+            "grants": [{ "role": "grid_worker" }],
+        }),
+    )
+    .await;
+    let user_id = if status == StatusCode::CREATED {
+        user["id"].clone()
+    } else {
+        let (_, users) = get(router, "/api/users").await;
+        let found = users["users"].as_array().and_then(|all| {
+            all.iter().find(|u| u["username"] == username.as_str()).cloned()
+        });
+        found.expect("worker account")["id"].clone()
+    };
+    let (status, token) = post_json(
+        router,
+        &format!("/api/users/{user_id}/tokens"),
+        &serde_json::json!({ "label": "phone" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "token: {token}");
+    token["token"].as_str().expect("token").to_owned()
+}
+
+/// Sends a request with `token` as its bearer.
+pub async fn send_as(router: &Router, token: &str, mut request: Request<Body>) -> (StatusCode, Value) {
+    request.headers_mut().insert(
+        header::AUTHORIZATION,
+        format!("Bearer {token}").parse().expect("header"),
+    );
+    send(router, request).await
+}
+
+/// A POST with a JSON body, with `token` as its bearer.
+pub async fn post_json_as(router: &Router, token: &str, uri: &str, body: &Value) -> (StatusCode, Value) {
+    let request = Request::post(uri)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_string()))
+        .expect("request");
+    send_as(router, token, request).await
 }
 
 /// Sends a request through the router; the body is `null` when it is not JSON.
@@ -148,7 +280,8 @@ pub async fn make_available(router: &Router, id: i64, lon: f64, lat: f64) {
         "lon": lon, "lat": lat, "accuracy_m": 5.0, "at": chrono::Utc::now().to_rfc3339(),
     });
     let uri = format!("/api/workers/{id}/positions");
-    let (status, body) = post_json(router, &uri, &report).await;
+    let token = worker_token(router, id).await;
+    let (status, body) = post_json_as(router, &token, &uri, &report).await;
     assert_eq!(status, StatusCode::OK, "position of worker {id}: {body}");
     assert_eq!(body["available"], true, "worker {id} is available: {body}");
 }
