@@ -107,9 +107,12 @@ impl Application {
             router,
             background,
         } = self;
-        let served = axum::serve(listener, router)
-            .with_graceful_shutdown(shutdown_signal())
-            .await;
+        let served = axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await;
         drop(background);
         served
     }

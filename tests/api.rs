@@ -181,7 +181,9 @@ async fn nearest_workers_are_available_and_sorted_by_distance() {
         "at": (chrono::Utc::now() - chrono::TimeDelta::minutes(30)).to_rfc3339(),
     });
     let uri = format!("/api/workers/{stale}/positions");
-    assert_eq!(post_json(&app, &uri, &stale_report).await.0, StatusCode::OK);
+    let phone = common::router::worker_token(&app, stale).await;
+    let sent = common::router::post_json_as(&app, &phone, &uri, &stale_report).await;
+    assert_eq!(sent.0, StatusCode::OK);
 
     let (status, body) = get(&app, "/api/workers/nearest?lon=119.65&lat=31.17&k=7").await;
 

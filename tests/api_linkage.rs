@@ -13,8 +13,8 @@ mod common;
 use axum::Router;
 use axum::http::{Method, Request, StatusCode, header};
 use common::router::{
-    ErrorCase, assert_errors, demo_app, demo_router, get, make_available, post_json,
-    post_multipart, put_json,
+    ErrorCase, assert_errors, demo_app, demo_router, get, make_available, post_json, post_json_as,
+    post_multipart, put_json, worker_token,
 };
 use gridlink::linkage::LinkageChange;
 use serde_json::{Value, json};
@@ -94,8 +94,12 @@ async fn call(app: &Router, alert: &Value, body: &Value) -> (StatusCode, Value) 
     post_json(app, &format!("/api/alerts/{}/calls", alert["id"]), body).await
 }
 
+/// Answers `call` as the worker it rang.
 async fn answer(app: &Router, call: &Value, how: &str) -> (StatusCode, Value) {
-    post_json(app, &format!("/api/calls/{}/{how}", call["id"]), &json!({})).await
+    let worker = call["worker_id"].as_i64().expect("a worker");
+    let token = worker_token(app, worker).await;
+    let uri = format!("/api/calls/{}/{how}", call["id"]);
+    post_json_as(app, &token, &uri, &json!({})).await
 }
 
 async fn calls_of(app: &Router, alert: &Value) -> Vec<Value> {
@@ -235,10 +239,11 @@ async fn a_worker_on_the_way_is_on_scene_once_within_fifty_metres_of_the_camera(
         })
     };
     let uri = format!("/api/workers/{near}/positions");
+    let phone = worker_token(&app, near).await;
 
-    post_json(&app, &uri, &report(80.0, 1)).await;
+    post_json_as(&app, &phone, &uri, &report(80.0, 1)).await;
     let (_, en_route) = get(&app, &format!("/api/calls/{}", ringing["id"])).await;
-    post_json(&app, &uri, &report(30.0, 2)).await;
+    post_json_as(&app, &phone, &uri, &report(30.0, 2)).await;
     let (_, there) = get(&app, &format!("/api/calls/{}", ringing["id"])).await;
 
     assert_eq!(
@@ -288,10 +293,14 @@ async fn positions_form_the_days_patrol_track() {
     let scene = a_camera(&app).await;
     let [id, ..] = three_available(&app, &scene).await;
     let uri = format!("/api/workers/{id}/positions");
+    let phone = worker_token(&app, id).await;
     for k in 1..=2 {
         let at = chrono::Utc::now() + chrono::TimeDelta::seconds(k);
         let body = json!({ "lon": scene.lon, "lat": scene.lat + 1e-4 * k as f64, "accuracy_m": 4.0, "at": at.to_rfc3339() });
-        assert_eq!(post_json(&app, &uri, &body).await.0, StatusCode::OK);
+        assert_eq!(
+            post_json_as(&app, &phone, &uri, &body).await.0,
+            StatusCode::OK
+        );
     }
 
     let (status, track) = get(&app, &format!("/api/workers/{id}/track")).await;
@@ -341,6 +350,17 @@ async fn bad_linkage_requests_get_a_4xx_naming_the_problem_and_store_nothing() {
     let alert = raise(&app, &scene).await;
     let alert_calls = format!("/api/alerts/{}/calls", alert["id"]);
     let future = (chrono::Utc::now() + chrono::TimeDelta::minutes(5)).to_rfc3339();
+    let phone = worker_token(&app, near).await;
+    let position = |body: &str| {
+        let mut req = request(
+            Method::POST,
+            &format!("/api/workers/{near}/positions"),
+            body,
+        );
+        let bearer = format!("Bearer {phone}").parse().unwrap();
+        req.headers_mut().insert(header::AUTHORIZATION, bearer);
+        req
+    };
     let cases: Vec<ErrorCase<'_>> = vec![
         (
             request(Method::POST, "/api/cameras/999999/alerts", "{}"),
@@ -397,21 +417,15 @@ async fn bad_linkage_requests_get_a_4xx_naming_the_problem_and_store_nothing() {
             "call 999999",
         ),
         (
-            request(
-                Method::POST,
-                &format!("/api/workers/{near}/positions"),
-                &format!(r#"{{"lon":119.6,"lat":31.1,"accuracy_m":3,"at":"{future}"}}"#),
-            ),
+            position(&format!(
+                r#"{{"lon":119.6,"lat":31.1,"accuracy_m":3,"at":"{future}"}}"#
+            )),
             StatusCode::BAD_REQUEST,
             "invalid_parameter",
             "future",
         ),
         (
-            request(
-                Method::POST,
-                &format!("/api/workers/{near}/positions"),
-                r#"{"lon":200,"lat":31.1,"accuracy_m":3,"at":"2026-12-01T00:00:00Z"}"#,
-            ),
+            position(r#"{"lon":200,"lat":31.1,"accuracy_m":3,"at":"2026-12-01T00:00:00Z"}"#),
             StatusCode::BAD_REQUEST,
             "invalid_coordinate",
             "lon",

@@ -41,7 +41,7 @@ const REASON: &str = "新建小区，调整微网格边界";
 
 /// Proposes `edits` and checks the change set was stored.
 async fn propose(app: &Router, edits: Vec<Value>) -> Value {
-    let body = json!({ "reason": REASON, "author": "王规划", "grids": edits });
+    let body = json!({ "reason": REASON, "grids": edits });
     let (status, changeset) = post_json(app, "/api/changesets", &body).await;
     assert_eq!(status, StatusCode::CREATED, "{changeset}");
     changeset

@@ -8,7 +8,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use chrono::{TimeDelta, Utc};
-use common::router::{demo_router, get, post_json, put_json, send};
+use common::router::{demo_router, get, post_json_as, put_json, send, worker_token};
 use serde_json::{Value, json};
 
 /// Far from every demo worker, inside the valid range.
@@ -56,7 +56,9 @@ async fn a_reported_position_makes_an_on_duty_worker_the_nearest_there() {
     assert_ne!(before["workers"][0]["id"], id, "{before}");
 
     let uri = format!("/api/workers/{id}/positions");
-    let (status, moved) = post_json(&app, &uri, &report(FAR.0, FAR.1, &now_plus(0))).await;
+    let phone = worker_token(&app, id).await;
+    let (status, moved) =
+        post_json_as(&app, &phone, &uri, &report(FAR.0, FAR.1, &now_plus(0))).await;
 
     assert_eq!(status, StatusCode::OK, "{moved}");
     let (_, shown) = get(&app, &format!("/api/workers/{id}")).await;
@@ -75,8 +77,9 @@ async fn a_stale_position_is_a_conflict_and_the_index_stays_as_it_was() {
     let (_, worker_before) = get(&app, &format!("/api/workers/{id}")).await;
 
     let uri = format!("/api/workers/{id}/positions");
+    let phone = worker_token(&app, id).await;
     let stale = "2026-11-01T07:59:59+08:00";
-    let (status, body) = post_json(&app, &uri, &report(FAR.0, FAR.1, stale)).await;
+    let (status, body) = post_json_as(&app, &phone, &uri, &report(FAR.0, FAR.1, stale)).await;
 
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     assert_eq!(body["error"]["code"], "conflict");
@@ -87,7 +90,7 @@ async fn a_stale_position_is_a_conflict_and_the_index_stays_as_it_was() {
     assert_eq!(nearest_to_far(&app).await, before, "nearest unchanged");
     let (_, worker_after) = get(&app, &format!("/api/workers/{id}")).await;
     assert_eq!(worker_after, worker_before, "stored worker unchanged");
-    let (status, _) = post_json(&app, &uri, &report(FAR.0, FAR.1, DEMO_TIME)).await;
+    let (status, _) = post_json_as(&app, &phone, &uri, &report(FAR.0, FAR.1, DEMO_TIME)).await;
     assert_eq!(status, StatusCode::CONFLICT, "the same time is not newer");
 }
 
@@ -98,7 +101,9 @@ async fn a_moved_off_duty_worker_is_stored_but_not_found_as_nearest() {
     let before = nearest_to_far(&app).await;
 
     let uri = format!("/api/workers/{id}/positions");
-    let (status, moved) = post_json(&app, &uri, &report(FAR.0, FAR.1, &now_plus(0))).await;
+    let phone = worker_token(&app, id).await;
+    let (status, moved) =
+        post_json_as(&app, &phone, &uri, &report(FAR.0, FAR.1, &now_plus(0))).await;
 
     assert_eq!(status, StatusCode::OK, "{moved}");
     assert_eq!(moved["on_duty"], false);
@@ -110,8 +115,10 @@ async fn a_time_within_a_minute_ahead_of_the_clock_is_accepted() {
     let (app, _db) = demo_router().await;
     let id = a_worker(&app, true).await;
     let uri = format!("/api/workers/{id}/positions");
+    let phone = worker_token(&app, id).await;
 
-    let (status, body) = post_json(&app, &uri, &report(119.65, 31.17, &now_plus(30))).await;
+    let (status, body) =
+        post_json_as(&app, &phone, &uri, &report(119.65, 31.17, &now_plus(30))).await;
 
     assert_eq!(status, StatusCode::OK, "{body}");
 }
@@ -121,6 +128,7 @@ async fn bad_position_reports_get_a_4xx_with_a_json_error_that_names_the_field()
     let (app, _db) = demo_router().await;
     let id = a_worker(&app, true).await;
     let uri = format!("/api/workers/{id}/positions");
+    let phone = worker_token(&app, id).await;
     let good = |key: &str, value: Value| {
         let mut body = report(119.65, 31.17, &now_plus(0));
         body[key] = value;
@@ -172,7 +180,7 @@ async fn bad_position_reports_get_a_4xx_with_a_json_error_that_names_the_field()
         (good("at", json!(1_790_000_000)), 422, "invalid_body", "at"),
     ];
     for (body, status, code, mentions) in cases {
-        let (got, answer) = post_json(&app, &uri, &body).await;
+        let (got, answer) = post_json_as(&app, &phone, &uri, &body).await;
         assert_eq!(got.as_u16(), status, "{body}: {answer}");
         assert_eq!(answer["error"]["code"], code, "{body}: {answer}");
         let message = answer["error"]["message"].as_str().unwrap_or_default();
@@ -186,15 +194,17 @@ async fn bad_position_reports_get_a_4xx_with_a_json_error_that_names_the_field()
 #[tokio::test]
 async fn a_report_to_an_unknown_worker_or_a_bad_path_gets_a_4xx_with_a_json_error() {
     let (app, _db) = demo_router().await;
-    let uri = format!("/api/workers/{}/positions", a_worker(&app, true).await);
+    let id = a_worker(&app, true).await;
+    let uri = format!("/api/workers/{id}/positions");
+    let phone = worker_token(&app, id).await;
     let valid = report(119.65, 31.17, &now_plus(0));
     let requests = [
         (
             "/api/workers/999999/positions",
             valid.to_string(),
-            404,
-            "not_found",
-            "999999",
+            403,
+            "forbidden",
+            "only worker 999999",
         ),
         (
             "/api/workers/abc/positions",
@@ -214,6 +224,7 @@ async fn a_report_to_an_unknown_worker_or_a_bad_path_gets_a_4xx_with_a_json_erro
     for (path, body, status, code, mentions) in requests {
         let request = Request::post(path)
             .header(header::CONTENT_TYPE, "application/json")
+            .header(header::AUTHORIZATION, format!("Bearer {phone}"))
             .body(Body::from(body))
             .expect("request");
         let (got, answer) = send(&app, request).await;

@@ -22,6 +22,7 @@ const PATIENCE: Duration = Duration::from_secs(10);
 async fn replica(url: &str) -> SocketAddr {
     let config = ServeConfig {
         no_seed: false,
+        demo_password: Some(common::DEMO_PASSWORD.into()),
         ..ServeConfig::for_tests(url)
     };
     let app = Application::build(&config).await.expect("a replica starts");
@@ -30,9 +31,19 @@ async fn replica(url: &str) -> SocketAddr {
     addr
 }
 
-async fn send(addr: SocketAddr, method: &str, path: &str, body: Option<Value>) -> Value {
+/// Sends a request with the session `cookie` (and this site's origin, as a page would).
+async fn send(
+    addr: SocketAddr,
+    cookie: &str,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+) -> Value {
     let client = reqwest::Client::new();
-    let mut request = client.request(method.parse().unwrap(), format!("http://{addr}{path}"));
+    let mut request = client
+        .request(method.parse().unwrap(), format!("http://{addr}{path}"))
+        .header("cookie", cookie)
+        .header("origin", format!("http://{addr}"));
     if let Some(body) = body {
         request = request.json(&body);
     }
@@ -43,24 +54,27 @@ async fn send(addr: SocketAddr, method: &str, path: &str, body: Option<Value>) -
     value
 }
 
-/// Makes worker `id` available at `(lon, lat)` through `addr`.
-async fn make_available(addr: SocketAddr, id: i64, lon: f64, lat: f64) {
+/// Makes worker `id` available at `(lon, lat)` through `addr`: the dispatcher (signed in
+/// as `desk`) gives a shift, the worker (`phone`) reports a position.
+async fn make_available(addr: SocketAddr, desk: &str, phone: &str, id: i64, lon: f64, lat: f64) {
     let all_day = json!({ "shifts": [{ "weekdays": [1, 2, 3, 4, 5, 6, 7], "from": "00:00", "to": "00:00" }] });
     send(
         addr,
+        desk,
         "PUT",
         &format!("/api/workers/{id}/shifts"),
         Some(all_day),
     )
     .await;
-    report(addr, id, lon, lat).await;
+    report(addr, phone, id, lon, lat).await;
 }
 
-async fn report(addr: SocketAddr, id: i64, lon: f64, lat: f64) {
+async fn report(addr: SocketAddr, phone: &str, id: i64, lon: f64, lat: f64) {
     let body =
         json!({ "lon": lon, "lat": lat, "accuracy_m": 5.0, "at": chrono::Utc::now().to_rfc3339() });
     send(
         addr,
+        phone,
         "POST",
         &format!("/api/workers/{id}/positions"),
         Some(body),
@@ -104,30 +118,49 @@ async fn a_call_placed_on_one_replica_rings_and_arrives_on_the_other() {
     let url = common::postgres_schema_url().await;
     let a = replica(&url).await;
     let b = replica(&url).await;
-    let cameras = send(a, "GET", "/api/cameras", None).await;
+    let desk = common::log_in(a, "dispatcher").await;
+    let cameras = send(a, &desk, "GET", "/api/cameras", None).await;
     let camera = &cameras["features"][0];
     let [lon, lat] = [0, 1].map(|i| camera["geometry"]["coordinates"][i].as_f64().unwrap());
-    let workers = send(a, "GET", "/api/workers?on_duty=true", None).await;
+    let workers = send(a, &desk, "GET", "/api/workers?on_duty=true", None).await;
     let worker = workers[0]["id"].as_i64().unwrap();
-    make_available(a, worker, lon + 0.002, lat).await;
+    // The worker signs in on replica B; the session holds on A as well.
+    let own = common::log_in(b, &format!("worker{worker}")).await;
+    make_available(a, &desk, &own, worker, lon + 0.002, lat).await;
     // The phone listens on replica B.
     let mut phone = reqwest::Client::new()
         .get(format!("http://{b}/api/linkage/live?worker_id={worker}"))
+        .header("cookie", &own)
         .send()
         .await
         .unwrap();
     let mut buffer = String::new();
 
     let path = format!("/api/cameras/{}/alerts", camera["properties"]["id"]);
-    let alert = send(a, "POST", &path, Some(json!({ "note": "有人翻越围栏" }))).await;
+    let alert = send(
+        a,
+        &desk,
+        "POST",
+        &path,
+        Some(json!({ "note": "有人翻越围栏" })),
+    )
+    .await;
     let calls = format!("/api/alerts/{}/calls", alert["id"]);
-    let placed = send(a, "POST", &calls, Some(json!({ "worker_id": worker }))).await;
+    let placed = send(
+        a,
+        &desk,
+        "POST",
+        &calls,
+        Some(json!({ "worker_id": worker })),
+    )
+    .await;
     let rang = expect_event(&mut phone, &mut buffer, "call", |c| {
         c["status"] == "ringing"
     })
     .await;
     send(
         b,
+        &own,
         "POST",
         &format!("/api/calls/{}/accept", placed["id"]),
         Some(json!({})),
@@ -144,8 +177,8 @@ async fn a_call_placed_on_one_replica_rings_and_arrives_on_the_other() {
     let mut step = 0.0;
     let arrived = loop {
         step += 1e-6;
-        report(a, worker, lon + step, lat).await;
-        let now = send(a, "GET", &call, None).await;
+        report(a, &own, worker, lon + step, lat).await;
+        let now = send(a, &desk, "GET", &call, None).await;
         if now["status"] == "on_scene" || Instant::now() > deadline {
             break now;
         }

@@ -8,6 +8,8 @@
     reason = "helpers outside #[test] functions fail the test on purpose"
 )]
 
+mod common;
+
 use gridlink::app::Application;
 use gridlink::config::ServeConfig;
 use serde_json::{Value, json};
@@ -20,6 +22,7 @@ const TIMEOUT_SECS: u64 = 2;
 fn config(url: &str) -> ServeConfig {
     ServeConfig {
         no_seed: false,
+        demo_password: Some(common::DEMO_PASSWORD.into()),
         call_timeout_secs: TIMEOUT_SECS,
         ..ServeConfig::for_tests(url)
     }
@@ -44,9 +47,26 @@ impl Client {
     }
 
     /// Sends a request and answers its JSON body, failing the test on any status but 2xx.
-    fn send(&self, addr: SocketAddr, method: &str, path: &str, body: Option<&Value>) -> Value {
+    /// Logs in as demo account `username`; answers the session cookie.
+    fn log_in(&self, addr: SocketAddr, username: &str) -> String {
+        self.runtime.block_on(common::log_in(addr, username))
+    }
+
+    /// Sends a request with the session `cookie`, from this site's origin as a page would.
+    fn send(
+        &self,
+        addr: SocketAddr,
+        cookie: &str,
+        method: &str,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Value {
         let url = format!("http://{addr}{path}");
-        let mut request = self.http.request(method.parse().unwrap(), &url);
+        let mut request = self
+            .http
+            .request(method.parse().unwrap(), &url)
+            .header("cookie", cookie)
+            .header("origin", format!("http://{addr}"));
         if let Some(body) = body {
             request = request.json(body);
         }
@@ -74,13 +94,14 @@ fn start(url: &str) -> (tokio::runtime::Runtime, SocketAddr) {
 }
 
 /// Gives two workers a shift covering every hour and a fresh position east of `(lon, lat)`.
-fn two_available(client: &Client, addr: SocketAddr, lon: f64, lat: f64) -> [i64; 2] {
-    let workers = client.send(addr, "GET", "/api/workers?on_duty=true", None);
+fn two_available(client: &Client, addr: SocketAddr, desk: &str, lon: f64, lat: f64) -> [i64; 2] {
+    let workers = client.send(addr, desk, "GET", "/api/workers?on_duty=true", None);
     let ids = [0, 1].map(|i| workers[i]["id"].as_i64().unwrap());
     for (k, id) in ids.iter().enumerate() {
         let all_day = json!({ "shifts": [{ "weekdays": [1, 2, 3, 4, 5, 6, 7], "from": "00:00", "to": "00:00" }] });
         client.send(
             addr,
+            desk,
             "PUT",
             &format!("/api/workers/{id}/shifts"),
             Some(&all_day),
@@ -89,8 +110,10 @@ fn two_available(client: &Client, addr: SocketAddr, lon: f64, lat: f64) -> [i64;
             "lon": lon + 0.001 * (k as f64 + 1.0), "lat": lat, "accuracy_m": 5.0,
             "at": chrono::Utc::now().to_rfc3339(),
         });
+        let phone = client.log_in(addr, &format!("worker{id}"));
         client.send(
             addr,
+            &phone,
             "POST",
             &format!("/api/workers/{id}/positions"),
             Some(&report),
@@ -105,14 +128,15 @@ fn a_call_ringing_when_its_service_dies_still_times_out_under_the_next_one() {
     let url = format!("sqlite:{}", dir.path().join("restart.db").display());
     let client = Client::new();
     let (first, addr) = start(&url);
-    let cameras = client.send(addr, "GET", "/api/cameras", None);
+    let desk = client.log_in(addr, "dispatcher");
+    let cameras = client.send(addr, &desk, "GET", "/api/cameras", None);
     let camera = &cameras["features"][0];
     let [lon, lat] = [0, 1].map(|i| camera["geometry"]["coordinates"][i].as_f64().unwrap());
-    let [near, next] = two_available(&client, addr, lon, lat);
+    let [near, next] = two_available(&client, addr, &desk, lon, lat);
     let path = format!("/api/cameras/{}/alerts", camera["properties"]["id"]);
-    let alert = client.send(addr, "POST", &path, Some(&json!({ "note": "烟雾" })));
+    let alert = client.send(addr, &desk, "POST", &path, Some(&json!({ "note": "烟雾" })));
     let calls = format!("/api/alerts/{}/calls", alert["id"]);
-    let ringing = client.send(addr, "POST", &calls, Some(&json!({})));
+    let ringing = client.send(addr, &desk, "POST", &calls, Some(&json!({})));
     assert_eq!(ringing["worker_id"], near);
 
     first.shutdown_background();
@@ -122,7 +146,7 @@ fn a_call_ringing_when_its_service_dies_still_times_out_under_the_next_one() {
     // Sooner than the sweep of every replica would find it (5 s past its expiry).
     let deadline = Instant::now() + Duration::from_secs(TIMEOUT_SECS + 3);
     let calls = loop {
-        let calls = client.send(addr, "GET", &listed, None)["calls"].clone();
+        let calls = client.send(addr, &desk, "GET", &listed, None)["calls"].clone();
         if calls.as_array().unwrap().len() == 2 || Instant::now() > deadline {
             break calls;
         }

@@ -145,13 +145,14 @@ impl Accounts {
         let matches = tokio::task::spawn_blocking(move || verify_password(&given, &hash))
             .await
             .unwrap_or(false);
-        let Some(user) = credentials
-            .map(|c| c.user)
-            .filter(|u| matches && u.enabled)
-        else {
+        let Some(user) = credentials.map(|c| c.user).filter(|u| matches && u.enabled) else {
             self.audit_login(username, None, origin, now, "login_failed", 401)
                 .await?;
-            if self.store.failed_logins(username, now - LOCK_WINDOW).await? >= LOCK_AFTER
+            if self
+                .store
+                .failed_logins(username, now - LOCK_WINDOW)
+                .await?
+                >= LOCK_AFTER
                 && let Some(c) = self.store.credentials(username).await?
             {
                 self.store.lock_user(c.user.id, now + LOCK_FOR).await?;
@@ -251,9 +252,7 @@ impl Accounts {
         token: Option<i64>,
     ) -> Result<Option<Arc<Caller>>, StoreError> {
         let user = self.store.user(user).await?;
-        Ok(user
-            .enabled
-            .then(|| Arc::new(self.caller(user, token))))
+        Ok(user.enabled.then(|| Arc::new(self.caller(user, token))))
     }
 
     /// Looks a secret up through the cache; `fetch` gets its hash.
@@ -343,9 +342,14 @@ impl Accounts {
         let mut users = Vec::with_capacity(accounts.len());
         for account in accounts {
             if account.password != password {
-                return Err(AccountError::Invalid("the accounts must share one password".into()));
+                return Err(AccountError::Invalid(
+                    "the accounts must share one password".into(),
+                ));
             }
-            users.push(self.insert_hashed(account, password_hash.clone(), now).await?);
+            users.push(
+                self.insert_hashed(account, password_hash.clone(), now)
+                    .await?,
+            );
         }
         Ok(users)
     }
@@ -428,9 +432,7 @@ impl Accounts {
         now: DateTime<Utc>,
     ) -> Result<(String, TokenInfo), AccountError> {
         if !(1..=3650).contains(&days) {
-            return Err(AccountError::Invalid(
-                "a token lasts 1 to 3650 days".into(),
-            ));
+            return Err(AccountError::Invalid("a token lasts 1 to 3650 days".into()));
         }
         let token = new_secret(TOKEN_PREFIX);
         let info = self
@@ -447,7 +449,11 @@ impl Accounts {
     }
 
     /// Revokes a token.
-    pub async fn revoke_token(&self, id: i64, now: DateTime<Utc>) -> Result<TokenInfo, AccountError> {
+    pub async fn revoke_token(
+        &self,
+        id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<TokenInfo, AccountError> {
         let info = self.store.revoke_token(id, now).await?;
         self.forget();
         Ok(info)

@@ -1,9 +1,9 @@
 //! Secrets the client holds (session ids, API tokens) and passwords: how they are made,
 //! and the only forms the store ever sees (a SHA-256 hash, an argon2id PHC string).
 
+use argon2::Argon2;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 use sha2::{Digest, Sha256};
 use std::fmt::Write;
 

@@ -73,6 +73,28 @@ text_enum! {
     }
 }
 
+impl super::IncidentAction {
+    /// The permission a person needs to take this step; `None` for a step no person
+    /// takes (a re-route follows a change set).
+    #[must_use]
+    pub fn permission(self) -> Option<Permission> {
+        use super::IncidentAction as A;
+        match self {
+            A::Accept | A::Reject => Some(Permission::IncidentsAccept),
+            A::Dispatch | A::ApproveExtension | A::DenyExtension => {
+                Some(Permission::IncidentsDispatch)
+            }
+            // Sending back (回退) and passing up (上报) are the handler's way out.
+            A::StartHandling | A::ReportHandled | A::RequestExtension | A::Return | A::Escalate => {
+                Some(Permission::IncidentsHandle)
+            }
+            A::Verify | A::Close | A::Reopen => Some(Permission::IncidentsVerify),
+            A::Archive => Some(Permission::IncidentsArchive),
+            A::Reroute => None,
+        }
+    }
+}
+
 /// A role and what it allows, as the database holds it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Role {
@@ -342,7 +364,10 @@ mod tests {
         );
         assert!(caller.may(Permission::IncidentsDispatch, "320282102201003"));
         assert!(!caller.may(Permission::IncidentsDispatch, "320282102202003"));
-        assert_eq!(caller.scope_for(Permission::UsersManage), GridScope::nothing());
+        assert_eq!(
+            caller.scope_for(Permission::UsersManage),
+            GridScope::nothing()
+        );
         assert!(!caller.has(Permission::UsersManage));
     }
 
@@ -363,8 +388,13 @@ mod tests {
 
     #[test]
     fn an_unknown_permission_word_is_refused() {
-        let err = Role::parse("x".into(), "x".into(), "x".into(), &["incidents.reed".into()])
-            .expect_err("typo");
+        let err = Role::parse(
+            "x".into(),
+            "x".into(),
+            "x".into(),
+            &["incidents.reed".into()],
+        )
+        .expect_err("typo");
         assert_eq!(err.value, "incidents.reed");
     }
 }

@@ -22,9 +22,7 @@ mod shift;
 mod stats;
 mod worker;
 
-pub use access::{
-    Caller, Grant, GrantId, GrantView, Permission, Role, Roles, User, UserId,
-};
+pub use access::{Caller, Grant, GrantId, GrantView, Permission, Role, Roles, User, UserId};
 pub use calendar::{
     BusinessCalendar, CalendarError, DEFAULT_YELLOW_FRACTION, Urgency, WorkingPeriod,
     china_standard_time, standard_periods,

@@ -36,7 +36,11 @@ pub fn router() -> Routes {
         .get("/users/{id}", Permission::UsersManage, user)
         .patch("/users/{id}", Permission::UsersManage, change_user)
         .post("/users/{id}/grants", Permission::UsersManage, grant)
-        .delete("/users/{id}/grants/{grant}", Permission::UsersManage, revoke_grant)
+        .delete(
+            "/users/{id}/grants/{grant}",
+            Permission::UsersManage,
+            revoke_grant,
+        )
         .get("/users/{id}/tokens", Permission::UsersManage, tokens)
         .post("/users/{id}/tokens", Permission::UsersManage, create_token)
         .delete("/tokens/{id}", Permission::UsersManage, revoke_token)
@@ -123,7 +127,14 @@ async fn log_in(
     let now = Utc::now();
     let login = state
         .accounts
-        .log_in(&body.username, &body.password, &Origin { address: ctx.address }, now)
+        .log_in(
+            &body.username,
+            &body.password,
+            &Origin {
+                address: ctx.address,
+            },
+            now,
+        )
         .await;
     let (session, caller) = match login {
         Ok(found) => found,
@@ -131,7 +142,11 @@ async fn log_in(
         Err(e) => return Err(e.into()),
     };
     let cookie = session_cookie(&session);
-    Ok(([(header::SET_COOKIE, cookie)], Json(me_view(&state, &caller))).into_response())
+    Ok((
+        [(header::SET_COOKIE, cookie)],
+        Json(me_view(&state, &caller)),
+    )
+        .into_response())
 }
 
 /// The 429 of a locked account, saying until when.
@@ -176,7 +191,10 @@ async fn change_password(
     let (session, caller) = state.accounts.open_session(changed, now).await?;
     let note = AuditNote::edit("user", user, None, None).action("change_password");
     let cookie = session_cookie(&session);
-    Ok(note.attach(([(header::SET_COOKIE, cookie)], Json(me_view(&state, &caller)))))
+    Ok(note.attach((
+        [(header::SET_COOKIE, cookie)],
+        Json(me_view(&state, &caller)),
+    )))
 }
 
 async fn roles(State(state): State<AppState>) -> Response {
@@ -250,7 +268,11 @@ async fn create_user(
         password: body.password,
         worker_id: body.worker_id,
         department: body.department,
-        grants: body.grants.into_iter().map(|g| (g.role, g.grid_code)).collect(),
+        grants: body
+            .grants
+            .into_iter()
+            .map(|g| (g.role, g.grid_code))
+            .collect(),
     };
     let user = state.accounts.create_user(account, Utc::now()).await?;
     let view = user_view(&user, &state.mirrors.index.grids());
@@ -317,7 +339,10 @@ async fn revoke_grant(
     Ok(note.attach(StatusCode::NO_CONTENT))
 }
 
-async fn tokens(State(state): State<AppState>, Path(id): Path<UserId>) -> Result<Response, ApiError> {
+async fn tokens(
+    State(state): State<AppState>,
+    Path(id): Path<UserId>,
+) -> Result<Response, ApiError> {
     let tokens = state.store.tokens(id).await?;
     Ok(Json(json!({ "tokens": tokens })).into_response())
 }

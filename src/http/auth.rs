@@ -12,13 +12,13 @@
 use super::{ApiError, AppState};
 use crate::domain::{Caller, GridScope, Permission};
 use crate::store::{NewAuditEntry, Store};
+use axum::Router;
 use axum::extract::{MatchedPath, Request, State};
 use axum::handler::Handler;
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodFilter, MethodRouter, on};
-use axum::Router;
 use chrono::Utc;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -140,8 +140,9 @@ impl Routes {
         T: 'static,
     {
         let filter = MethodFilter::try_from(method.clone()).unwrap_or(MethodFilter::GET);
-        let guarded = on(filter, handler)
-            .route_layer(middleware::from_fn(move |req: Request, next: Next| guard(access, req, next)));
+        let guarded = on(filter, handler).route_layer(middleware::from_fn(
+            move |req: Request, next: Next| guard(access, req, next),
+        ));
         let merged = match self.methods.remove(path) {
             Some(existing) => existing.merge(guarded),
             None => guarded,
@@ -281,10 +282,18 @@ pub(super) async fn authenticate(
     let now = Utc::now();
     let headers = req.headers();
     let address = client_address(headers, &req);
-    let found = if let Some(token) = bearer(headers) {
-        state.accounts.token_caller(token, now).await.map(|c| (c, false))
+    let found = if let Some(token) = bearer(headers).or_else(|| open311_api_key(&req)) {
+        state
+            .accounts
+            .token_caller(token, now)
+            .await
+            .map(|c| (c, false))
     } else if let Some(session) = cookie(headers, SESSION_COOKIE) {
-        state.accounts.session_caller(session, now).await.map(|c| (c, true))
+        state
+            .accounts
+            .session_caller(session, now)
+            .await
+            .map(|c| (c, true))
     } else {
         Ok((None, false))
     };
@@ -292,8 +301,7 @@ pub(super) async fn authenticate(
         Ok(found) => found,
         Err(e) => return ApiError::from(e).into_response(),
     };
-    if by_cookie && caller.is_some() && is_mutation(req.method()) && !same_origin(req.headers())
-    {
+    if by_cookie && caller.is_some() && is_mutation(req.method()) && !same_origin(req.headers()) {
         return ApiError::forbidden(
             "a change made with the session cookie must come from this site's own pages \
              (Origin or Referer of this host)",
@@ -333,16 +341,21 @@ async fn guard(access: Access, mut req: Request, next: Next) -> Response {
     };
     req.extensions_mut().insert(Granted(scope));
     let method = req.method().clone();
-    if !is_mutation(&method) {
-        return next.run(req).await;
-    }
     let route = req
         .extensions()
         .get::<MatchedPath>()
         .map_or_else(|| req.uri().path().to_owned(), |m| m.as_str().to_owned());
+    // A log-in is audited by the accounts service, which knows who tried and how it went.
+    if !is_mutation(&method) || (route == "/api/session" && method == Method::POST) {
+        return next.run(req).await;
+    }
     let path = req.uri().path().to_owned();
     let response = next.run(req).await;
-    let note = response.extensions().get::<AuditNote>().cloned().unwrap_or_default();
+    let note = response
+        .extensions()
+        .get::<AuditNote>()
+        .cloned()
+        .unwrap_or_default();
     record(&auth, &method, &route, &path, response.status(), note).await;
     response
 }
@@ -393,7 +406,11 @@ fn object_of(route: &str, path: &str) -> (Option<String>, Option<String>) {
             actual.get(i).map(|s| (*s).to_owned()),
         ),
         _ => (
-            template.iter().rev().find(|s| !s.is_empty()).map(|s| (*s).to_owned()),
+            template
+                .iter()
+                .rev()
+                .find(|s| !s.is_empty())
+                .map(|s| (*s).to_owned()),
             None,
         ),
     }
@@ -411,6 +428,18 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         .ok()?
         .strip_prefix("Bearer ")
         .map(str::trim)
+}
+
+/// The `api_key` query parameter of an Open311 request: GeoReport v2's way to pass the
+/// token.
+fn open311_api_key(req: &Request) -> Option<&str> {
+    if !req.uri().path().starts_with("/open311/") {
+        return None;
+    }
+    req.uri()
+        .query()?
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("api_key="))
 }
 
 /// The value of cookie `name`.
@@ -492,10 +521,16 @@ mod tests {
             (Some("cameras".into()), Some("17".into()))
         );
         assert_eq!(
-            object_of("/api/incidents/{id}/transitions", "/api/incidents/4/transitions"),
+            object_of(
+                "/api/incidents/{id}/transitions",
+                "/api/incidents/4/transitions"
+            ),
             (Some("incidents".into()), Some("4".into()))
         );
-        assert_eq!(object_of("/api/cameras", "/api/cameras"), (Some("cameras".into()), None));
+        assert_eq!(
+            object_of("/api/cameras", "/api/cameras"),
+            (Some("cameras".into()), None)
+        );
     }
 
     #[test]
@@ -508,17 +543,32 @@ mod tests {
             h
         };
         let host = (header::HOST, "gridlink.example:8080");
-        assert!(same_origin(&headers(&[host.clone(), (header::ORIGIN, "http://gridlink.example:8080")])));
-        assert!(same_origin(&headers(&[host.clone(), (header::REFERER, "http://gridlink.example:8080/map/")])));
-        assert!(!same_origin(&headers(&[host.clone(), (header::ORIGIN, "http://evil.example:8080")])));
-        assert!(!same_origin(&headers(&[host.clone(), (header::ORIGIN, "http://gridlink.example")])));
+        assert!(same_origin(&headers(&[
+            host.clone(),
+            (header::ORIGIN, "http://gridlink.example:8080")
+        ])));
+        assert!(same_origin(&headers(&[
+            host.clone(),
+            (header::REFERER, "http://gridlink.example:8080/map/")
+        ])));
+        assert!(!same_origin(&headers(&[
+            host.clone(),
+            (header::ORIGIN, "http://evil.example:8080")
+        ])));
+        assert!(!same_origin(&headers(&[
+            host.clone(),
+            (header::ORIGIN, "http://gridlink.example")
+        ])));
         assert!(!same_origin(&headers(&[host])));
     }
 
     #[test]
     fn a_cookie_is_found_among_others() {
         let mut h = HeaderMap::new();
-        h.insert(header::COOKIE, "a=1; gridlink_session=gls_x; b=2".parse().expect("cookie"));
+        h.insert(
+            header::COOKIE,
+            "a=1; gridlink_session=gls_x; b=2".parse().expect("cookie"),
+        );
         assert_eq!(cookie(&h, SESSION_COOKIE), Some("gls_x"));
         assert_eq!(cookie(&h, "c"), None);
     }

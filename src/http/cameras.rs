@@ -10,17 +10,17 @@
 mod body;
 
 use super::auth::Routes;
-use crate::domain::Permission;
 use super::extract::{self, Path, Query, RawBody};
 use super::geojson_out::{GeoJson, camera_feature, collection};
 use super::{ApiError, AppState, RequestContext};
 use crate::domain::GridScope;
+use crate::domain::Permission;
 use crate::domain::{Bbox, Camera, CameraId, CameraRecord, GridId, NewCamera};
 use crate::import::{self, Progress};
 use crate::spatial::GridIndex;
+use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::Json;
 use body::{ChangeBody, UploadFormat};
 use chrono::Utc;
 use geojson::{Feature, FeatureCollection};

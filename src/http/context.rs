@@ -50,7 +50,9 @@ impl RequestContext {
     /// Whether the caller has `permission` over the grid with `code`.
     #[must_use]
     pub fn may(&self, permission: Permission, code: impl AsRef<str>) -> bool {
-        self.caller.as_ref().is_some_and(|c| c.may(permission, code))
+        self.caller
+            .as_ref()
+            .is_some_and(|c| c.may(permission, code))
     }
 
     /// The worker the caller is, if they are one.

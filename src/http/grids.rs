@@ -2,11 +2,11 @@
 //! with its chain, children and counts) and `GET /api/grids/{id}/cameras`.
 
 use super::auth::{Access, Routes};
-use crate::domain::Permission;
 use super::cameras::cameras_within;
 use super::extract::{Path, Query};
 use super::geojson_out::{GeoJson, collection, grid_feature};
 use super::{ApiError, AppState, RequestContext};
+use crate::domain::Permission;
 use crate::domain::{Bbox, GridId, LevelNo};
 use crate::store::GridFilter;
 use axum::extract::State;

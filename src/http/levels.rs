@@ -3,8 +3,8 @@
 use super::auth::{Access, Routes};
 use super::{ApiError, AppState};
 use crate::domain::Level;
-use axum::extract::State;
 use axum::Json;
+use axum::extract::State;
 
 /// Routes of this resource.
 pub fn router() -> Routes {

@@ -5,11 +5,11 @@
 //! A service request id is the incident's case number. Only JSON is offered.
 
 use super::auth::{Access, Routes};
-use crate::domain::Permission;
 use super::extract::{Form, Path, Query};
 use super::incidents::unprocessable;
 use super::{ApiError, AppState, RequestContext};
 use crate::domain::GridScope;
+use crate::domain::Permission;
 use crate::domain::{CaseNumber, Incident, IncidentSource, Priority};
 use crate::incidents::Report;
 use crate::store::IncidentFilter;

@@ -3,15 +3,15 @@
 //! `GET /api/photos/{id}` and `GET /api/photos/{id}/thumbnail` serve them.
 
 use super::auth::{Access, Routes};
-use crate::domain::Permission;
-use axum::handler::Handler;
 use super::extract::Path;
 use super::incidents::view::photo_links;
 use super::{ApiError, AppState};
 use crate::config::ServeConfig;
+use crate::domain::Permission;
 use crate::media::{self, PhotoError};
 use crate::store::NewPhoto;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::handler::Handler;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;

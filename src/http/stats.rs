@@ -3,9 +3,9 @@
 //! that Excel opens. Tallied from the in-memory facts mirror, never from the database.
 
 use super::auth::Routes;
-use crate::domain::Permission;
 use super::extract::Query;
 use super::{ApiError, AppState, RequestContext};
+use crate::domain::Permission;
 use crate::domain::{
     CategoryGrouping, CategoryLevel, Period, StatsReport, TallyOptions, duty_classes,
 };

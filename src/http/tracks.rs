@@ -3,10 +3,10 @@
 //! worker's day, for the command centre's map. Days are China days.
 
 use super::auth::Routes;
-use crate::domain::Permission;
 use super::extract::{Path, Query};
 use super::geojson_out::GeoJson;
 use super::{ApiError, AppState, RequestContext};
+use crate::domain::Permission;
 use crate::domain::{Fix, WorkerId, china_standard_time};
 use axum::extract::State;
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};

@@ -4,14 +4,14 @@
 //! `PUT /api/workers/{id}/shifts` (their weekly shifts).
 
 use super::auth::Routes;
-use crate::domain::Permission;
 use super::extract::{self, PageSize, Path, Query};
 use super::{ApiError, AppState, RequestContext};
+use crate::domain::Permission;
 use crate::domain::{Fix, GridId, LonLat, Shift, ShiftSpec, Worker, WorkerId, WorkerRole};
 use crate::spatial::Availability;
+use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -32,9 +32,21 @@ pub fn router() -> Routes {
         .get("/workers", Permission::WorkersRead, list)
         .get("/workers/nearest", Permission::WorkersRead, nearest)
         .get("/workers/{id}", Permission::WorkersRead, one)
-        .post("/workers/{id}/positions", Permission::PositionsReport, record_position)
-        .put("/workers/{id}/shifts", Permission::WorkersShifts, replace_shifts)
-        .get("/grids/{id}/responsible", Permission::WorkersRead, responsible)
+        .post(
+            "/workers/{id}/positions",
+            Permission::PositionsReport,
+            record_position,
+        )
+        .put(
+            "/workers/{id}/shifts",
+            Permission::WorkersShifts,
+            replace_shifts,
+        )
+        .get(
+            "/grids/{id}/responsible",
+            Permission::WorkersRead,
+            responsible,
+        )
 }
 
 /// A worker as the API shows it.
@@ -206,6 +218,11 @@ async fn record_position(
     Path(id): Path<WorkerId>,
     extract::Json(body): extract::Json<PositionBody>,
 ) -> Result<Response, ApiError> {
+    if ctx.worker_id() != Some(id) {
+        return Err(ApiError::forbidden(format!(
+            "only worker {id}, signed in as themselves, may report their position"
+        )));
+    }
     let now = Utc::now();
     let fix = body.check(now)?;
     let mut worker = visible_worker(&state, &ctx, id).await?;

@@ -289,8 +289,19 @@ impl Desk {
     }
 
     /// Incident `id`, if it lies within `scope`; one outside is not found.
+    /// An incident outside `scope` that exists is [`DeskError::OutOfScope`] (a 403); one
+    /// that does not exist at all stays not found.
     pub async fn incident(&self, scope: &GridScope, id: IncidentId) -> Result<Incident, DeskError> {
-        Ok(self.store.incident(scope, id).await?)
+        match self.store.incident(scope, id).await {
+            Err(StoreError::NotFound(_))
+                if !scope.is_all() && self.store.incident(&GridScope::All, id).await.is_ok() =>
+            {
+                Err(DeskError::OutOfScope(format!(
+                    "incident {id} lies outside the grids you may see"
+                )))
+            }
+            found => Ok(found?),
+        }
     }
 
     /// The timeline of incident `id` within `scope`, oldest first.
@@ -299,6 +310,7 @@ impl Desk {
         scope: &GridScope,
         id: IncidentId,
     ) -> Result<Vec<IncidentEvent>, DeskError> {
+        self.incident(scope, id).await?;
         Ok(self.store.incident_events(scope, id).await?)
     }
 

@@ -4,17 +4,16 @@
 //! worker never comes without the grids committed with them.
 
 use super::{
-    AuditEntry, AuditFilter, Credentials, NewAuditEntry, NewUser, TokenInfo, UserChange,
-    Applied, ApplyPlan, CallAnswer, CallFilter, DataVersions, Dataset, DatasetCounts, GridFilter,
-    IncidentFilter, IncidentPage, LinkageSignal, LinkageSignals, NewChangeSet, NewPhoto,
-    RecordedFact, StoreError, StoredPhoto,
+    Applied, ApplyPlan, AuditEntry, AuditFilter, CallAnswer, CallFilter, Credentials, DataVersions,
+    Dataset, DatasetCounts, GridFilter, IncidentFilter, IncidentPage, LinkageSignal,
+    LinkageSignals, NewAuditEntry, NewChangeSet, NewPhoto, NewUser, RecordedFact, StoreError,
+    StoredPhoto, TokenInfo, UserChange,
 };
 use crate::domain::{
-    Grant, GrantId, Role, User, UserId,
     Alert, AlertEvent, AlertId, Bbox, Call, CallId, Camera, CameraChange, CameraId, ChangeSet,
-    ChangeSetId, Fix, Grid, GridCode, GridId, GridRevision, GridScope, Incident, IncidentEvent,
-    IncidentId, Level, LevelNo, NewAlert, NewCall, NewCamera, NewGrid, NewIncident,
-    NewIncidentEvent, NewWorker, PhotoId, Shift, Worker, WorkerId,
+    ChangeSetId, Fix, Grant, GrantId, Grid, GridCode, GridId, GridRevision, GridScope, Incident,
+    IncidentEvent, IncidentId, Level, LevelNo, NewAlert, NewCall, NewCamera, NewGrid, NewIncident,
+    NewIncidentEvent, NewWorker, PhotoId, Role, Shift, User, UserId, Worker, WorkerId,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -457,9 +456,5 @@ pub trait AccountStore: Send + Sync {
     async fn audit(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError>;
 
     /// How many failed log-ins of `username` the trail holds since `since`.
-    async fn failed_logins(
-        &self,
-        username: &str,
-        since: DateTime<Utc>,
-    ) -> Result<i64, StoreError>;
+    async fn failed_logins(&self, username: &str, since: DateTime<Utc>) -> Result<i64, StoreError>;
 }

@@ -47,7 +47,8 @@ pub use accounts::{
     AuditEntry, AuditFilter, AuditView, Credentials, NewAuditEntry, NewUser, TokenInfo, UserChange,
 };
 pub use capabilities::{
-    AccountStore, CameraStore, DataStore, GridStore, IncidentStore, LinkageStore, PlanningStore, WorkerStore,
+    AccountStore, CameraStore, DataStore, GridStore, IncidentStore, LinkageStore, PlanningStore,
+    WorkerStore,
 };
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
@@ -90,7 +91,13 @@ pub enum StoreError {
 /// type with every capability is a `Store` by the blanket impl below.
 pub trait Store:
     AccountStore
-    + GridStore + CameraStore + WorkerStore + IncidentStore + LinkageStore + PlanningStore + DataStore
+    + GridStore
+    + CameraStore
+    + WorkerStore
+    + IncidentStore
+    + LinkageStore
+    + PlanningStore
+    + DataStore
 {
 }
 

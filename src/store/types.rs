@@ -128,6 +128,8 @@ pub struct IncidentFilter {
     pub categories: Vec<String>,
     /// Only incidents assigned to this worker.
     pub assignee: Option<WorkerId>,
+    /// Only incidents routed to this department.
+    pub department: Option<String>,
     /// Only incidents located in this box.
     pub bbox: Option<Bbox>,
     /// Only incidents filed at or after this instant.
@@ -159,6 +161,7 @@ impl IncidentFilter {
             grid: None,
             categories: Vec::new(),
             assignee: None,
+            department: None,
             bbox: None,
             reported_since: None,
             before_id: None,

@@ -136,7 +136,7 @@ async fn history_lists_every_version_and_as_of_shows_the_boundary_then() {
     assert_eq!(new["changeset_id"], changeset["id"]);
     assert_eq!(
         (new["author"].clone(), new["reason"].clone()),
-        (json!("王规划"), json!(REASON))
+        (json!("tester"), json!(REASON))
     );
     assert_eq!(new["valid_to"], Value::Null, "in force");
     assert_eq!(

@@ -14,6 +14,27 @@
 
 pub mod router;
 
+/// The password the tests give the demo accounts of a service they start.
+pub const DEMO_PASSWORD: &str = "demo-password-1";
+
+/// Logs in to the service at `addr` as demo account `username`; answers the cookie to send.
+pub async fn log_in(addr: std::net::SocketAddr, username: &str) -> String {
+    let response = reqwest::Client::new()
+        .post(format!("http://{addr}/api/session"))
+        .json(&serde_json::json!({ "username": username, "password": DEMO_PASSWORD }))
+        .send()
+        .await
+        .expect("log-in request");
+    assert_eq!(response.status(), 200, "log-in as {username}");
+    response
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .expect("a session cookie")
+        .to_owned()
+}
+
 /// Instantiates each `async fn(&dyn Store)` case as a `#[tokio::test]` on a fresh SQLite
 /// store (module `sqlite`) and on a fresh PostGIS schema (module `postgres`).
 #[allow(

@@ -4,8 +4,8 @@
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use gridlink::config::ServeConfig;
 use gridlink::accounts::{Accounts, NewAccount};
+use gridlink::config::ServeConfig;
 use gridlink::linkage::Linkage;
 use http_body_util::BodyExt;
 use serde_json::Value;
@@ -37,9 +37,8 @@ impl DemoApp {
     /// its own: for tests of what the API does rather than who may do it.
     pub fn as_tester(&self) -> Router {
         let token = format!("Bearer {}", self.tester_token);
-        self.router
-            .clone()
-            .layer(axum::middleware::map_request(move |mut req: Request<Body>| {
+        self.router.clone().layer(axum::middleware::map_request(
+            move |mut req: Request<Body>| {
                 let token = token.clone();
                 async move {
                     let headers = req.headers_mut();
@@ -50,7 +49,8 @@ impl DemoApp {
                     }
                     req
                 }
-            }))
+            },
+        ))
     }
 }
 
@@ -91,8 +91,8 @@ pub async fn demo() -> DemoApp {
         .await
         .expect("token");
     let config = ServeConfig::for_tests(&url);
-    let state = gridlink::app::state(&store, &mirrors, Arc::clone(&accounts), &config)
-        .expect("desk files");
+    let state =
+        gridlink::app::state(&store, &mirrors, Arc::clone(&accounts), &config).expect("desk files");
     let linkage = Arc::clone(&state.linkage);
     DemoApp {
         router: gridlink::http::router(state, &config),
@@ -135,7 +135,9 @@ pub async fn worker_token(router: &Router, id: i64) -> String {
     } else {
         let (_, users) = get(router, "/api/users").await;
         let found = users["users"].as_array().and_then(|all| {
-            all.iter().find(|u| u["username"] == username.as_str()).cloned()
+            all.iter()
+                .find(|u| u["username"] == username.as_str())
+                .cloned()
         });
         found.expect("worker account")["id"].clone()
     };
@@ -150,7 +152,11 @@ pub async fn worker_token(router: &Router, id: i64) -> String {
 }
 
 /// Sends a request with `token` as its bearer.
-pub async fn send_as(router: &Router, token: &str, mut request: Request<Body>) -> (StatusCode, Value) {
+pub async fn send_as(
+    router: &Router,
+    token: &str,
+    mut request: Request<Body>,
+) -> (StatusCode, Value) {
     request.headers_mut().insert(
         header::AUTHORIZATION,
         format!("Bearer {token}").parse().expect("header"),
@@ -159,7 +165,12 @@ pub async fn send_as(router: &Router, token: &str, mut request: Request<Body>) -
 }
 
 /// A POST with a JSON body, with `token` as its bearer.
-pub async fn post_json_as(router: &Router, token: &str, uri: &str, body: &Value) -> (StatusCode, Value) {
+pub async fn post_json_as(
+    router: &Router,
+    token: &str,
+    uri: &str,
+    body: &Value,
+) -> (StatusCode, Value) {
     let request = Request::post(uri)
         .header(header::CONTENT_TYPE, "application/json")
         .body(Body::from(body.to_string()))

@@ -7,20 +7,21 @@ mod live;
 mod view;
 
 use super::auth::{Access, Routes};
-use crate::domain::Permission;
-use axum::handler::Handler;
 use super::extract::{self, PageSize, Path, Query};
 use super::{ApiError, AppState, RequestContext};
 use crate::config::ServeConfig;
+use crate::domain::Permission;
 use crate::domain::{
-    AlertId, AlertSource, AlertStatus, Call, CallId, CallStatus, CameraId, IncidentId, WorkerId,
+    AlertId, AlertSource, AlertStatus, Call, CallId, CallStatus, CameraId, GridScope, IncidentId,
+    WorkerId,
 };
 use crate::linkage::{AlertRequest, LinkageError};
 use crate::store::{CallFilter, NewPhoto};
+use axum::Json;
 use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Request, State};
+use axum::handler::Handler;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use chrono::Utc;
 use serde::Deserialize;
 use serde_json::json;
@@ -44,7 +45,11 @@ const CALL_READERS: Access = Access::AnyOf(&[Permission::AlertsRead, Permission:
 pub fn router(config: &ServeConfig) -> Routes {
     let limit = DefaultBodyLimit::max(config.photo_max_bytes.saturating_add(ENVELOPE_BYTES));
     Routes::new()
-        .post("/cameras/{id}/alerts", Permission::AlertsRaise, raise.layer(limit))
+        .post(
+            "/cameras/{id}/alerts",
+            Permission::AlertsRaise,
+            raise.layer(limit),
+        )
         .get("/alerts", Permission::AlertsRead, list)
         .get("/alerts/{id}", Permission::AlertsRead, one)
         .get("/alerts/{id}/events", Permission::AlertsRead, events)
@@ -358,11 +363,11 @@ struct AnswerBody {
     reason: Option<String>,
 }
 
-/// Who answers call `id`: only the worker it rang, signed in as themselves. Linkage
-/// refuses a call whose alert lies outside the scope; the call is read here only for its
-/// worker.
+/// Who answers call `id`: only the worker it rang, signed in as themselves. Their own
+/// call may come from a camera beyond their grid (they were the nearest), so it is read
+/// and answered over every grid once it is known to be theirs.
 async fn answerer(state: &AppState, ctx: &RequestContext, id: CallId) -> Result<String, ApiError> {
-    let call = state.store.call(&ctx.scope, id).await?;
+    let call = state.store.call(&GridScope::All, id).await?;
     if ctx.worker_id() != Some(call.worker_id) {
         return Err(ApiError::forbidden(format!(
             "call {id} rang worker {}: only they may answer it",
@@ -386,7 +391,7 @@ async fn accept(
     let actor = answerer(&state, &ctx, id).await?;
     let (call, _) = state
         .linkage
-        .accept(&ctx.scope, id, &actor, Utc::now())
+        .accept(&GridScope::All, id, &actor, Utc::now())
         .await?;
     answered(&state, &call).await
 }
@@ -402,7 +407,7 @@ async fn decline(
     let reason = body.reason.unwrap_or_default();
     let call = state
         .linkage
-        .decline(&ctx.scope, id, &reason, &actor, Utc::now())
+        .decline(&GridScope::All, id, &reason, &actor, Utc::now())
         .await?;
     answered(&state, &call).await
 }

@@ -4,8 +4,8 @@
 
 use super::super::extract::{Query, RawBody};
 use super::super::geojson_out::{GeoJson, grid_feature};
-use super::view::changeset_json;
 use super::features_of;
+use super::view::changeset_json;
 use crate::domain::LevelNo;
 use crate::http::{ApiError, AppState, RequestContext};
 use axum::extract::State;

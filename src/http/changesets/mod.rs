@@ -7,10 +7,10 @@ mod level;
 mod view;
 
 use super::auth::Routes;
-use crate::domain::Permission;
 use super::extract::{Json, Path};
 use super::geojson_out::{GeoJson, collection};
 use super::{ApiError, AppState, RequestContext};
+use crate::domain::Permission;
 use crate::domain::{ChangeSetId, GridId};
 use crate::planning::{CutError, PlanningError};
 use axum::extract::State;
@@ -24,16 +24,23 @@ use view::{ProposeBody, changeset_json, problems_json};
 pub fn router() -> Routes {
     Routes::new()
         .post("/changesets", Permission::ChangesetsPropose, propose)
-        .post("/changesets/import", Permission::LevelsImport, level::import)
+        .post(
+            "/changesets/import",
+            Permission::LevelsImport,
+            level::import,
+        )
         .get("/changesets/{id}", Permission::ChangesetsRead, one)
         .post("/changesets/{id}/apply", Permission::ChangesetsApply, apply)
-        .post("/changesets/{id}/discard", Permission::ChangesetsApply, discard)
+        .post(
+            "/changesets/{id}/discard",
+            Permission::ChangesetsApply,
+            discard,
+        )
         .get("/grids/export", Permission::ChangesetsRead, level::export)
         .get("/grids/{id}/history", Permission::ChangesetsRead, history)
         .post("/planning/split", Permission::ChangesetsPropose, split)
         .post("/planning/merge", Permission::ChangesetsPropose, merge)
 }
-
 
 impl From<PlanningError> for ApiError {
     fn from(e: PlanningError) -> Self {

@@ -3,14 +3,17 @@
 //! `GET /api/incidents/{id}/events` (the timeline), `GET /api/incidents/{id}/duplicates`
 //! and `GET /api/categories`. Shapes are fixed: a hotline and video analytics call them.
 
+mod reach;
 pub(super) mod view;
 
 pub use view::IncidentView;
 
-use super::auth::{Access, Routes};
-use crate::domain::Permission;
+use reach::{Reach, may_step, sees_contact};
+
+use super::auth::{Access, AuditNote, Routes};
 use super::extract::{Json, PageSize, Path, Query};
 use super::{ApiError, AppState, RequestContext};
+use crate::domain::Permission;
 use crate::domain::{
     Bbox, CaseNumber, GridCode, IncidentAction, IncidentId, IncidentSource, IncidentStatus, LonLat,
     PhotoId, Priority, StepError, StepRequest, TimeLimit, Urgency, WorkerId,
@@ -163,11 +166,36 @@ async fn one(
     context: RequestContext,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let incident = state
-        .desk
-        .incident(&context.scope, incident_id(&id)?)
-        .await?;
-    Ok(axum::Json(IncidentView::new(&incident, &state, Utc::now())).into_response())
+    let incident = seen(&state, &context, incident_id(&id)?).await?;
+    Ok(axum::Json(view_for(&context, &incident, &state, Utc::now())).into_response())
+}
+
+/// Incident `id` if the caller sees it; 403 if it exists beyond their reach.
+async fn seen(
+    state: &AppState,
+    context: &RequestContext,
+    id: IncidentId,
+) -> Result<crate::domain::Incident, ApiError> {
+    let reach = Reach::of(context);
+    let incident = state.desk.incident(&reach.scope, id).await?;
+    reach.check(&incident)?;
+    Ok(incident)
+}
+
+/// The incident's view for the caller: without the reporter's contact unless they may
+/// see it.
+fn view_for<'a>(
+    context: &RequestContext,
+    incident: &'a crate::domain::Incident,
+    state: &'a AppState,
+    now: chrono::DateTime<Utc>,
+) -> IncidentView<'a> {
+    let view = IncidentView::new(incident, state, now);
+    if sees_contact(context, incident) {
+        view
+    } else {
+        view.without_contact()
+    }
 }
 
 /// The body of `POST /api/incidents/{id}/transitions`.
@@ -212,11 +240,23 @@ async fn transition(
         satisfaction: body.satisfaction,
         duplicate_of: body.duplicate_of,
     };
-    let incident = state
-        .desk
-        .act(&context.scope, id, &request, Utc::now())
-        .await?;
-    Ok(axum::Json(IncidentView::new(&incident, &state, Utc::now())).into_response())
+    let before = seen(&state, &context, id).await?;
+    may_step(&context, body.action, &before)?;
+    let scope = Reach::of(&context).scope;
+    let incident = state.desk.act(&scope, id, &request, Utc::now()).await?;
+    let note = AuditNote::edit(
+        "incident",
+        id,
+        Some(json!({ "status": before.status(), "assignee": before.assignee })),
+        Some(json!({ "status": incident.status(), "assignee": incident.assignee })),
+    )
+    .action(body.action.as_str());
+    Ok(note.attach(axum::Json(view_for(
+        &context,
+        &incident,
+        &state,
+        Utc::now(),
+    ))))
 }
 
 async fn events(
@@ -224,7 +264,9 @@ async fn events(
     context: RequestContext,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let events = state.desk.events(&context.scope, incident_id(&id)?).await?;
+    let id = incident_id(&id)?;
+    seen(&state, &context, id).await?;
+    let events = state.desk.events(&Reach::of(&context).scope, id).await?;
     Ok(axum::Json(json!({ "events": events })).into_response())
 }
 
@@ -234,7 +276,11 @@ async fn duplicates(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let id = incident_id(&id)?;
-    let near = state.desk.likely_duplicates(&context.scope, id).await?;
+    seen(&state, &context, id).await?;
+    let near = state
+        .desk
+        .likely_duplicates(&Reach::of(&context).scope, id)
+        .await?;
     Ok(axum::Json(json!({ "likely_duplicates": view::duplicates(&near, &state) })).into_response())
 }
 
@@ -318,12 +364,14 @@ async fn list(
     Query(query): Query<ListQuery>,
 ) -> Result<Response, ApiError> {
     let now = Utc::now();
-    let filter = query.filter(&state, now)?;
-    let page = state.store.incidents(&context.scope, &filter).await?;
+    let reach = Reach::of(&context);
+    let mut filter = query.filter(&state, now)?;
+    reach.narrow(&mut filter);
+    let page = state.store.incidents(&reach.scope, &filter).await?;
     let incidents: Vec<IncidentView> = page
         .incidents
         .iter()
-        .map(|i| IncidentView::new(i, &state, now))
+        .map(|i| view_for(&context, i, &state, now))
         .collect();
     Ok(
         axum::Json(json!({ "incidents": incidents, "next_before": page.next_before }))

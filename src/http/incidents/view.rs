@@ -71,6 +71,17 @@ fn worker(state: &AppState, id: WorkerId) -> Value {
     }
 }
 
+impl IncidentView<'_> {
+    /// The same view without the reporter's contact, for a caller who may not see it.
+    #[must_use]
+    pub fn without_contact(self) -> Self {
+        Self {
+            reporter: "",
+            ..self
+        }
+    }
+}
+
 impl<'a> IncidentView<'a> {
     /// The view of `incident`, coloured at `now`.
     #[must_use]

@@ -63,7 +63,9 @@ impl GrantRow {
 }
 
 /// Grants grouped by user.
-pub(crate) fn grants_by_user(rows: Vec<GrantRow>) -> Result<HashMap<UserId, Vec<Grant>>, StoreError> {
+pub(crate) fn grants_by_user(
+    rows: Vec<GrantRow>,
+) -> Result<HashMap<UserId, Vec<Grant>>, StoreError> {
     let mut by_user: HashMap<UserId, Vec<Grant>> = HashMap::new();
     for row in rows {
         let user = row.user_id;

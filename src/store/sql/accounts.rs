@@ -34,7 +34,10 @@ enum Key<'a> {
 }
 
 /// The user row `key` names, with its grants.
-async fn user_where(conn: &mut Conn, key: Key<'_>) -> Result<Option<(UserRow, Vec<Grant>)>, StoreError> {
+async fn user_where(
+    conn: &mut Conn,
+    key: Key<'_>,
+) -> Result<Option<(UserRow, Vec<Grant>)>, StoreError> {
     let query = match key {
         Key::Id(_) => format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"),
         Key::Name(_) => format!("SELECT {USER_COLUMNS} FROM users WHERE username = $1"),
@@ -52,7 +55,9 @@ async fn user_where(conn: &mut Conn, key: Key<'_>) -> Result<Option<(UserRow, Ve
 }
 
 async fn read_user(conn: &mut Conn, id: UserId) -> Result<User, StoreError> {
-    let (row, grants) = found(user_where(conn, Key::Id(id)).await?, || format!("user {id}"))?;
+    let (row, grants) = found(user_where(conn, Key::Id(id)).await?, || {
+        format!("user {id}")
+    })?;
     Ok(row.into_user(grants))
 }
 
@@ -62,7 +67,10 @@ async fn insert_grant(
     role: &str,
     grid: Option<&GridCode>,
 ) -> Result<Grant, StoreError> {
-    let what = format!("grant of {role} on {}", grid.map_or("everything", |c| c.as_str()));
+    let what = format!(
+        "grant of {role} on {}",
+        grid.map_or("everything", |c| c.as_str())
+    );
     let id: GrantId = sqlx::query_scalar(
         "INSERT INTO grants (user_id, role, grid_code) VALUES ($1, $2, $3) RETURNING id",
     )
@@ -79,7 +87,11 @@ async fn insert_grant(
     })
 }
 
-async fn revoke_sessions(conn: &mut Conn, user: UserId, at: DateTime<Utc>) -> Result<(), StoreError> {
+async fn revoke_sessions(
+    conn: &mut Conn,
+    user: UserId,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
     sqlx::query("UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL")
         .bind(user)
         .bind(at)
@@ -402,11 +414,7 @@ impl AccountStore for Backend {
         rows.into_iter().map(AuditRow::into_entry).collect()
     }
 
-    async fn failed_logins(
-        &self,
-        username: &str,
-        since: DateTime<Utc>,
-    ) -> Result<i64, StoreError> {
+    async fn failed_logins(&self, username: &str, since: DateTime<Utc>) -> Result<i64, StoreError> {
         let mut conn = self.conn().await?;
         Ok(sqlx::query_scalar(
             "SELECT count(*) FROM audit WHERE username = $1 AND action = 'login_failed' \

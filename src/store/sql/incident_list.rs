@@ -88,6 +88,9 @@ pub(super) async fn list(
     if let Some(assignee) = filter.assignee {
         sql.push(" AND assignee_id = ").push_bind(assignee);
     }
+    if let Some(department) = &filter.department {
+        sql.push(" AND department = ").push_bind(department.clone());
+    }
     if let Some(bbox) = filter.bbox {
         sql.push(" AND lon BETWEEN ").push_bind(bbox.min().lon());
         sql.push(" AND ").push_bind(bbox.max().lon());
