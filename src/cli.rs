@@ -1,4 +1,7 @@
-//! The command line: `serve`, `import`, `demo` and `check`.
+//! The command line: `serve`, `import`, `demo`, `check`, and the account commands `users`
+//! and `tokens` (in `cli/users.rs`).
+
+mod users;
 
 use crate::app::{Application, StartError};
 use crate::config::{DatabaseConfig, ServeConfig};
@@ -45,6 +48,20 @@ enum Command {
         /// Areas up to this many square metres are rounding noise, not findings.
         #[arg(long, default_value_t = 1.0)]
         tolerance_m2: f64,
+    },
+    /// Accounts: add one (the first admin of a deployment too), grant it roles, list them.
+    Users {
+        #[command(flatten)]
+        database: DatabaseConfig,
+        #[command(subcommand)]
+        what: users::UsersCommand,
+    },
+    /// API tokens, for scripts and other systems (video analytics, say).
+    Tokens {
+        #[command(flatten)]
+        database: DatabaseConfig,
+        #[command(subcommand)]
+        what: users::TokensCommand,
     },
 }
 
@@ -97,6 +114,8 @@ impl Cli {
                 database,
                 tolerance_m2,
             } => check(&database, tolerance_m2).await,
+            Command::Users { database, what } => Ok(users::users(&database, what).await),
+            Command::Tokens { database, what } => Ok(users::tokens(&database, what).await),
         }
     }
 }
