@@ -192,6 +192,8 @@ pub struct User {
 /// A grant with the grid it names resolved, as `GET /api/me` shows it.
 #[derive(Debug, Clone, Serialize)]
 pub struct GrantView {
+    /// The grant's id, for `DELETE /api/users/{id}/grants/{grant}`.
+    pub id: GrantId,
     /// The role's name.
     pub role: String,
     /// The grid's id, `None` for the whole deployment (or a grid since retired).

@@ -77,6 +77,7 @@ pub(super) fn user_view(user: &User, grids: &GridIndex) -> Value {
                 .as_ref()
                 .and_then(|code| grids.iter().find(|x| &x.code == code));
             GrantView {
+                id: g.id,
                 role: g.role.clone(),
                 grid_id: grid.map(|x| x.id),
                 grid_code: g.grid_code.clone(),

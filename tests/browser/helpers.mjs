@@ -1,6 +1,8 @@
 // helpers.mjs — what the browser tests share: start the real service on a free port with a
-// fresh SQLite database, launch Debian's Chromium through playwright-core, open the map and
-// collect console errors, and wait for conditions instead of sleeping.
+// fresh SQLite database (its demo accounts all with DEMO_PASSWORD), launch Debian's Chromium
+// through playwright-core, log in through the log-in page as the role a page needs, open the
+// map and collect console errors, call the API as a demo account, and wait for conditions
+// instead of sleeping.
 
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -19,6 +21,12 @@ const CHROMIUM_ARGS = [
 ];
 const START_TIMEOUT_MS = 120_000;
 
+/**
+ * The password of every demo account the service seeds (admin, dispatcher, chief,
+ * department, planner, leader, analytics and `worker<id>` for each grid worker).
+ */
+export const DEMO_PASSWORD = 'browser-tests-password';
+
 function binary() {
   if (process.env.GRIDLINK_BIN) return process.env.GRIDLINK_BIN;
   const target = process.env.CARGO_TARGET_DIR || path.join(REPO, 'target');
@@ -34,7 +42,11 @@ export async function startService() {
   const dir = await mkdtemp(path.join(tmpdir(), 'gridlink-browser-'));
   const child = spawn(binary(), [
     'serve', '--bind', '127.0.0.1:0', '--database-url', `sqlite:${path.join(dir, 'db')}`,
-  ], { cwd: REPO, env: { ...process.env, RUST_LOG: 'gridlink=info' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  ], {
+    cwd: REPO,
+    env: { ...process.env, RUST_LOG: 'gridlink=info', GRIDLINK_DEMO_PASSWORD: DEMO_PASSWORD },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
 
   let log = '';
   const url = await new Promise((resolve, reject) => {
@@ -96,20 +108,50 @@ export function useServiceAndBrowser() {
 }
 
 /**
- * Opens the map in a fresh context and waits until it is ready; `errors` collects console
- * errors and uncaught page errors from the start.
+ * Logs in on the log-in page shown in `page` (fills the form and submits it); the page then
+ * goes wherever the log-in page sends it.
  */
-export async function openMap(browser, url, { locale = 'zh-CN' } = {}) {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale });
+export async function logIn(page, username, password = DEMO_PASSWORD) {
+  await page.locator('#login-form').waitFor();
+  await page.locator('#username').fill(username);
+  await page.locator('#password').fill(password);
+  await page.locator('#login-submit').click();
+}
+
+/**
+ * Opens `url` in a fresh context made with `contextOptions` as the demo account `as`: the
+ * page sends the browser to the log-in page, the test logs in there, and the browser comes
+ * back to `url`. Resolves once the page marks itself ready (`ready(page)`); `errors` collects
+ * console errors and uncaught page errors from then on (the 401s that sent the browser to log
+ * in are not the page's errors).
+ */
+async function openAs(browser, url, as, contextOptions, ready) {
+  const context = await browser.newContext({ locale: 'zh-CN', ...contextOptions });
   const page = await context.newPage();
   const errors = [];
+  let collecting = false;
   page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(`console: ${msg.text()} ${msg.location().url || ''}`.trim());
+    if (collecting && msg.type() === 'error') errors.push(`console: ${msg.text()} ${msg.location().url || ''}`.trim());
   });
-  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
+  page.on('pageerror', (err) => {
+    if (collecting) errors.push(`pageerror: ${err.message}`);
+  });
   await page.goto(url);
-  await page.waitForFunction(() => document.body.dataset.ready === 'true' && window.gridlinkMap);
+  await page.waitForURL(/\/login\/\?next=/);
+  await logIn(page, as);
+  await page.waitForURL((u) => !u.pathname.startsWith('/login/'));
+  collecting = true;
+  await ready(page);
   return { context, page, errors };
+}
+
+/**
+ * Opens the map in a fresh context as `as` (the dispatcher unless told) and waits until it
+ * is ready; `errors` collects console errors and uncaught page errors.
+ */
+export function openMap(browser, url, { locale = 'zh-CN', as = 'dispatcher' } = {}) {
+  return openAs(browser, url, as, { viewport: { width: 1440, height: 900 }, locale },
+    (page) => page.waitForFunction(() => document.body.dataset.ready === 'true' && window.gridlinkMap));
 }
 
 /** Waits until the element matching `selector` contains every one of `texts`. */
@@ -140,56 +182,81 @@ export function centreOn(page, { lon, lat }) {
   return page.evaluate(([x, y]) => window.gridlinkMap.setView([y, x], window.gridlinkMap.getZoom(), { animate: false }), [lon, lat]);
 }
 
-/** GETs JSON from the service. */
-export async function getJson(url) {
-  const response = await fetch(url);
+/** Every session the tests' own requests hold, by service and username: its cookie. */
+const sessions = new Map();
+
+/** Logs `username` in to the service at `base` once and answers the session's cookie. */
+export function sessionCookie(base, username) {
+  const key = `${base} ${username}`;
+  if (!sessions.has(key)) {
+    sessions.set(key, (async () => {
+      const response = await fetch(`${base}/api/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username, password: DEMO_PASSWORD }),
+      });
+      if (!response.ok) throw new Error(`log-in of ${username}: HTTP ${response.status} ${await response.text()}`);
+      return response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    })());
+  }
+  return sessions.get(key);
+}
+
+/**
+ * `fetch` as the demo account `as`: with its session cookie and, as the service wants of a
+ * change made with a cookie, this site's Origin.
+ */
+export async function fetchAs(url, init = {}, as = 'dispatcher') {
+  const { origin } = new URL(url);
+  const cookie = await sessionCookie(origin, as);
+  return fetch(url, { ...init, headers: { ...(init.headers || {}), cookie, origin } });
+}
+
+/** GETs JSON from the service as `as` (the dispatcher unless told). */
+export async function getJson(url, as = 'dispatcher') {
+  const response = await fetchAs(url, {}, as);
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
   return response.json();
 }
 
 /**
  * Opens `url` in a fresh context made with `contextOptions` (viewport, locale, geolocation…)
- * and waits until the page marks itself ready (`body[data-ready=true]`); `errors` collects
- * console errors and uncaught page errors from the start.
+ * as the demo account `as` and waits until the page marks itself ready
+ * (`body[data-ready=true]`); `errors` collects console errors and uncaught page errors.
  */
-export async function openPage(browser, url, contextOptions = {}) {
-  const context = await browser.newContext({ locale: 'zh-CN', ...contextOptions });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(`console: ${msg.text()} ${msg.location().url || ''}`.trim());
-  });
-  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
-  await page.goto(url);
-  await page.waitForFunction(() => document.body.dataset.ready === 'true');
-  return { context, page, errors };
+export function openPage(browser, url, as, contextOptions = {}) {
+  return openAs(browser, url, as, contextOptions,
+    (page) => page.waitForFunction(() => document.body.dataset.ready === 'true'));
 }
 
-/** POSTs JSON to the service and answers the reply's JSON; a non-2xx status throws. */
-export async function postJson(url, body) {
-  const response = await fetch(url, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
-  });
+/** Sends JSON to the service as `as` and answers the reply's JSON; a non-2xx status throws. */
+export async function sendJson(method, url, body, as = 'dispatcher') {
+  const response = await fetchAs(url, {
+    method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+  }, as);
   const reply = await response.json().catch(() => null);
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status} ${JSON.stringify(reply)}`);
+  if (!response.ok) throw new Error(`${method} ${url}: HTTP ${response.status} ${JSON.stringify(reply)}`);
   return reply;
+}
+
+/** POSTs JSON to the service as `as` (the dispatcher unless told); a non-2xx status throws. */
+export function postJson(url, body, as = 'dispatcher') {
+  return sendJson('POST', url, body, as);
 }
 
 /** An all-day shift every day of the week (`from` equal to `to`). */
 const ALL_DAY = { shifts: [{ weekdays: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '00:00' }] };
 
 /**
- * Makes `worker` (on duty) available to be called: an all-day shift and a fresh position at
- * `[lon, lat]`; answers the worker's view.
+ * Makes `worker` (on duty) available to be called: an all-day shift (set by the dispatcher)
+ * and a fresh position at `[lon, lat]` (reported by the worker's own account, as only they
+ * may); answers the worker's view.
  */
 export async function makeAvailable(base, worker, [lon, lat]) {
-  const response = await fetch(`${base}/api/workers/${worker.id}/shifts`, {
-    method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ALL_DAY),
-  });
-  if (!response.ok) throw new Error(`shifts of ${worker.name}: HTTP ${response.status}`);
+  await sendJson('PUT', `${base}/api/workers/${worker.id}/shifts`, ALL_DAY);
   const view = await postJson(`${base}/api/workers/${worker.id}/positions`, {
     lon, lat, accuracy_m: 8, at: new Date().toISOString(),
-  });
+  }, `worker${worker.id}`);
   if (!view.available) throw new Error(`${worker.name} is not available: ${JSON.stringify(view)}`);
   return view;
 }

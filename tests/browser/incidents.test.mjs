@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { deflateSync } from 'node:zlib';
 import {
-  centreOn, getJson, openMap, pagePoint, useServiceAndBrowser, waitForTexts,
+  centreOn, fetchAs, getJson, openMap, pagePoint, useServiceAndBrowser, waitForTexts,
 } from './helpers.mjs';
 
 // Inside 茂花村第1网格 of the demo town; the test reads its chain from /api/locate.
@@ -141,7 +141,7 @@ describe('the dispatcher\'s incidents', () => {
     // 60 new incidents: 40 of the first class, 20 of the second, all at the same point.
     for (let i = 0; i < 60; i += 1) {
       const klass = i % 3 === 2 ? second : first;
-      const response = await fetch(`${url}/api/incidents`, {
+      const response = await fetchAs(`${url}/api/incidents`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ category: klass.sub_categories[0].code, ...POINT, description: `第${i}件`, source: 'hotline_12345' }),
@@ -208,7 +208,7 @@ describe('the dispatcher\'s incidents', () => {
     const { categories } = await getJson(`${url}/api/categories`);
     const klass = categories[4];
     const sub = klass.sub_categories[0];
-    const earlier = await (await fetch(`${url}/api/incidents`, {
+    const earlier = await (await fetchAs(`${url}/api/incidents`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ category: sub.code, ...POINT, description: '先报的一件', source: 'walk_in' }),
@@ -251,7 +251,7 @@ describe('the dispatcher\'s incidents', () => {
   test('a refused step shows the service\'s message', async () => {
     const url = env.service.url;
     const { categories } = await getJson(`${url}/api/categories`);
-    const response = await fetch(`${url}/api/incidents`, {
+    const response = await fetchAs(`${url}/api/incidents`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ category: categories[0].sub_categories[0].code, ...POINT, description: '', source: 'hotline_12345' }),

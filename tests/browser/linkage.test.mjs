@@ -25,13 +25,11 @@ function metresBetween([lon1, lat1], [lon2, lat2]) {
   return Math.hypot(x, (lat2 - lat1) * k) * 6_371_000;
 }
 
-/** The phone page at phone size with `worker` picked and its position near `[lon, lat]`. */
+/** The phone page at phone size, logged in as `worker`, its position near `[lon, lat]`. */
 async function openPhone(env, worker, [lon, lat]) {
-  const phone = await openPage(env.browser, `${env.service.url}/worker/`, {
+  const phone = await openPage(env.browser, `${env.service.url}/worker/`, `worker${worker.id}`, {
     ...PHONE, geolocation: { longitude: lon, latitude: lat, accuracy: 8 }, permissions: ['geolocation'],
   });
-  await phone.page.locator('#me-search').fill(worker.name);
-  await phone.page.locator(`#me-list button[data-worker-id="${worker.id}"]`).first().click();
   await waitForTexts(phone.page, '#me-bar', [worker.name]);
   await phone.page.waitForSelector('#position-status[data-state="sent"]');
   return phone;
@@ -59,12 +57,21 @@ describe('video linkage', () => {
     assert.ok(cameras.length >= 2 && workers.length >= 3, 'the demo town has cameras and on-duty workers');
   }
 
+  /**
+   * On-duty workers whose account reaches `camera`: a demo worker's grant is on their first
+   * grid, and the service lets a worker answer only calls to cameras within their grant.
+   */
+  function covering(camera, except = []) {
+    const chain = camera.properties.chain.map((g) => g.id);
+    return workers.filter((w) => chain.includes(w.grid_ids[0]) && !except.includes(w));
+  }
+
   test('a camera alert calls the nearest worker, who accepts on the phone; the incident is filed at the camera', async () => {
     await setUp();
     const base = env.service.url;
-    const camera = cameras[0];
+    const camera = cameras.find((c) => covering(c).length >= 1);
     const at = camera.geometry.coordinates;
-    const [me] = workers;
+    const [me] = covering(camera);
     await makeAvailable(base, me, east(at, 60));
 
     const phone = await openPhone(env, me, east(at, 120));
@@ -126,10 +133,11 @@ describe('video linkage', () => {
   test('a declined call passes the alert to the next candidate, ringing on the command map', async () => {
     await setUp();
     const base = env.service.url;
-    const first = cameras[0].geometry.coordinates;
-    const camera = cameras.find((c) => metresBetween(c.geometry.coordinates, first) > 3000) || cameras[cameras.length - 1];
+    const first = cameras.find((c) => covering(c).length >= 1).geometry.coordinates;
+    const camera = cameras.find((c) => metresBetween(c.geometry.coordinates, first) > 3000 && covering(c).length >= 2);
+    assert.ok(camera, 'a camera far from the first one that two workers\' accounts reach');
     const at = camera.geometry.coordinates;
-    const [, nearer, farther] = workers;
+    const [nearer, farther] = covering(camera);
     await makeAvailable(base, nearer, east(at, 40));
     await makeAvailable(base, farther, east(at, 250));
 

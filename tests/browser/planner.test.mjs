@@ -180,9 +180,9 @@ function findSplitCase(micro) {
   return null;
 }
 
-/** Opens the planner on level 4 and waits until its grids are loaded. */
+/** Opens the planner on level 4 as the planner and waits until its grids are loaded. */
 async function openPlanner(browser, base) {
-  const opened = await openPage(browser, `${base}/planner/`, DESK);
+  const opened = await openPage(browser, `${base}/planner/`, 'planner', DESK);
   const { page } = opened;
   await page.selectOption('#level', '4');
   await page.waitForFunction(() => document.body.dataset.loaded === 'true'
@@ -244,7 +244,7 @@ describe('planner page', () => {
     const camera = await postJson(`${base}/api/cameras`, {
       code: 'C-PLAN-1', name: '规划测试摄像机', lon: c[0], lat: c[1], kind: 'dome',
       stream_url: 'https://cdn.example/live/c-plan-1.m3u8',
-    });
+    }, 'admin');
     const cameraId = camera.properties.id;
     assert.equal(camera.properties.chain.at(-1).code, a.properties.code, 'the camera starts in A');
 
@@ -357,7 +357,7 @@ describe('planner page', () => {
       assert.ok(!now.some((f) => f.properties.id === a.properties.id), 'the split grid is still there');
       const parts = now.filter((f) => !micro.some((m) => m.properties.id === f.properties.id));
       assert.deepEqual(parts.map((f) => f.properties.parent_id), [a.properties.parent_id, a.properties.parent_id]);
-      const history = (await getJson(`${base}/api/grids/${a.properties.id}/history`)).features;
+      const history = (await getJson(`${base}/api/grids/${a.properties.id}/history`, 'planner')).features;
       assert.ok(history.some((f) => f.properties.retired), 'no retired version in its history');
       assert.deepEqual(errors, []);
     } finally {

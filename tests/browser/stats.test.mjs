@@ -1,9 +1,12 @@
-// stats.test.mjs — the statistics page: incidents filed through the API show up in the
-// town's row, the four charts draw, a village's row drills down and the CSV link follows.
+// stats.test.mjs — the statistics page, as a town leader sees it: incidents filed through the
+// API show up in the town's row, the four charts draw, a village's row drills down and the
+// CSV link follows.
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { getJson, openPage, postJson, useServiceAndBrowser, waitForTexts } from './helpers.mjs';
+import {
+  fetchAs, getJson, openPage, postJson, useServiceAndBrowser, waitForTexts,
+} from './helpers.mjs';
 
 const DESK = { viewport: { width: 1280, height: 800 } };
 const LOOP = ['accept', 'dispatch', 'start_handling', 'report_handled', 'verify', 'close'];
@@ -47,7 +50,7 @@ describe('statistics page', () => {
     }
     const villages = (await getJson(`${base}/api/grids?level=2`)).features;
 
-    const { context, page, errors } = await openPage(env.browser, `${base}/stats/`, DESK);
+    const { context, page, errors } = await openPage(env.browser, `${base}/stats/`, 'leader', DESK);
     try {
       await page.waitForFunction(() => document.body.dataset.loaded === 'true');
       const town = page.locator('#table tr.root');
@@ -76,7 +79,7 @@ describe('statistics page', () => {
       const csv = await page.locator('#csv').getAttribute('href');
       assert.match(csv, new RegExp(`grid=${village.code}`));
       assert.match(csv, /format=csv/);
-      const body = Buffer.from(await (await fetch(`${base}${csv}`)).arrayBuffer());
+      const body = Buffer.from(await (await fetchAs(`${base}${csv}`, {}, 'leader')).arrayBuffer());
       assert.deepEqual([...body.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'CSV without a BOM');
 
       // And back up by the breadcrumb.

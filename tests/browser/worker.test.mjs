@@ -1,6 +1,7 @@
-// worker.test.mjs — the grid worker's phone page at phone size: pick yourself, report an
+// worker.test.mjs — the grid worker's phone page at phone size: log in as yourself, report an
 // incident with a camera photo at the phone's position, find it among your grid's open
-// incidents, and record handling it with a note, seen on the timeline.
+// incidents, and record handling it with a note, seen on the timeline; the page is
+// whoever logs in, in either language.
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -63,13 +64,11 @@ describe('worker page', () => {
     const me = workers.find((w) => w.grid_ids.includes(comprehensive.id));
     assert.ok(me, `no full-time worker in ${comprehensive.name}`);
 
-    const { context, page, errors } = await openPage(env.browser, `${base}/worker/`, {
+    const { context, page, errors } = await openPage(env.browser, `${base}/worker/`, `worker${me.id}`, {
       ...PHONE, geolocation: HERE, permissions: ['geolocation'],
     });
     try {
-      // Who am I: nobody yet, so the picker is open.
-      await page.locator('#me-search').fill(me.name);
-      await page.locator(`#me-list button[data-worker-id="${me.id}"]`).first().click();
+      // Who am I: whoever logged in.
       await waitForTexts(page, '#me-bar', [me.name, '专职网格员', comprehensive.name]);
 
       // Report at the phone's position, with a photo.
@@ -123,21 +122,29 @@ describe('worker page', () => {
     }
   });
 
-  test('the choice of worker is remembered and the page switches to English', async () => {
+  test('the page is whoever logs in: their account in "me", and the page switches to English', async () => {
     const base = env.service.url;
     const [someone] = await getJson(`${base}/api/workers?role=full_time`);
-    const { context, page, errors } = await openPage(env.browser, `${base}/worker/`, PHONE);
+    const { context, page, errors } = await openPage(env.browser, `${base}/worker/`, `worker${someone.id}`, PHONE);
     try {
-      await page.locator('#me-search').fill(someone.name);
-      await page.locator(`#me-list button[data-worker-id="${someone.id}"]`).first().click();
       await waitForTexts(page, '#me-bar', [someone.name]);
+      await page.locator('.w-tab[data-view="me"]').click();
+      await waitForTexts(page, '#view-me', [someone.name, someone.phone, `worker${someone.id}`, '网格员 · ', '修改密码', '退出登录']);
+      assert.equal(await page.locator('#me-search').count(), 0, 'no picker any more');
       await page.locator('#lang-switch').click();
-      await waitForTexts(page, 'body', ['Grid worker', 'Incidents', 'Report', 'Full-time grid worker', "My grid's open incidents"]);
+      await waitForTexts(page, 'body', ['Grid worker', 'Incidents', 'Report', 'Full-time grid worker', 'Who am I', 'Log out']);
       await page.reload();
       await page.waitForFunction(() => document.body.dataset.ready === 'true');
-      await waitForTexts(page, '#me-bar', [someone.name, 'Change']);
+      await waitForTexts(page, '#me-bar', [someone.name, 'Full-time grid worker']);
       assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
-      assert.deepEqual(errors, [], errors.join('\n'));
+
+      // Logging out leads to the log-in page; the phone page then asks to log in again.
+      await page.locator('.w-tab[data-view="me"]').click();
+      await page.locator('#me-log-out').click();
+      await page.waitForURL((u) => u.pathname === '/login/');
+      await page.goto(`${base}/worker/`);
+      await page.waitForURL(/\/login\/\?next=%2Fworker%2F/);
+      assert.deepEqual(errors.filter((e) => !/status of 401/.test(e)), [], errors.join('\n'));
     } finally {
       await context.close();
     }

@@ -1,6 +1,9 @@
 // api.js — the service's JSON API, one function per request; errors become ApiError with
 // the service's own message (`{"error":{"code","message"}}`) and the whole reply as `body`
 // (a 422 of the planner's apply carries its remaining `problems` beside the error).
+// Requests go with the session cookie (same origin); a 401 `unauthenticated` (the session
+// expired or was ended elsewhere) is also told to the handler set with `onUnauthenticated`,
+// so a page sends its user to log in again instead of showing a failure in every view.
 
 export class ApiError extends Error {
   constructor(status, code, message, body = null) {
@@ -9,6 +12,13 @@ export class ApiError extends Error {
     this.code = code;
     this.body = body;
   }
+}
+
+let unauthenticated = null;
+
+/** Sets what runs when a request answers 401 `unauthenticated` (session.js: to the log-in page). */
+export function onUnauthenticated(fn) {
+  unauthenticated = fn;
 }
 
 async function request(path, init = {}) {
@@ -21,6 +31,7 @@ async function request(path, init = {}) {
   const body = await response.json().catch(() => null);
   if (!response.ok) {
     const error = body && body.error ? body.error : {};
+    if (response.status === 401 && error.code === 'unauthenticated' && unauthenticated) unauthenticated();
     throw new ApiError(response.status, error.code || 'http', error.message || `HTTP ${response.status}`, body);
   }
   return body;
@@ -33,13 +44,66 @@ function getJson(path, params) {
   return request(`${path}${query}`);
 }
 
-function postJson(path, body) {
+function sendJson(method, path, body) {
   return request(path, {
-    method: 'POST',
+    method,
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify(body),
   });
 }
+
+const postJson = (path, body) => sendJson('POST', path, body);
+
+const remove = (path) => request(path, { method: 'DELETE' });
+
+const seg = (id) => encodeURIComponent(id);
+
+/** Logs in: answers `{user}` (with `permissions`) and sets the session cookie. */
+export const logIn = (username, password) => postJson('/api/session', { username, password });
+
+/** Logs out: ends the session and clears its cookie. */
+export const logOut = () => remove('/api/session');
+
+/** Who is signed in: `{user}`; a 401 when nobody is. */
+export const me = () => getJson('/api/me');
+
+/** Changes one's own password; answers `{user}` (every other session of the account ends). */
+export const changePassword = (current, next) => sendJson('PUT', '/api/me/password',
+  { current_password: current, new_password: next });
+
+/** Every role with its titles and permissions: `{roles}` (users.manage). */
+export const roles = () => getJson('/api/roles');
+
+/** Every account: `{users}` (users.manage). */
+export const users = () => getJson('/api/users');
+
+/** Creates an account (`{username, display_name, password, worker_id, department, grants}`). */
+export const createUser = (user) => postJson('/api/users', user);
+
+/** One account. */
+export const user = (id) => getJson(`/api/users/${seg(id)}`);
+
+/** Changes an account's `display_name`, `enabled` or `password`; answers the account. */
+export const changeUser = (id, change) => sendJson('PATCH', `/api/users/${seg(id)}`, change);
+
+/** Grants a role (`{role, grid_code}`, no code for everywhere); answers the grant. */
+export const addGrant = (userId, grant) => postJson(`/api/users/${seg(userId)}/grants`, grant);
+
+/** Takes a grant away. */
+export const removeGrant = (userId, grantId) => remove(`/api/users/${seg(userId)}/grants/${seg(grantId)}`);
+
+/** An account's API tokens: `{tokens}`, never the secrets. */
+export const tokens = (userId) => getJson(`/api/users/${seg(userId)}/tokens`);
+
+/** Makes a token: `{token, info}`; the secret `token` is shown this once only. */
+export const createToken = (userId, label, days) => postJson(`/api/users/${seg(userId)}/tokens`,
+  days ? { label, days } : { label });
+
+/** Revokes a token; answers its info. */
+export const revokeToken = (id) => remove(`/api/tokens/${seg(id)}`);
+
+/** A page of the audit trail, newest first: `{entries, next_before}` (audit.read). */
+export const audit = (filter) => getJson('/api/audit', filter);
 
 /** Map settings: bounds, centre, zoom, optional basemap, levels. */
 export const mapSettings = () => getJson('/api/map');
@@ -160,7 +224,7 @@ export const splitGrid = (gridId, line) => postJson('/api/planning/split', { gri
 /** The union of two grids: `{geometry: MultiPolygon}`. */
 export const mergeGrids = (ids) => postJson('/api/planning/merge', { grid_ids: ids });
 
-/** Proposes a change set (`{reason, author, grids: [...]}`); answers it with problems and impact. */
+/** Proposes a change set (`{reason, grids: [...]}`; the author is who is signed in); answers it with problems and impact. */
 export const proposeChangeset = (changeset) => postJson('/api/changesets', changeset);
 
 /** Proposes a redrawn level from a GeoJSON file; answers the change set like `proposeChangeset`. */

@@ -3,6 +3,8 @@
 // nearest": POST the alert with a note and an optional snapshot, then call the first
 // candidate), the camera's latest alert with its calls, the available workers nearest
 // first with a call button each, and the grid's responsible workers. Live changes redraw it.
+// Each part shows only with its permission (alerts.read, alerts.raise, calls.make,
+// workers.read): a leader sees the camera and its alerts but raises and calls nobody.
 
 import * as api from '../kernel/api.js';
 import { h } from '../kernel/dom.js';
@@ -13,20 +15,24 @@ import { formatTime } from './incidentParts.js';
 import { fact, responsibleList, section } from './panel.js';
 import { STATUS_COLORS, cameraSvg, workerSvg } from './symbols.js';
 
-/** The camera view; `onCase(incidentId)` opens an incident's detail. */
+/**
+ * The camera view; `onCase(incidentId)` opens an incident's detail; `can` says what the
+ * user may: `{alerts, raise, call, workers}`.
+ */
 export class CameraDesk {
-  constructor(panel, feed, { onCase }) {
+  constructor(panel, feed, { onCase, can }) {
     this.kind = 'camera';
     this.panel = panel;
     this.feed = feed;
     this.onCase = onCase;
+    this.can = can;
     this.feature = null;
     feed.onChange((kind, item) => {
       if (!this.feature || !this.panel.shows(this)) return;
       const cameraId = kind === 'alert' ? item.camera && item.camera.id : item && item.camera_id;
       if (kind === 'reload' || cameraId === this.feature.id) this.refresh();
       // Once the alert is answered or given up, who is available has changed.
-      if (kind === 'alert' && cameraId === this.feature.id && !stillOpen(item)) this.loadNearest();
+      if (kind === 'alert' && cameraId === this.feature.id && !stillOpen(item) && this.can.workers) this.loadNearest();
     });
   }
 
@@ -46,10 +52,10 @@ export class CameraDesk {
     const finest = chain.length ? chain[chain.length - 1] : null;
     const [grid, responsible] = await Promise.all([
       finest ? api.grid(finest.id).catch(() => null) : null,
-      finest ? settle(api.responsible(finest.id)) : null,
-      this.loadNearest(),
+      finest && this.can.workers ? settle(api.responsible(finest.id)) : null,
+      this.can.workers ? this.loadNearest() : null,
       // Its own alerts, however far back in the town's list: the snapshot and the latest.
-      this.feed.loadAlertsAt(feature.id).catch(() => null),
+      this.can.alerts ? this.feed.loadAlertsAt(feature.id).catch(() => null) : null,
     ]);
     if (this.feature !== feature || !this.panel.shows(this)) return;
     if (grid) this.panel.selection.grid(grid);
@@ -80,9 +86,9 @@ export class CameraDesk {
       this.facts(p),
       p.chain.length ? this.panel.chainSection(p.chain) : h('p', { class: 'panel-outside' }, t('panel.outside')),
       withSnapshot ? section(t('linkage.snapshot'), snapshotLink(withSnapshot)) : null,
-      this.form(),
+      this.can.raise ? this.form() : null,
       latest ? section(t('linkage.current'), this.alertSummary(latest)) : null,
-      section(t('linkage.candidates'), this.candidates(latest)),
+      this.can.workers ? section(t('linkage.candidates'), this.candidates(latest)) : null,
       this.responsible ? section(t('panel.responsible'), this.responsible.ok
         ? responsibleList(this.responsible.value, this.panel.levels)
         : h('p', { class: 'panel-error' }, t('panel.failed', { msg: this.responsible.error.message }))) : null,
@@ -150,7 +156,7 @@ export class CameraDesk {
           h('span', { class: 'distance' }, formatDistance(c.distance_m))),
         h('div', { class: 'person-sub' },
           h('span', {}, formatEta(c.eta_s)),
-          called ? callChip(called) : h('button', {
+          called ? callChip(called) : !this.can.call ? null : h('button', {
             type: 'button',
             class: 'call-candidate',
             'data-worker-id': id,
@@ -169,11 +175,11 @@ export class CameraDesk {
     return alert;
   }
 
-  /** "Alert & call nearest": a new alert, then a call to its first candidate. */
+  /** "Alert & call nearest": a new alert, then a call to its first candidate (when the user may call). */
   raise() {
     return this.act('raise', async () => {
       const alert = await this.newAlert();
-      this.feed.putCall(await api.callWorker(alert.id));
+      if (this.can.call) this.feed.putCall(await api.callWorker(alert.id));
     });
   }
 

@@ -8,6 +8,7 @@ import { IncidentForm } from './incidentForm.js';
 import { incidentLayer } from './incidentLayer.js';
 import { IncidentList } from './incidentList.js';
 import { Categories } from './incidentParts.js';
+import { may, mayStep } from '../kernel/session.js';
 
 const L = window.L;
 
@@ -16,19 +17,23 @@ const RECOLOUR_MS = 60_000;
 
 /**
  * Starts the dispatcher views: `list` renders into `element`, forms and details into the
- * details `panel`; `categories` is `/api/categories`, `workers` `/api/workers`.
+ * details `panel`; `categories` is `/api/categories`, `workers` `/api/workers`; `user` (from
+ * session.js) decides which steps are offered and whether incidents may be filed.
  */
-export function startDispatch({ map, panel, element, categories, workers }) {
+export function startDispatch({ map, panel, element, categories, workers, user }) {
   const feed = new IncidentFeed();
   const classes = new Categories(categories.categories);
+  const mayStepHere = (action) => mayStep(user, action);
   let filing = false;
 
   const layer = incidentLayer(feed, (incident) => select(incident));
-  const detail = new IncidentDetail(panel, feed, classes, workers, { onLocate: locate });
-  const form = new IncidentForm(panel, feed, classes, { onOpen: (incident) => select(incident) });
+  // Timelines name who acted by username: the user's own steps show their name.
+  const actorName = (actor) => (actor === user.username ? user.display_name || actor : actor);
+  const detail = new IncidentDetail(panel, feed, classes, workers, { onLocate: locate, mayStep: mayStepHere, actorName });
+  const form = new IncidentForm(panel, feed, classes, { onOpen: (incident) => select(incident), mayStep: mayStepHere });
   const list = new IncidentList(element, feed, classes, {
     onSelect: (incident) => select(incident),
-    onFileMode: (on) => setFiling(on),
+    onFileMode: may(user, 'incidents.report') ? (on) => setFiling(on) : null,
   });
 
   function select(incident) {

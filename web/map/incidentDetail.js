@@ -1,8 +1,9 @@
 // incidentDetail.js — one incident in the details panel: its fields and photos, the
 // timeline from `/events` (who, when, from → to, note, photos), and a button for each
-// action the incident allows now; an action opens the inputs it takes (a note always,
-// plus an assignee, a category, an extension, a satisfaction score or the case it
-// duplicates), and a refusal shows the service's own message. Live changes redraw it.
+// action the incident allows now and the user's permissions allow; an action opens the
+// inputs it takes (a note always, plus an assignee, a category, an extension, a
+// satisfaction score or the case it duplicates), and a refusal shows the service's own
+// message. Who acted is whoever is signed in: the service records it. Live changes redraw it.
 
 import * as api from '../kernel/api.js';
 import { h } from '../kernel/dom.js';
@@ -12,13 +13,16 @@ import {
   PhotoPicker, categoryLabel, colourChip, field, formatLimit, formatTime, named, statusTag, thumbnails,
 } from './incidentParts.js';
 
-const ACTOR_KEY = 'gridlink.actor';
 const NOTE_REQUIRED = ['return', 'report_handled'];
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
 
-/** The detail view; `workers` is `/api/workers`, for assignee choices and names. */
+/**
+ * The detail view; `workers` is `/api/workers`, for assignee choices and names;
+ * `mayStep(action)` whether the user may take a step; `actorName(username)` how the
+ * timeline names who acted.
+ */
 export class IncidentDetail {
-  constructor(panel, feed, categories, workers, { onLocate }) {
+  constructor(panel, feed, categories, workers, { onLocate, mayStep, actorName }) {
     this.kind = 'incident';
     this.panel = panel;
     this.feed = feed;
@@ -26,6 +30,8 @@ export class IncidentDetail {
     this.workers = workers;
     this.workerById = new Map(workers.map((w) => [w.id, w]));
     this.onLocate = onLocate;
+    this.mayStep = mayStep;
+    this.actorName = actorName;
     this.id = null;
     feed.onChange((incident) => {
       if (incident && incident.id === this.id && this.panel.shows(this)) this.loadEvents();
@@ -106,9 +112,11 @@ export class IncidentDetail {
   }
 
   actions(incident) {
+    const allowed = incident.allowed_actions.filter((action) => this.mayStep(action));
     if (!incident.allowed_actions.length) return h('p', { class: 'panel-none' }, t('incident.noActions'));
+    if (!allowed.length) return h('p', { class: 'panel-none no-steps' }, t('incident.noActionsYours'));
     return [
-      h('div', { class: 'action-buttons' }, incident.allowed_actions.map((action) => h('button', {
+      h('div', { class: 'action-buttons' }, allowed.map((action) => h('button', {
         type: 'button',
         class: this.action && this.action.name === action ? 'action on' : 'action',
         'data-action': action,
@@ -122,7 +130,7 @@ export class IncidentDetail {
   choose(action) {
     this.action = this.action && this.action.name === action ? null : {
       name: action,
-      values: { note: '', actor: readActor(), assignee: '', category: '', priority: '', amount: '1', unit: 'working_days', satisfaction: '', duplicate: '' },
+      values: { note: '', assignee: '', category: '', priority: '', amount: '1', unit: 'working_days', satisfaction: '', duplicate: '' },
       photos: new PhotoPicker(() => this.refresh()),
       busy: false,
       error: null,
@@ -164,7 +172,6 @@ export class IncidentDetail {
     field(NOTE_REQUIRED.includes(name) ? t('incident.noteRequired') : t('incident.note'),
       h('textarea', { name: 'note', rows: 2, required: NOTE_REQUIRED.includes(name), oninput: set('note') }, v.note)),
     field(t('incident.photos'), photos.render()),
-    field(t('incident.actor'), h('input', { name: 'actor', value: v.actor, placeholder: t('incident.actorPlaceholder'), oninput: set('actor') })),
     error ? h('p', { class: 'form-error', role: 'alert' }, error) : null,
     h('div', { class: 'form-buttons' },
       h('button', { type: 'submit', class: 'primary', disabled: busy || photos.uploading > 0 },
@@ -195,7 +202,6 @@ export class IncidentDetail {
     this.refresh();
     try {
       const step = await this.stepOf(a);
-      rememberActor(a.values.actor);
       const changed = await api.transition(incident.id, step);
       this.action = null;
       // The feed tells this view (and the list and the map) to reload the timeline.
@@ -213,7 +219,6 @@ export class IncidentDetail {
   // The request body of the chosen action, from its inputs.
   async stepOf({ name, values: v, photos }) {
     const step = { action: name, note: v.note.trim(), photos: photos.ids() };
-    if (v.actor.trim()) step.actor = v.actor.trim();
     if (['accept', 'dispatch'].includes(name) && v.assignee) step.assignee = Number(v.assignee);
     if (name === 'accept' && v.category) step.category = v.category;
     if (name === 'accept' && v.priority) step.priority = v.priority;
@@ -237,7 +242,7 @@ export class IncidentDetail {
     },
     h('div', { class: 'timeline-head' },
       h('span', { class: 'timeline-action' }, t(`incident.action.${e.action || 'filed'}`)),
-      h('span', { class: 'timeline-actor' }, e.actor === 'anonymous' ? t('incident.anonymous') : e.actor),
+      h('span', { class: 'timeline-actor' }, e.actor === 'anonymous' ? t('incident.anonymous') : this.actorName(e.actor)),
       h('time', { class: 'timeline-time', datetime: e.at }, formatTime(e.at))),
     h('div', { class: 'timeline-move' },
       e.from ? [statusTag(e.from), h('span', { class: 'arrow', 'aria-hidden': 'true' }, '→')] : null,
@@ -270,21 +275,5 @@ export class IncidentDetail {
   subName(code) {
     const found = this.categories.subs.get(code);
     return found ? named(found.sub) : code;
-  }
-}
-
-function readActor() {
-  try {
-    return localStorage.getItem(ACTOR_KEY) || '';
-  } catch {
-    return '';
-  }
-}
-
-function rememberActor(name) {
-  try {
-    localStorage.setItem(ACTOR_KEY, name.trim());
-  } catch {
-    // Storage may be disabled; the name is then asked again.
   }
 }

@@ -14,14 +14,15 @@ import {
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
 const SOURCES = ['dispatcher', 'hotline_12345', 'camera', 'walk_in', 'worker_app'];
 
-/** The filing form, shown in the details panel. */
+/** The filing form, shown in the details panel; `mayStep(action)` says whether the user may reject. */
 export class IncidentForm {
-  constructor(panel, feed, categories, { onOpen }) {
+  constructor(panel, feed, categories, { onOpen, mayStep }) {
     this.kind = 'incident-form';
     this.panel = panel;
     this.feed = feed;
     this.categories = categories;
     this.onOpen = onOpen;
+    this.mayStep = mayStep;
   }
 
   /** Opens an empty form for a point; locates it to show its grid. */
@@ -153,7 +154,7 @@ export class IncidentForm {
   duplicatesView(incident) {
     const near = this.result.duplicates || [];
     if (!near.length) return h('p', { class: 'panel-none' }, t('incident.noDuplicates'));
-    const rejectable = incident.allowed_actions.includes('reject');
+    const rejectable = incident.allowed_actions.includes('reject') && this.mayStep('reject');
     return h('ul', { class: 'duplicates' }, near.map((d) => h('li', { class: 'duplicate', 'data-case': d.case_number },
       h('div', { class: 'incident-row-top' },
         colourChip(d), h('span', { class: 'case-number' }, d.case_number), statusTag(d.status),

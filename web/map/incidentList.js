@@ -10,7 +10,10 @@ import { categoryLabel, colourChip, formatTime, gridOf, named, statusTag } from 
 
 const PAGE = 50;
 
-/** The list in `element`; `onSelect(incident)` when a row is chosen, `onFileMode(on)` for the filing switch. */
+/**
+ * The list in `element`; `onSelect(incident)` when a row is chosen, `onFileMode(on)` for the
+ * filing switch (none, and no switch, for those who may not file incidents).
+ */
 export class IncidentList {
   constructor(element, feed, categories, { onSelect, onFileMode }) {
     this.element = element;
@@ -128,12 +131,12 @@ export class IncidentList {
     this.element.replaceChildren(...[
       h('div', { class: 'incident-head' },
         h('h2', { class: 'sidebar-title' }, t('incident.listTitle')),
-        h('button', {
+        this.onFileMode ? h('button', {
           type: 'button',
           class: this.filing ? 'file-mode on' : 'file-mode',
           'aria-pressed': this.filing ? 'true' : 'false',
           onclick: () => this.onFileMode(!this.filing),
-        }, this.filing ? t('dispatch.fileModeCancel') : t('dispatch.fileMode'))),
+        }, this.filing ? t('dispatch.fileModeCancel') : t('dispatch.fileMode')) : null),
       this.filing ? h('p', { class: 'file-mode-hint', role: 'status' }, t('dispatch.fileModeOn')) : null,
       this.live ? null : h('p', { class: 'live-lost', role: 'status' }, t('dispatch.liveLost')),
       h('div', { class: 'incident-filters' },

@@ -1,6 +1,8 @@
-// main.js — starts the page: reads `/api/map`, builds the map, its layers and the views
-// (layer panel, details panel, search, the dispatcher's incidents, the video linkage), and
-// wires clicks, search, the sidebar tabs and the language switch.
+// main.js — starts the page: who is signed in, then reads `/api/map`, builds the map, its
+// layers and the views (layer panel, details panel, search, the dispatcher's incidents, the
+// video linkage), and wires clicks, search, the sidebar tabs and the language switch. What
+// the user's permissions do not cover is left out (a leader sees incidents but takes no
+// steps; an account without cameras.read gets no camera layer) rather than failing.
 
 import './strings.js';
 import * as api from '../kernel/api.js';
@@ -14,6 +16,7 @@ import { LayerPanel } from './layers.js';
 import { basemapTiles, createMap, serviceTiles, townBackground } from '../kernel/map.js';
 import { DetailsPanel } from './panel.js';
 import { SearchBox } from './search.js';
+import { may, mountUserMenu, signedIn } from '../kernel/session.js';
 import { Selection } from './selection.js';
 import {
   DENSITY_RAMP, INCIDENT_COUNT_BREAKS, INCIDENT_COUNT_OPACITY, INCIDENT_COUNT_RAMP, ROLES, STATUSES,
@@ -28,6 +31,16 @@ const L = window.L;
 async function start() {
   applyToDocument();
   wireLanguageSwitch(document.getElementById('lang-switch'));
+  const user = await signedIn();
+  mountUserMenu(user, document.getElementById('lang-switch'));
+  const can = {
+    incidents: may(user, 'incidents.read', 'incidents.read_department', 'incidents.read_assigned'),
+    file: may(user, 'incidents.report'),
+    cameras: may(user, 'cameras.read'),
+    workers: may(user, 'workers.read'),
+    tracks: may(user, 'workers.tracks'),
+    alerts: may(user, 'alerts.read'),
+  };
   let settings;
   try {
     settings = await api.mapSettings();
@@ -44,18 +57,19 @@ async function start() {
   const selection = new Selection(map);
   let dispatch = null;
   const panel = new DetailsPanel(document.getElementById('panel'), selection, settings.levels, {
-    onFileHere: (lon, lat) => dispatch && dispatch.fileAt(lon, lat),
+    onFileHere: can.incidents && can.file ? (lon, lat) => dispatch && dispatch.fileAt(lon, lat) : null,
+    workers: can.workers,
   });
   map.on('click', (event) => {
     if (dispatch && dispatch.filing) dispatch.fileAt(round(event.latlng.lng), round(event.latlng.lat));
     else panel.showPoint(event.latlng);
   });
-  wireTabs(map);
+  wireTabs(map, { incidents: can.incidents, linkage: can.alerts });
 
   const [towns, cameras, workers, categories] = await Promise.all([
     api.gridsOfLevel(settings.levels[0] ? settings.levels[0].level : 1).catch(() => null),
-    api.cameras().catch(() => ({ features: [] })),
-    api.workers().catch(() => []),
+    can.cameras ? api.cameras().catch(() => null) : null,
+    can.workers ? api.workers().catch(() => []) : [],
     api.categories().catch(() => ({ categories: [] })),
   ]);
   if (towns) {
@@ -64,22 +78,28 @@ async function start() {
     showTownName(towns);
   }
   let linkage = null;
-  const cameraOverlay = cameraLayer(cameras, (feature) => linkage.showCamera(feature));
-  const workerOverlay = workerLayer(workers, (worker) => panel.showWorker(worker));
+  // No camera layer without cameras.read: an empty overlay keeps the camera views' lookups simple.
+  const cameraOverlay = cameraLayer(cameras || { features: [] }, (feature) => linkage.showCamera(feature));
+  const workerOverlay = can.workers ? workerLayer(workers, (worker) => panel.showWorker(worker)) : null;
 
-  dispatch = startDispatch({
-    map, panel, element: document.getElementById('incidents'), categories, workers,
-  });
+  dispatch = can.incidents ? startDispatch({
+    map, panel, element: document.getElementById('incidents'), categories, workers, user,
+  }) : null;
   linkage = startLinkage({
     map,
     panel,
-    element: document.getElementById('linkage'),
+    element: can.alerts ? document.getElementById('linkage') : null,
     cameras: cameraOverlay,
-    onCase: (id) => dispatch.openIncident(id),
+    user,
+    onCase: (id) => dispatch && dispatch.openIncident(id),
   });
 
-  const layerPanel = new LayerPanel(document.getElementById('layers'), map,
-    layerGroups(map, settings, cameraOverlay.group, workerOverlay, dispatch.layer));
+  const layerPanel = new LayerPanel(document.getElementById('layers'), map, layerGroups(map, settings, {
+    cameras: cameras ? cameraOverlay.group : null,
+    workers: workerOverlay,
+    tracks: can.tracks ? trackLayer() : null,
+    incidents: dispatch ? dispatch.layer : null,
+  }));
 
   const levels = new Map(settings.levels.map((level) => [level.level, level]));
   const search = new SearchBox(document.getElementById('search-input'), document.getElementById('search-results'), {
@@ -95,6 +115,7 @@ async function start() {
       map.setView([camera.lat, camera.lon], Math.max(map.getZoom(), 17));
       const feature = cameraOverlay.byId.get(camera.id);
       if (feature) linkage.showCamera(feature);
+      else if (!can.cameras) panel.showPoint(L.latLng(camera.lat, camera.lon));
       else api.camera(camera.id).then((f) => linkage.showCamera(f), () => panel.showPoint(L.latLng(camera.lat, camera.lon)));
     },
   });
@@ -102,7 +123,7 @@ async function start() {
   // Escape outside the search box closes the details panel.
   document.addEventListener('keydown', (event) => {
     if (event.key === 'Escape' && event.target.id !== 'search-input') {
-      dispatch.cancelFiling();
+      if (dispatch) dispatch.cancelFiling();
       panel.close();
     }
   });
@@ -111,14 +132,17 @@ async function start() {
     layerPanel.render();
     panel.render();
     search.render();
-    dispatch.relabel();
+    if (dispatch) dispatch.relabel();
     linkage.relabel();
   });
   document.body.dataset.ready = 'true';
 }
 
-function layerGroups(map, settings, cameras, workers, incidents) {
+// The layer switches; an overlay given as null (the user may not see it) is left out, and
+// so is a group left empty.
+function layerGroups(map, settings, { cameras, workers, tracks, incidents }) {
   const levels = settings.levels;
+  const seesIncidents = Boolean(incidents);
   const groups = [
     {
       title: () => t('layers.grids'),
@@ -138,7 +162,7 @@ function layerGroups(map, settings, cameras, workers, incidents) {
         layer: serviceTiles(map, 'density', 5),
         on: false,
         legend: () => densityLegend(settings.density_breaks),
-      }, ...['incidents-open', 'incidents-overdue'].map((id) => ({
+      }, ...(seesIncidents ? ['incidents-open', 'incidents-overdue'] : []).map((id) => ({
         id,
         label: () => t(`layers.${id}`),
         layer: liveTiles(serviceTiles(map, id, 6)),
@@ -181,7 +205,7 @@ function layerGroups(map, settings, cameras, workers, incidents) {
           id: 'tracks',
           label: () => t('layers.tracks'),
           swatch: trackSvg(),
-          layer: trackLayer(),
+          layer: tracks,
           on: false,
         },
       ],
@@ -198,7 +222,9 @@ function layerGroups(map, settings, cameras, workers, incidents) {
       }],
     });
   }
-  return groups;
+  return groups
+    .map((group) => ({ ...group, entries: group.entries.filter((entry) => entry.layer) }))
+    .filter((group) => group.entries.length);
 }
 
 // One row per density class when the service gives its class breaks (households/km²,
@@ -234,9 +260,12 @@ function liveTiles(layer) {
 }
 
 // The sidebar's tabs: layers and legend, or the incident list (a wider sidebar, so the
-// map is told its new size).
-function wireTabs(map) {
-  const tabs = [...document.querySelectorAll('.sidebar-tabs [role="tab"]')];
+// map is told its new size), or the video linkage; a tab the user may not see is hidden.
+function wireTabs(map, shown) {
+  for (const name of ['incidents', 'linkage']) {
+    if (!shown[name]) document.getElementById(`tab-${name}`).hidden = true;
+  }
+  const tabs = [...document.querySelectorAll('.sidebar-tabs [role="tab"]')].filter((tab) => !tab.hidden);
   const show = (chosen) => {
     for (const tab of tabs) {
       const on = tab === chosen;

@@ -10,13 +10,15 @@ import { workerSvg } from './symbols.js';
 
 /**
  * The details panel in `element`; highlights go to `selection` (selection.js `Selection`).
- * `onFileHere(lon, lat)`, when given, adds a "file an incident here" button to a point.
+ * `onFileHere(lon, lat)`, when given, adds a "file an incident here" button to a point;
+ * `workers` false (no workers.read) leaves out the responsible and nearest workers.
  */
 export class DetailsPanel {
-  constructor(element, selection, levels, { onFileHere } = {}) {
+  constructor(element, selection, levels, { onFileHere, workers = true } = {}) {
     this.element = element;
     this.selection = selection;
     this.onFileHere = onFileHere;
+    this.workers = workers;
     this.levels = new Map(levels.map((level) => [level.level, level]));
     this.view = { kind: 'empty' };
     this.seq = 0;
@@ -31,8 +33,8 @@ export class DetailsPanel {
       const { chain } = await api.locate(lon, lat);
       if (!chain.length) return { lon, lat, chain };
       const finest = chain[chain.length - 1];
-      const [grid, responsible, nearest] = await settle(
-        api.grid(finest.id), api.responsible(finest.id), api.nearestWorkers(lon, lat, 5));
+      const [grid, responsible, nearest] = await settle(api.grid(finest.id),
+        ...(this.workers ? [api.responsible(finest.id), api.nearestWorkers(lon, lat, 5)] : []));
       return { lon, lat, chain, grid, responsible, nearest };
     }, (data) => {
       this.selection.point([lat, lon]);
@@ -43,7 +45,7 @@ export class DetailsPanel {
   /** A grid by id (a search result). */
   async showGrid(id) {
     await this.load('grid', async () => {
-      const [grid, responsible] = await settle(api.grid(id), api.responsible(id));
+      const [grid, responsible] = await settle(api.grid(id), ...(this.workers ? [api.responsible(id)] : []));
       if (!grid.ok) throw grid.error;
       return { grid: grid.value, responsible };
     }, (data) => this.selection.grid(data.grid));
@@ -155,8 +157,8 @@ export class DetailsPanel {
       }, t('dispatch.fileHere'))) : null,
       this.chainSection(chain),
       section(t('panel.ledger'), outcome(grid, (g) => ledger(g.properties))),
-      section(t('panel.responsible'), outcome(responsible, (r) => responsibleList(r, this.levels))),
-      section(t('panel.nearest'), outcome(nearest, (n) => nearestList(n.workers))),
+      responsible ? section(t('panel.responsible'), outcome(responsible, (r) => responsibleList(r, this.levels))) : null,
+      nearest ? section(t('panel.nearest'), outcome(nearest, (n) => nearestList(n.workers))) : null,
     ];
   }
 
@@ -166,7 +168,7 @@ export class DetailsPanel {
       this.header('panel.grid', p.name, p.code),
       this.chainSection(p.chain),
       section(t('panel.ledger'), ledger(p)),
-      section(t('panel.responsible'), outcome(responsible, (r) => responsibleList(r, this.levels))),
+      responsible ? section(t('panel.responsible'), outcome(responsible, (r) => responsibleList(r, this.levels))) : null,
     ];
   }
 

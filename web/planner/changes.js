@@ -1,6 +1,6 @@
 // changes.js — view: what the planner changed (reshaped, retired and new grids, new grids'
-// names), the reason (required) and author, "check and preview" (proposes the change set to
-// the service) and "undo all".
+// names), the reason (required), "check and preview" (proposes the change set to the
+// service, which records who is signed in as its author) and "undo all".
 
 import * as api from '../kernel/api.js';
 import { h } from '../kernel/dom.js';
@@ -22,19 +22,16 @@ export class Changes {
     this.readOnly = false;
     this.list = h('ul', { class: 'p-list p-changes', id: 'change-list' });
     this.reason = h('textarea', { id: 'reason', rows: 2, required: true, placeholder: t('planner.reasonPlaceholder') });
-    this.author = h('input', { id: 'author', type: 'text', value: t('planner.authorDefault') });
     this.check = h('button', { type: 'button', id: 'check', class: 'p-button is-primary', onclick: () => this.propose() }, t('planner.check'));
     this.undo = h('button', { type: 'button', id: 'undo-all', class: 'p-button', onclick: () => this.onUndo() }, t('planner.undoAll'));
     this.message = h('p', { class: 'p-note', id: 'changes-message', 'aria-live': 'polite', hidden: true });
     this.labels = {
       title: h('h2', { class: 'p-h' }),
       reason: h('span'),
-      author: h('span'),
     };
     element.replaceChildren(
       this.labels.title, this.list,
       h('label', { class: 'p-field' }, this.labels.reason, this.reason),
-      h('label', { class: 'p-field' }, this.labels.author, this.author),
       h('div', { class: 'p-actions' }, this.check, this.undo),
       this.message,
     );
@@ -42,13 +39,10 @@ export class Changes {
     this.relabel();
   }
 
-  /** Strings after a change of language (the default author follows when untouched). */
+  /** Strings after a change of language. */
   relabel() {
-    const defaults = ['规划员', 'Planner'];
-    if (defaults.includes(this.author.value)) this.author.value = t('planner.authorDefault');
     this.labels.title.textContent = t('planner.changes');
     this.labels.reason.textContent = t('planner.reason');
-    this.labels.author.textContent = t('planner.author');
     this.reason.placeholder = t('planner.reasonPlaceholder');
     this.check.textContent = this.busy ? t('planner.checking') : t('planner.check');
     this.undo.textContent = t('planner.undoAll');
@@ -107,8 +101,7 @@ export class Changes {
     this.relabel();
     this.say(t('planner.checking'));
     try {
-      const author = this.author.value.trim();
-      const changeset = await api.proposeChangeset({ reason, ...(author ? { author } : {}), grids });
+      const changeset = await api.proposeChangeset({ reason, grids });
       this.say('');
       this.preview.show(changeset);
     } catch (err) {

@@ -86,6 +86,11 @@ export class LevelBox {
     this.el.asOfClear.hidden = !readOnly;
   }
 
+  /** Whether the import picker is offered at all (the user may import levels). */
+  setImport(allowed) {
+    this.el.importInput.closest('.p-row').hidden = !allowed;
+  }
+
   /**
    * Shows the status line: `key` and `params` of the string (params may be a function, so a
    * language change rewrites it), a kind, an action `{key, run}`, and detail lines.

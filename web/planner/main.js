@@ -1,11 +1,14 @@
 // main.js — start-up of the planner's page: the map and the views wired together (level box,
 // selection and tools, history, changes, preview, legend), loading a level's grids with the
 // parent level's outlines and the cameras, the read-only "as of" view, and importing a level.
+// Signed in with changesets.read (a leader) the page is read-only throughout; proposing needs
+// changesets.propose, importing levels.import too, applying and discarding changesets.apply.
 
 import './strings.js';
 import * as api from '../kernel/api.js';
 import { applyToDocument, currentLang, levelName, onLangChange, t, wireLanguageSwitch } from '../kernel/i18n.js';
 import { createMap } from '../kernel/map.js';
+import { guardPage, may, mountUserMenu, signedIn } from '../kernel/session.js';
 import { Changes } from './changes.js';
 import { Editor } from './editor.js';
 import { HistoryView } from './history.js';
@@ -22,6 +25,8 @@ const $ = (id) => document.getElementById(id);
 
 /** The page's parts, once built. */
 const page = {};
+/** What the signed-in user may do here. */
+const can = { propose: false, apply: false, import: false };
 let loading = 0;
 
 /** The grids' names by code, of the level and the one above it, for lists that name codes. */
@@ -76,13 +81,18 @@ function reload() {
   loadLevel();
 }
 
-/** Looking at the past is read-only: no editing, no changes, no preview, no import. */
+/**
+ * Looking at the past is read-only: no editing, no changes, no preview, no import; so is
+ * the page for an account that may not propose change sets.
+ */
 function applyReadOnly() {
-  const readOnly = Boolean(page.box.asOf());
+  const past = Boolean(page.box.asOf());
+  const readOnly = past || !can.propose;
   page.editor.setReadOnly(readOnly);
   page.selection.setReadOnly(readOnly);
   page.changes.setReadOnly(readOnly);
-  page.box.setReadOnly(readOnly);
+  page.box.setReadOnly(past);
+  page.box.setImport(can.import && can.propose);
   page.preview.element.hidden = readOnly;
   if (readOnly) page.preview.clear();
 }
@@ -141,6 +151,7 @@ function build(settings, levels) {
   const preview = new Preview($('preview'), map, {
     cameraName: (id) => cameraNames.get(id) || `#${id}`,
     gridLabel,
+    mayApply: can.apply,
     onApplied: () => {
       page.changes.reason.value = '';
       return loadLevel();
@@ -195,6 +206,13 @@ function build(settings, levels) {
 async function start() {
   applyToDocument();
   wireLanguageSwitch($('lang-switch'));
+  const user = await signedIn();
+  mountUserMenu(user, $('lang-switch'));
+  if (!guardPage(user, 'planner')) return;
+  can.propose = may(user, 'changesets.propose');
+  can.apply = may(user, 'changesets.apply');
+  can.import = may(user, 'levels.import');
+  $('view-only').hidden = can.propose;
   let settings;
   let levels;
   try {

@@ -43,11 +43,13 @@ function problemText(p, label) {
 export class Preview {
   /**
    * `cameraName(id)` and `gridLabel(code)` name what the impact lists; `onApplied()` reloads
-   * the level; `onReload()` offers the planner a fresh level after a conflict.
+   * the level; `onReload()` offers the planner a fresh level after a conflict; `mayApply`
+   * false (no changesets.apply) leaves out apply and discard.
    */
-  constructor(element, map, { cameraName, gridLabel, onApplied, onReload }) {
+  constructor(element, map, { cameraName, gridLabel, onApplied, onReload, mayApply = true }) {
     this.element = element;
     this.map = map;
+    this.mayApply = mayApply;
     this.cameraName = cameraName;
     this.gridLabel = gridLabel;
     this.onApplied = onApplied;
@@ -206,8 +208,9 @@ export class Preview {
       type: 'button', id: 'discard', class: 'p-button', disabled: cs.status !== 'proposed' || this.stale || this.busy,
       onclick: () => this.discard(),
     }, t('planner.discard'));
-    body.push(h('div', { class: 'p-actions' }, apply, discard));
-    if (errors && cs.status === 'proposed' && !this.stale) body.push(h('p', { class: 'p-faint' }, t('planner.applyBlocked')));
+    if (this.mayApply) body.push(h('div', { class: 'p-actions' }, apply, discard));
+    else if (cs.status === 'proposed') body.push(h('p', { class: 'p-faint', id: 'no-apply' }, t('planner.noApply')));
+    if (this.mayApply && errors && cs.status === 'proposed' && !this.stale) body.push(h('p', { class: 'p-faint' }, t('planner.applyBlocked')));
     this.element.replaceChildren(...body);
     this.element.classList.toggle('is-stale', this.stale);
   }

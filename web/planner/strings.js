@@ -66,8 +66,6 @@ addStrings({
   'planner.newName': ['新网格名称', 'Name of the new grid'],
   'planner.reason': ['变更原因(必填)', 'Reason (required)'],
   'planner.reasonPlaceholder': ['例如:新建小区,调整微网格边界', 'e.g. a new estate: micro-grids redrawn'],
-  'planner.author': ['提交人', 'Author'],
-  'planner.authorDefault': ['规划员', 'Planner'],
   'planner.check': ['检查并预览', 'Check and preview'],
   'planner.checking': ['正在检查…', 'Checking…'],
   'planner.reasonRequired': ['请填写变更原因', 'Write the reason first'],
@@ -128,4 +126,6 @@ addStrings({
   'planner.historyChangeset': ['变更集 #{id}', 'change set #{id}'],
   'planner.historySeed': ['初始数据', 'initial data'],
   'planner.close': ['关闭', 'Close'],
+  'planner.viewOnly': ['只读:当前账号可以查看网格及其历史,不能修改。', 'Read-only: your account may look at grids and their history, not change them.'],
+  'planner.noApply': ['应用或放弃变更需要审批权限,请联系有权限的规划员。', 'Applying or discarding needs the right to apply: ask a planner who has it.'],
 });

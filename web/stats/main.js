@@ -1,11 +1,13 @@
 // main.js — start-up of the statistics page: the filters (kept in the address's hash, so a
 // view can be bookmarked or reloaded), the request to /api/stats, the breadcrumb from the
-// grid's chain, the table, the charts and the CSV link with the same parameters.
+// grid's chain, the table, the charts and the CSV link with the same parameters. Only for
+// accounts with stats.read; the figures cover the grids their grants do.
 
 import './strings.js';
 import * as api from '../kernel/api.js';
 import { h } from '../kernel/dom.js';
 import { applyToDocument, currentLang, onLangChange, t, wireLanguageSwitch } from '../kernel/i18n.js';
+import { guardPage, mountUserMenu, signedIn } from '../kernel/session.js';
 import { renderCharts } from './charts.js';
 import { dateTime } from './format.js';
 import { renderTable } from './table.js';
@@ -95,6 +97,9 @@ function drill(g) {
 async function start() {
   applyToDocument();
   wireLanguageSwitch(document.getElementById('lang-switch'));
+  const user = await signedIn();
+  mountUserMenu(user, document.getElementById('lang-switch'));
+  if (!guardPage(user, 'stats')) return;
   onLangChange(() => {
     if (last) render();
   });

@@ -1,47 +1,15 @@
-// me.js — "who am I": with no accounts yet, the worker picks themself once from
-// GET /api/workers; the choice is kept in localStorage and can be changed.
+// me.js — "who am I": the worker is whoever is signed in. Their account (`/api/me`) names
+// the worker it is (`worker_id`); this loads that worker with their grids, and the "me" tab
+// shows the person, their grids and account, with "change password" and "log out".
 
 import * as api from '../kernel/api.js';
 import { h } from '../kernel/dom.js';
 import { t } from '../kernel/i18n.js';
+import { grantLabel, logOut } from '../kernel/session.js';
 
-const STORAGE_KEY = 'gridlink.worker';
-const SHOWN = 30;
-
-/** The remembered worker id, or null. */
-export function rememberedId() {
-  try {
-    const id = Number(localStorage.getItem(STORAGE_KEY));
-    return Number.isInteger(id) && id > 0 ? id : null;
-  } catch {
-    return null;
-  }
-}
-
-function remember(id) {
-  try {
-    if (id) localStorage.setItem(STORAGE_KEY, String(id));
-    else localStorage.removeItem(STORAGE_KEY);
-  } catch {
-    // Storage disabled: the choice lasts for this page only.
-  }
-}
-
-/**
- * Loads a worker and their grids: `{...worker, grids: [{id, code, name, level}]}`; null when
- * the worker is gone (the remembered id is then forgotten).
- */
+/** The worker `id` with their grids: `{...worker, grids: [{id, code, name, level}]}`. */
 export async function loadMe(id) {
-  let worker;
-  try {
-    worker = await api.worker(id);
-  } catch (err) {
-    if (err.status === 404) {
-      remember(null);
-      return null;
-    }
-    throw err;
-  }
+  const worker = await api.worker(id);
   const grids = await Promise.all(worker.grid_ids.map(async (gid) => {
     const feature = await api.grid(gid);
     const { code, name, level } = feature.properties;
@@ -50,85 +18,43 @@ export async function loadMe(id) {
   return { ...worker, grids };
 }
 
-/** The picker: a search box over every worker, filtered as one types. */
-export class MePicker {
-  /** `onPick(worker)` is called with the loaded worker (see `loadMe`). */
-  constructor(element, onPick) {
+/** The "me" tab: who the signed-in worker is, and their account. */
+export class MeView {
+  /** `user` is `/api/me`'s user; `menu` the header's user menu (its password dialog). */
+  constructor(element, user, menu) {
     this.element = element;
-    this.onPick = onPick;
-    this.all = null;
-    this.gridNames = new Map();
-    this.query = '';
+    this.user = user;
+    this.menu = menu;
+    this.me = null;
   }
 
-  /** Shows the picker, loading the list the first time. */
-  async show(current) {
-    this.current = current;
+  /** Shows `me` (the loaded worker, or null when they could not be loaded). */
+  show(me) {
+    this.me = me;
     this.render();
-    if (this.all) return;
-    try {
-      const [workers, grids] = await Promise.all([api.workers(), api.allGrids()]);
-      for (const f of grids.features) this.gridNames.set(f.properties.id, f.properties.name);
-      this.all = workers;
-      this.render();
-    } catch (err) {
-      this.element.replaceChildren(h('p', { class: 'w-error' }, t('worker.failed', { msg: err.message })));
-    }
   }
 
   render() {
-    const input = h('input', {
-      type: 'search', id: 'me-search', class: 'w-input', autocomplete: 'off',
-      placeholder: t('worker.me.search'), value: this.query,
-    });
-    const list = h('ul', { class: 'w-me-list', id: 'me-list' });
-    input.addEventListener('input', () => {
-      this.query = input.value;
-      this.fill(list);
-    });
+    const { me, user } = this;
+    const fact = (label, value, id) => (value ? [h('dt', {}, t(label)), h('dd', id ? { id } : {}, value)] : null);
     this.element.replaceChildren(
       h('h2', { class: 'w-h2' }, t('worker.me.title')),
-      h('p', { class: 'w-hint' }, t('worker.me.hint')),
-      h('label', { class: 'visually-hidden', for: 'me-search' }, t('worker.me.search')),
-      input,
-      list,
+      me ? h('dl', { class: 'w-facts', id: 'me-facts' },
+        fact('worker.me.name', me.name, 'me-facts-name'),
+        fact('worker.me.role', t(`role.${me.role}`)),
+        fact('worker.me.grids', me.grids.map((g) => g.name).join('、') || t('worker.me.noGrid')),
+        fact('worker.me.department', me.department),
+        fact('worker.me.phone', me.phone))
+        : h('p', { class: 'w-error' }, t('worker.me.missing', { id: user.worker_id })),
+      h('h3', { class: 'w-h3' }, t('worker.me.account')),
+      h('dl', { class: 'w-facts' },
+        fact('worker.me.username', user.username, 'me-username'),
+        fact('worker.me.grants', user.grants.map(grantLabel).join('、'))),
+      h('div', { class: 'w-form-buttons' },
+        h('button', { type: 'button', class: 'w-button', id: 'me-password', onclick: () => this.menu.changePassword() },
+          t('session.password')),
+        h('button', { type: 'button', class: 'w-button', id: 'me-log-out', onclick: () => logOut() },
+          t('session.logout'))),
     );
-    this.fill(list);
-  }
-
-  fill(list) {
-    if (!this.all) {
-      list.replaceChildren(h('li', { class: 'w-hint' }, t('worker.loading')));
-      return;
-    }
-    const q = this.query.trim().toLowerCase();
-    const matches = this.all.filter((w) => !q || this.haystack(w).includes(q));
-    const items = matches.slice(0, SHOWN).map((w) => h('li', {},
-      h('button', {
-        type: 'button',
-        class: `w-me-option${this.current && this.current.id === w.id ? ' is-current' : ''}`,
-        'data-worker-id': w.id,
-        onclick: () => this.pick(w.id),
-      },
-      h('span', { class: 'w-me-name' }, w.name),
-      h('span', { class: 'w-me-sub' }, [t(`role.${w.role}`), ...this.gridsOf(w)].join(' · ')))));
-    if (!matches.length) items.push(h('li', { class: 'w-hint' }, t('worker.me.none')));
-    if (matches.length > SHOWN) items.push(h('li', { class: 'w-hint' }, t('worker.me.more', { n: matches.length - SHOWN })));
-    list.replaceChildren(...items);
-  }
-
-  gridsOf(w) {
-    return w.grid_ids.map((id) => this.gridNames.get(id)).filter(Boolean);
-  }
-
-  haystack(w) {
-    return [w.name, w.phone, w.department || '', ...this.gridsOf(w)].join(' ').toLowerCase();
-  }
-
-  async pick(id) {
-    remember(id);
-    this.query = '';
-    const me = await loadMe(id);
-    this.onPick(me);
   }
 }

@@ -26,7 +26,7 @@ export class Report {
   async show(me) {
     this.me = me;
     if (!me) {
-      this.element.replaceChildren(h('p', { class: 'w-hint w-pad' }, t('worker.me.pickFirst')));
+      this.element.replaceChildren(h('p', { class: 'w-hint w-pad' }, t('worker.me.unknown')));
       this.map = null;
       return;
     }

@@ -7,6 +7,7 @@ import { h } from '../kernel/dom.js';
 import { t } from '../kernel/i18n.js';
 import { dateTime, named, timeLeft, timeLimit } from './format.js';
 import { PhotoField } from './photos.js';
+import { mayStep } from '../kernel/session.js';
 
 /** Every status in which an incident is still open. */
 const OPEN = 'reported,accepted,dispatched,handling,handled,verified,returned,escalated,extension_requested';
@@ -15,7 +16,8 @@ const OPEN = 'reported,accepted,dispatched,handling,handled,verified,returned,es
  * The steps a grid worker takes in the field, in the order offered, with what each asks:
  * `note` is 'required' where the service refuses an empty one. Dispatcher-only steps
  * (accept, dispatch, verify, close, approve or deny an extension, reopen, reject, archive)
- * are left to the command centre's page.
+ * are left to the command centre's page; of these, only those the account's permissions
+ * allow are offered.
  */
 const FIELD_STEPS = {
   start_handling: { note: 'optional' },
@@ -31,10 +33,11 @@ export function colourChip(colour) {
   return h('span', { class: `w-chip w-chip-${colour}`, 'data-colour': colour }, t(`worker.colour.${colour}`));
 }
 
-/** The task list and the incident detail, in one section of the page. */
+/** The task list and the incident detail, in one section of the page; `user` is who is signed in. */
 export class Tasks {
-  constructor(element) {
+  constructor(element, user) {
     this.element = element;
+    this.user = user;
     this.me = null;
     this.openId = null;
   }
@@ -44,7 +47,7 @@ export class Tasks {
     this.me = me;
     this.openId = null;
     if (!me) {
-      this.element.replaceChildren(h('p', { class: 'w-hint w-pad' }, t('worker.me.pickFirst')));
+      this.element.replaceChildren(h('p', { class: 'w-hint w-pad' }, t('worker.me.unknown')));
       return;
     }
     this.element.replaceChildren(h('p', { class: 'w-hint w-pad' }, t('worker.loading')));
@@ -151,14 +154,19 @@ export class Tasks {
         h('div', { class: 'w-event-head' },
           h('strong', {}, t(`worker.action.${e.action || 'filed'}`)),
           h('span', {}, dateTime(e.at))),
-        h('div', { class: 'w-event-sub' }, [e.actor, t(`worker.status.${e.to}`)].filter(Boolean).join(' · ')),
+        h('div', { class: 'w-event-sub' }, [this.actorName(e.actor), t(`worker.status.${e.to}`)].filter(Boolean).join(' · ')),
         e.note ? h('p', { class: 'w-event-note' }, e.note) : null,
         e.photos.length ? h('div', { class: 'w-thumbs' }, e.photos.map((pid) => h('a', { href: `/api/photos/${pid}`, target: '_blank', class: 'w-thumb' },
           h('img', { src: `/api/photos/${pid}/thumbnail`, alt: t('worker.detail.photos') })))) : null)))));
   }
 
+  // Who took a step, as the timeline names them (a username): the worker's own, by name.
+  actorName(actor) {
+    return actor === this.user.username ? this.user.display_name || actor : actor;
+  }
+
   actions(incident) {
-    const steps = incident.allowed_actions.filter((a) => a in FIELD_STEPS);
+    const steps = incident.allowed_actions.filter((a) => a in FIELD_STEPS && mayStep(this.user, a));
     const form = h('div', { class: 'w-step-form', hidden: true });
     const buttons = steps.map((action) => h('button', {
       type: 'button', class: `w-button${action === steps[0] ? ' w-primary' : ''}`, 'data-action': action,
@@ -196,7 +204,8 @@ export class Tasks {
         return;
       }
       if (photos && photos.busy()) return;
-      const step = { action, note: note.value.trim(), actor: this.me.name };
+      // Who took the step is whoever is signed in: the service records it.
+      const step = { action, note: note.value.trim() };
       if (photos && photos.ids().length) step.photos = photos.ids();
       if (days) step.extension = { working_days: Math.max(1, Number(days.value) || 1) };
       submit.disabled = true;
