@@ -92,8 +92,16 @@ async fn answer(router: &Router, request: Request<Body>) -> (StatusCode, Value) 
     if !json {
         return (status, Value::Null);
     }
-    let bytes = response.into_body().collect().await.expect("body").to_bytes();
-    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
 }
 
 fn guard_refused(status: StatusCode, body: &Value) -> bool {
@@ -217,8 +225,8 @@ async fn a_village_dispatcher_lists_only_their_village_and_is_refused_the_rest()
             ring[0][1].as_f64().expect("lat"),
         );
         let (lon, lat) = (
-            (lon + ring[2][0].as_f64().expect("lon")) / 2.0,
-            (lat + ring[2][1].as_f64().expect("lat")) / 2.0,
+            f64::midpoint(lon, ring[2][0].as_f64().expect("lon")),
+            f64::midpoint(lat, ring[2][1].as_f64().expect("lat")),
         );
         let (_, located) =
             common::router::get(&tester, &format!("/api/locate?lon={lon}&lat={lat}")).await;

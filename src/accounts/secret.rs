@@ -8,6 +8,7 @@ use sha2::{Digest, Sha256};
 use std::fmt::Write;
 
 /// A new random secret: 32 bytes from the OS, as 64 hex digits after `prefix`.
+#[must_use]
 pub fn new_secret(prefix: &str) -> String {
     let mut bytes = [0u8; 32];
     OsRng.fill_bytes(&mut bytes);

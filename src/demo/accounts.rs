@@ -3,7 +3,7 @@
 
 use crate::accounts::{AccountError, Accounts, NewAccount, new_secret};
 use crate::domain::{GridCode, GridScope};
-use crate::store::Store;
+use crate::store::{GridFilter, Store};
 use chrono::Utc;
 
 /// The demo town's code: the grants of the town's own people cover it.
@@ -11,9 +11,17 @@ const TOWN: &str = "320282102";
 /// The first village: its grid chief's grant.
 const VILLAGE: &str = "320282102201";
 
-/// The accounts of each role: username, display name, role, grid (none: everything), and
-/// department.
-const PEOPLE: [(&str, &str, &str, Option<&str>, Option<&str>); 7] = [
+/// A demo account: username, display name, role, grid (none: everything), department.
+type Person = (
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+);
+
+/// The accounts of each role.
+const PEOPLE: [Person; 7] = [
     ("admin", "系统管理员", "admin", None, None),
     ("dispatcher", "指挥中心坐席", "dispatcher", Some(TOWN), None),
     ("chief", "网格长", "grid_chief", Some(VILLAGE), None),
@@ -53,7 +61,7 @@ pub async fn seed(
             grants: vec![(role.into(), grid.map(code).transpose()?)],
         });
     }
-    let grids = store.grids(&GridScope::All, Default::default()).await?;
+    let grids = store.grids(&GridScope::All, GridFilter::default()).await?;
     for worker in store.workers(&GridScope::All).await? {
         let grid = worker
             .grid_ids

@@ -197,7 +197,6 @@ impl Routes {
     }
 
     /// The axum router of these routes.
-    #[must_use]
     pub fn into_router(self) -> Router<AppState> {
         self.methods
             .into_iter()
@@ -243,7 +242,7 @@ impl AuditNote {
     /// A note of an edit of `object_type` `id`, from `before` to `after`.
     pub fn edit(
         object_type: &str,
-        id: impl ToString,
+        id: impl std::fmt::Display,
         before: Option<serde_json::Value>,
         after: Option<serde_json::Value>,
     ) -> Self {
@@ -323,9 +322,8 @@ async fn guard(access: Access, mut req: Request, next: Next) -> Response {
         return ApiError::Internal("no authentication layer".into()).into_response();
     };
     let scope = match (access, &auth.caller) {
-        (Access::Public, _) => GridScope::All,
+        (Access::Public, _) | (Access::SignedIn, Some(_)) => GridScope::All,
         (_, None) => return ApiError::unauthenticated().into_response(),
-        (Access::SignedIn, Some(_)) => GridScope::All,
         (access, Some(caller)) => {
             let scope = caller.scope_for_any(access.permissions());
             if scope.is_nothing() {
