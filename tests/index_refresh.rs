@@ -40,6 +40,36 @@ struct Service {
     other: Arc<dyn Store>,
 }
 
+/// The header of a token of an account with every role on every grid.
+async fn signed_in(store: &Arc<dyn Store>) -> reqwest::header::HeaderMap {
+    let accounts = gridlink::accounts::Accounts::load(Arc::clone(store))
+        .await
+        .expect("roles");
+    let grants = accounts
+        .roles()
+        .iter()
+        .map(|r| (r.name.clone(), None))
+        .collect();
+    let now = chrono::Utc::now();
+    let account = gridlink::accounts::NewAccount {
+        username: "tester".into(),
+        display_name: String::new(),
+        password: common::router::TEST_PASSWORD.into(),
+        worker_id: None,
+        department: None,
+        grants,
+    };
+    let user = accounts.create_user(account, now).await.expect("account");
+    let (token, _) = accounts
+        .create_token(user.id, "tests", 1, now)
+        .await
+        .expect("token");
+    let mut headers = reqwest::header::HeaderMap::new();
+    let value = format!("Bearer {token}").parse().expect("header");
+    headers.insert(reqwest::header::AUTHORIZATION, value);
+    headers
+}
+
 impl Service {
     /// Starts the service on an empty database at `url` and opens the other writer.
     async fn start(url: &str) -> Self {
@@ -53,9 +83,13 @@ impl Service {
         let other = gridlink::store::connect(url)
             .await
             .expect("a second connection");
+        let client = reqwest::Client::builder()
+            .default_headers(signed_in(&other).await)
+            .build()
+            .expect("client");
         Self {
             addr,
-            client: reqwest::Client::new(),
+            client,
             other,
         }
     }

@@ -105,8 +105,8 @@ async fn a_report_is_filed_only_within_the_callers_grids_and_seen_only_there() {
     assert_eq!(seen.expect("seen in its own village").id, filed.id);
     let hidden = state.desk.incident(&scope_b, filed.id).await;
     assert!(
-        matches!(hidden, Err(DeskError::Store(StoreError::NotFound(_)))),
-        "another village's incident is not found: {hidden:?}"
+        matches!(hidden, Err(DeskError::OutOfScope(_))),
+        "another village's incident is refused, as existing beyond the scope: {hidden:?}"
     );
     let everything = state.desk.incident(&GridScope::All, filed.id).await;
     assert!(

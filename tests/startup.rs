@@ -72,10 +72,11 @@ async fn a_request_over_the_time_limit_gets_503_in_the_json_error_shape() {
     let addr = app.local_addr().expect("bound");
     tokio::spawn(app.run_until_stopped());
 
-    // A client that announces a body and then stalls, so the handler waits on it.
+    // A client that announces a body and then stalls, so the handler waits on it (the
+    // log-in route, as it reads a body without credentials).
     let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
-    let head = "POST /api/locate HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n\
-                Content-Length: 100\r\nConnection: close\r\n\r\n{\"points\":";
+    let head = "POST /api/session HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n\
+                Content-Length: 100\r\nConnection: close\r\n\r\n{\"username\":";
     stream.write_all(head.as_bytes()).await.expect("send");
     let mut answer = String::new();
     stream.read_to_string(&mut answer).await.expect("read");

@@ -6,15 +6,16 @@
 use super::auth::Routes;
 use super::extract::{self, PageSize, Path, Query};
 use super::{ApiError, AppState, RequestContext};
-use crate::domain::Permission;
 use crate::domain::{Fix, GridId, LonLat, Shift, ShiftSpec, Worker, WorkerId, WorkerRole};
-use crate::spatial::Availability;
+use crate::domain::{GridScope, Permission};
+use crate::spatial::{Availability, GridIndex};
 use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Workers one nearest query answers: 5 unless `k` says otherwise, at most 100.
 const NEAREST: PageSize = PageSize {
@@ -49,6 +50,31 @@ pub fn router() -> Routes {
         )
 }
 
+/// Whose phone numbers the caller may see: the workers of the grids they hold
+/// `workers.contact` on.
+struct Phones {
+    scope: GridScope,
+    grids: Arc<GridIndex>,
+}
+
+impl Phones {
+    fn of(ctx: &RequestContext, state: &AppState) -> Self {
+        Self {
+            scope: ctx.scope_for(Permission::WorkersContact),
+            grids: state.mirrors.index.grids(),
+        }
+    }
+
+    fn shown(&self, w: &Worker) -> bool {
+        let codes = w
+            .grid_ids
+            .iter()
+            .filter_map(|&id| self.grids.get(id))
+            .map(|g| g.code.as_str());
+        self.scope.includes_any(codes)
+    }
+}
+
 /// A worker as the API shows it.
 #[derive(Serialize)]
 struct WorkerView<'a> {
@@ -70,14 +96,14 @@ struct WorkerView<'a> {
 
 impl<'a> WorkerView<'a> {
     /// The view of `w`, available or not by `rule`.
-    fn new(w: &'a Worker, rule: &Availability) -> Self {
+    fn new(w: &'a Worker, rule: &Availability, phones: &Phones) -> Self {
         let fix = w.position.zip(w.position_at);
         Self {
             id: w.id,
             name: &w.name,
             role: w.role,
             department: w.department.as_deref(),
-            phone: &w.phone,
+            phone: if phones.shown(w) { &w.phone } else { "" },
             grid_ids: &w.grid_ids,
             on_duty: w.on_duty,
             on_shift: w.on_shift(rule.now),
@@ -112,12 +138,13 @@ async fn list(
     };
     let workers = state.store.workers(&ctx.scope).await?;
     let rule = state.linkage.availability(Utc::now());
+    let phones = Phones::of(&ctx, &state);
     let views: Vec<WorkerView<'_>> = workers
         .iter()
         .filter(|w| q.grid.is_none_or(|g| answers_for(w, g)))
         .filter(|w| q.role.is_none_or(|r| w.role == r))
         .filter(|w| q.on_duty.is_none_or(|d| w.on_duty == d))
-        .map(|w| WorkerView::new(w, &rule))
+        .map(|w| WorkerView::new(w, &rule, &phones))
         .collect();
     Ok(Json(views).into_response())
 }
@@ -139,7 +166,8 @@ async fn one(
 ) -> Result<Response, ApiError> {
     let worker = visible_worker(&state, &ctx, id).await?;
     let rule = state.linkage.availability(Utc::now());
-    Ok(Json(WorkerView::new(&worker, &rule)).into_response())
+    let phones = Phones::of(&ctx, &state);
+    Ok(Json(WorkerView::new(&worker, &rule, &phones)).into_response())
 }
 
 #[derive(Deserialize)]
@@ -166,7 +194,8 @@ async fn replace_shifts(
     state.mirrors.index.set_shifts(id, &shifts);
     let worker = state.store.worker(&ctx.scope, id).await?;
     let rule = state.linkage.availability(Utc::now());
-    Ok(Json(WorkerView::new(&worker, &rule)).into_response())
+    let phones = Phones::of(&ctx, &state);
+    Ok(Json(WorkerView::new(&worker, &rule, &phones)).into_response())
 }
 
 /// A position report as posted.
@@ -229,7 +258,8 @@ async fn record_position(
     state.linkage.record_position(id, &fix, now).await?;
     (worker.position, worker.position_at) = (Some(fix.position), Some(fix.at));
     let rule = state.linkage.availability(now);
-    Ok(Json(WorkerView::new(&worker, &rule)).into_response())
+    let phones = Phones::of(&ctx, &state);
+    Ok(Json(WorkerView::new(&worker, &rule, &phones)).into_response())
 }
 
 #[derive(Deserialize)]
@@ -265,10 +295,11 @@ async fn nearest(
     let now = Utc::now();
     let nearest = state.linkage.nearest(&ctx.scope, p, k, now).await?;
     let rule = state.linkage.availability(now);
+    let phones = Phones::of(&ctx, &state);
     let views: Vec<NearbyView<'_>> = nearest
         .iter()
         .map(|(worker, c)| NearbyView {
-            worker: WorkerView::new(worker, &rule),
+            worker: WorkerView::new(worker, &rule, &phones),
             distance_m: c.distance_m,
             eta_s: c.eta_s,
             responsible: c.responsible,
@@ -356,11 +387,12 @@ async fn responsible(
         .map(|w| (w.id, w))
         .collect();
     let rule = state.linkage.availability(Utc::now());
+    let phones = Phones::of(&ctx, &state);
     let views: Vec<ResponsibleView<'_>> = answering
         .iter()
         .filter_map(|&(member, grid_id, _)| {
             Some(ResponsibleView {
-                worker: WorkerView::new(workers.get(&member.id)?, &rule),
+                worker: WorkerView::new(workers.get(&member.id)?, &rule, &phones),
                 for_grid: *chain.iter().find(|link| link.id == grid_id)?,
             })
         })

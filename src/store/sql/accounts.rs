@@ -192,7 +192,8 @@ impl AccountStore for Backend {
     ) -> Result<User, StoreError> {
         let mut tx = self.write().await?;
         read_user(&mut tx, id).await?;
-        let mut update = QueryBuilder::<super::Db>::new("UPDATE users SET id = id");
+        let mut update =
+            QueryBuilder::<super::Db>::new("UPDATE users SET display_name = display_name");
         if let Some(name) = &change.display_name {
             update.push(", display_name = ").push_bind(name);
         }
