@@ -50,9 +50,10 @@ pub fn router() -> Routes {
         )
 }
 
-/// Whose phone numbers the caller may see: the workers of the grids they hold
-/// `workers.contact` on.
+/// Whose phone numbers the caller may see: their own, and the workers of the grids they
+/// hold `workers.contact` on.
 struct Phones {
+    own: Option<WorkerId>,
     scope: GridScope,
     grids: Arc<GridIndex>,
 }
@@ -60,12 +61,16 @@ struct Phones {
 impl Phones {
     fn of(ctx: &RequestContext, state: &AppState) -> Self {
         Self {
+            own: ctx.worker_id(),
             scope: ctx.scope_for(Permission::WorkersContact),
             grids: state.mirrors.index.grids(),
         }
     }
 
     fn shown(&self, w: &Worker) -> bool {
+        if self.own == Some(w.id) {
+            return true;
+        }
         let codes = w
             .grid_ids
             .iter()
