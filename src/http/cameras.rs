@@ -9,18 +9,19 @@
 
 mod body;
 
-use super::auth::Routes;
+use super::auth::{AuditNote, Routes};
 use super::extract::{self, Path, Query, RawBody};
 use super::geojson_out::{GeoJson, camera_feature, collection};
 use super::{ApiError, AppState, RequestContext};
-use crate::domain::GridScope;
-use crate::domain::Permission;
-use crate::domain::{Bbox, Camera, CameraId, CameraRecord, GridId, NewCamera};
+use crate::domain::{
+    Bbox, Camera, CameraId, CameraRecord, GridId, GridScope, NewCamera, Permission,
+};
 use crate::import::{self, Progress};
 use crate::spatial::GridIndex;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use body::{ChangeBody, UploadFormat};
 use chrono::Utc;
 use geojson::{Feature, FeatureCollection};
@@ -103,11 +104,18 @@ async fn change(
     ctx: RequestContext,
     Path(id): Path<CameraId>,
     extract::Json(body): extract::Json<ChangeBody>,
-) -> Result<GeoJson<Feature>, ApiError> {
+) -> Result<Response, ApiError> {
     let change = body.parse()?;
-    visible_camera(&state, &ctx, id).await?;
+    let before = visible_camera(&state, &ctx, id).await?;
     let camera = state.store.update_camera(id, &change).await?;
-    Ok(feature(&state, &camera))
+    Ok(edited(&state, &before, &camera, "update"))
+}
+
+/// The camera's feature, noting it before and after for the audit trail.
+fn edited(state: &AppState, before: &Camera, after: &Camera, action: &str) -> Response {
+    let json = |c: &Camera| serde_json::to_value(feature(state, c).0).ok();
+    let note = AuditNote::edit("camera", after.id, json(before), json(after)).action(action);
+    note.attach(feature(state, after))
 }
 
 /// Retires a camera now: its feature, with `retired_at`.
@@ -115,10 +123,10 @@ async fn retire(
     State(state): State<AppState>,
     ctx: RequestContext,
     Path(id): Path<CameraId>,
-) -> Result<GeoJson<Feature>, ApiError> {
-    visible_camera(&state, &ctx, id).await?;
+) -> Result<Response, ApiError> {
+    let before = visible_camera(&state, &ctx, id).await?;
     let camera = state.store.retire_camera(id, Utc::now()).await?;
-    Ok(feature(&state, &camera))
+    Ok(edited(&state, &before, &camera, "retire"))
 }
 
 /// Imports cameras all or nothing: 201 `{"imported":N}`, or 422 listing every bad row.

@@ -8,7 +8,7 @@
 //! (PostgreSQL `LISTEN`/`NOTIFY`) as the accounts and scale issues plan.
 
 use super::auth::Routes;
-use super::incidents::IncidentView;
+use super::incidents::view_if_seen;
 use super::{AppState, RequestContext};
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -33,11 +33,10 @@ async fn live(
             loop {
                 let event = match changes.recv().await {
                     Ok(change) => {
-                        let chain = change.incident.chain.iter().map(|g| &g.code);
-                        if !context.scope.includes_any(chain) {
+                        let seen = view_if_seen(&context, &change.incident, &state, Utc::now());
+                        let Some(view) = seen else {
                             continue;
-                        }
-                        let view = IncidentView::new(&change.incident, &state, Utc::now());
+                        };
                         Event::default()
                             .event(change.kind)
                             .id(change.incident.revision.to_string())

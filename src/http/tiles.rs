@@ -6,7 +6,8 @@
 
 use super::auth::{Access, Routes};
 use super::extract::Path;
-use super::{ApiError, AppState};
+use super::{ApiError, AppState, RequestContext};
+use crate::domain::Permission;
 use crate::tiles::{Layer, TileFormat, TileKey, TileRequest};
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -30,6 +31,7 @@ pub fn router() -> Routes {
 
 async fn tile(
     State(state): State<AppState>,
+    ctx: RequestContext,
     headers: HeaderMap,
     Path((layer, z, x, name)): Path<(String, u32, u32, String)>,
 ) -> Result<Response, ApiError> {
@@ -41,8 +43,20 @@ async fn tile(
     }
     let live = matches!(layer, Layer::Incidents(_));
     let counts = if live {
+        // Counted only over the grids where the caller may read incidents.
+        let scope = ctx.scope_for(Permission::IncidentsRead);
+        if scope.is_nothing() {
+            return Err(ApiError::forbidden(
+                "incident layers need the permission incidents.read on some grid",
+            ));
+        }
         let facts = Arc::clone(&state.mirrors.incidents);
-        Some(facts.open_counts_now().await.map_err(internal)?)
+        let counts = facts.open_counts_now().await.map_err(internal)?;
+        Some(if scope.is_all() {
+            counts
+        } else {
+            Arc::new(counts.within(&scope))
+        })
     } else {
         None
     };

@@ -3,7 +3,7 @@
 //! `POST /api/workers/{id}/positions` (a phone reporting where its worker is) and
 //! `PUT /api/workers/{id}/shifts` (their weekly shifts).
 
-use super::auth::Routes;
+use super::auth::{AuditNote, Routes};
 use super::extract::{self, PageSize, Path, Query};
 use super::{ApiError, AppState, RequestContext};
 use crate::domain::{Fix, GridId, LonLat, Shift, ShiftSpec, Worker, WorkerId, WorkerRole};
@@ -193,14 +193,21 @@ async fn replace_shifts(
         .map(Shift::try_from)
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| ApiError::bad_request("invalid_parameter", format!("shifts: {e}")))?;
-    visible_worker(&state, &ctx, id).await?;
+    let before = visible_worker(&state, &ctx, id).await?;
     state.store.replace_shifts(id, &shifts).await?;
     // Committed: availability sees the shifts now, not only after the next reload.
     state.mirrors.index.set_shifts(id, &shifts);
     let worker = state.store.worker(&ctx.scope, id).await?;
     let rule = state.linkage.availability(Utc::now());
     let phones = Phones::of(&ctx, &state);
-    Ok(Json(WorkerView::new(&worker, &rule, &phones)).into_response())
+    let note = AuditNote::edit(
+        "worker",
+        id,
+        serde_json::to_value(&before.shifts).ok(),
+        serde_json::to_value(&worker.shifts).ok(),
+    )
+    .action("replace_shifts");
+    Ok(note.attach(Json(WorkerView::new(&worker, &rule, &phones))))
 }
 
 /// A position report as posted.

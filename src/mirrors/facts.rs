@@ -141,6 +141,7 @@ impl IncidentFacts {
             Some(counts) if (now - counts.at).abs() < COUNTS_TTL => Arc::clone(counts),
             _ => {
                 let counts = Arc::new(OpenCounts {
+                    scope_key: 0,
                     at: now,
                     by_code: self.read(|facts| open_counts(facts, now)),
                 });

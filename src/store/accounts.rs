@@ -63,8 +63,8 @@ pub struct TokenInfo {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
-/// One row of the audit trail to append.
-#[derive(Debug, Clone, Default)]
+/// One row of the audit trail: as appended, and as the API shows it.
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct NewAuditEntry {
     /// When.
     pub at: DateTime<Utc>,
@@ -102,38 +102,7 @@ pub struct AuditEntry {
     pub id: i64,
     /// The row as appended.
     #[serde(flatten)]
-    pub entry: AuditView,
-}
-
-/// The fields of an audit row as the API shows them.
-#[derive(Debug, Clone, Serialize)]
-pub struct AuditView {
-    /// When.
-    pub at: DateTime<Utc>,
-    /// Who.
-    pub user_id: Option<UserId>,
-    /// Their username.
-    pub username: Option<String>,
-    /// With which token.
-    pub token_id: Option<i64>,
-    /// From where.
-    pub address: Option<String>,
-    /// The HTTP method.
-    pub method: String,
-    /// The route.
-    pub route: String,
-    /// The answer's status.
-    pub status: u16,
-    /// What was done.
-    pub action: String,
-    /// The kind of object.
-    pub object_type: Option<String>,
-    /// Its id.
-    pub object_id: Option<String>,
-    /// Fields before.
-    pub before: Option<serde_json::Value>,
-    /// Fields after.
-    pub after: Option<serde_json::Value>,
+    pub entry: NewAuditEntry,
 }
 
 /// Which audit rows to read, newest first.

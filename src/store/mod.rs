@@ -44,7 +44,7 @@ mod types;
 mod wkb;
 
 pub use accounts::{
-    AuditEntry, AuditFilter, AuditView, Credentials, NewAuditEntry, NewUser, TokenInfo, UserChange,
+    AuditEntry, AuditFilter, Credentials, NewAuditEntry, NewUser, TokenInfo, UserChange,
 };
 pub use capabilities::{
     AccountStore, CameraStore, DataStore, GridStore, IncidentStore, LinkageStore, PlanningStore,

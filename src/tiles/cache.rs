@@ -95,7 +95,9 @@ impl Tiles {
         let scene = self.scene();
         let mut version = scene.version();
         if let Some(counts) = &counts {
-            version = version.rotate_left(32) ^ counts.at.timestamp_millis().unsigned_abs();
+            version = version.rotate_left(32)
+                ^ counts.at.timestamp_millis().unsigned_abs()
+                ^ counts.scope_key.rotate_left(17);
         }
         TileJob {
             key: TileKey {
@@ -164,6 +166,7 @@ mod tests {
         let at = |ms| OpenCounts {
             at: chrono::DateTime::from_timestamp_millis(ms).expect("a time"),
             by_code: std::collections::HashMap::new(),
+            scope_key: 0,
         };
         let one = tiles.job(layer, request(), Some(Arc::new(at(1000))));
         let two = tiles.job(layer, request(), Some(Arc::new(at(2000))));

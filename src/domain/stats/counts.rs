@@ -3,7 +3,7 @@
 //! no breakdowns.
 
 use super::IncidentFact;
-use crate::domain::Urgency;
+use crate::domain::{GridScope, Urgency};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -24,6 +24,9 @@ pub struct OpenCounts {
     pub at: DateTime<Utc>,
     /// By grid code; a code without open incidents is absent.
     pub by_code: HashMap<String, OpenCount>,
+    /// Names the grid scope the counts were narrowed to ([`OpenCounts::within`]), so
+    /// tiles of different scopes are cached apart; 0 for every grid.
+    pub scope_key: u64,
 }
 
 impl OpenCounts {
@@ -31,6 +34,28 @@ impl OpenCounts {
     #[must_use]
     pub fn of(&self, code: &str) -> OpenCount {
         self.by_code.get(code).copied().unwrap_or_default()
+    }
+
+    /// The counts of the grids within `scope` only: the grids above it count nothing, as
+    /// their rolled-up counts hold incidents outside it.
+    #[must_use]
+    pub fn within(&self, scope: &GridScope) -> Self {
+        use std::hash::{Hash, Hasher};
+        let Some(prefixes) = scope.prefixes() else {
+            return self.clone();
+        };
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        prefixes.hash(&mut hasher);
+        Self {
+            at: self.at,
+            by_code: self
+                .by_code
+                .iter()
+                .filter(|(code, _)| scope.includes(code))
+                .map(|(code, count)| (code.clone(), *count))
+                .collect(),
+            scope_key: hasher.finish() | 1,
+        }
     }
 }
 
@@ -118,5 +143,31 @@ mod tests {
             }
         );
         assert!(!counts.contains_key("320282102200002"));
+    }
+
+    #[test]
+    fn counts_within_a_village_drop_the_grids_above_and_beside_it() {
+        let now = Utc::now();
+        let facts = [
+            fact("320282102201001", IncidentStatus::Reported, 5),
+            fact("320282102202001", IncidentStatus::Reported, 5),
+        ];
+        let all = OpenCounts {
+            at: now,
+            by_code: open_counts(&facts, now),
+            scope_key: 0,
+        };
+        let village = GridScope::within([GridCode::parse("320282102201").unwrap()]);
+        let seen = all.within(&village);
+        assert_eq!(all.of("320282102").open, 2);
+        assert_eq!(
+            seen.of("320282102").open,
+            0,
+            "the town holds the other village's"
+        );
+        assert_eq!(seen.of("320282102201").open, 1);
+        assert_eq!(seen.of("320282102202").open, 0);
+        assert_ne!(seen.scope_key, 0, "cached apart from the whole town's");
+        assert_eq!(all.within(&GridScope::All), all);
     }
 }

@@ -182,6 +182,20 @@ async fn seen(
     Ok(incident)
 }
 
+/// The view of `incident` for the caller if they see it (their grids, and what is
+/// assigned to them or routed to their department): what the live feed sends them.
+pub(super) fn view_if_seen<'a>(
+    context: &RequestContext,
+    incident: &'a crate::domain::Incident,
+    state: &'a AppState,
+    now: chrono::DateTime<Utc>,
+) -> Option<IncidentView<'a>> {
+    let reach = Reach::of(context);
+    let codes = incident.chain.iter().map(|g| &g.code);
+    let seen = reach.scope.includes_any(codes) && reach.check(incident).is_ok();
+    seen.then(|| view_for(context, incident, state, now))
+}
+
 /// The incident's view for the caller: without the reporter's contact unless they may
 /// see it.
 fn view_for<'a>(

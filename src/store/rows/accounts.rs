@@ -2,7 +2,7 @@
 
 use super::corrupt;
 use crate::domain::{Grant, GridCode, Role, User, UserId, WorkerId};
-use crate::store::{AuditEntry, AuditView, StoreError};
+use crate::store::{AuditEntry, NewAuditEntry, StoreError};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
@@ -128,7 +128,7 @@ impl AuditRow {
         };
         Ok(AuditEntry {
             id: self.id,
-            entry: AuditView {
+            entry: NewAuditEntry {
                 at: self.at,
                 user_id: self.user_id,
                 username: self.username,
