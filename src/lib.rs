@@ -4,12 +4,13 @@
 //!   main.rs ─▶ cli ─▶ app (start-up; builds every service from config; background tasks)
 //!                      │
 //!                      ▼
-//!                     http (axum routes, one module per resource; parse, call, shape)
-//!                      │
+//!                     http (axum routes, one module per resource; parse, call, shape;
+//!                      │    every route states its permission, a guard enforces it)
 //!                      ▼
 //!   planning (change sets: checks, impact preview, apply) ─┐
 //!   linkage (camera alerts, calls to the nearest workers) ─┤
 //!   incidents (the desk: filing, steps, live feed) ────────┤
+//!   accounts (log-in, sessions, tokens, the caller) ───────┤
 //!                                                          ▼
 //!   mirrors (the in-memory copies of committed data: grid index, workers, tiles' scene,
 //!            statistics facts; load, reload, follow other writers)

@@ -15,7 +15,7 @@ use crate::domain::{Caller, Grant, GridCode, Roles, User, UserId, WorkerId};
 use crate::store::{NewAuditEntry, NewUser, Store, StoreError, TokenInfo, UserChange};
 use chrono::{DateTime, Duration, Utc};
 use quick_cache::sync::Cache;
-use secret::{hash_password, hash_secret, verify_password};
+use secret::{digest, hash_password, hash_secret, hex, verify_password};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -90,8 +90,8 @@ struct Cached {
 pub struct Accounts {
     store: Arc<dyn Store>,
     roles: Roles,
-    /// By the hash of the secret.
-    cache: Cache<String, Cached>,
+    /// By the SHA-256 of the secret.
+    cache: Cache<[u8; 32], Cached>,
 }
 
 impl Accounts {
@@ -205,9 +205,9 @@ impl Accounts {
 
     /// Ends a session.
     pub async fn log_out(&self, session: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
-        let hash = hash_secret(session);
-        self.store.revoke_session(&hash, now).await?;
-        self.cache.remove(&hash);
+        let key = digest(session);
+        self.store.revoke_session(&hex(&key), now).await?;
+        self.cache.remove(&key);
         Ok(())
     }
 
@@ -261,15 +261,16 @@ impl Accounts {
         secret: &str,
         fetch: impl AsyncFnOnce(&str) -> Result<Option<Arc<Caller>>, StoreError>,
     ) -> Result<Option<Arc<Caller>>, StoreError> {
-        let hash = hash_secret(secret);
-        if let Some(hit) = self.cache.get(&hash)
+        // The hot path hashes and looks up without allocating.
+        let key = digest(secret);
+        if let Some(hit) = self.cache.get(&key)
             && hit.fetched.elapsed() < RECHECK
         {
             return Ok(hit.caller);
         }
-        let caller = fetch(&hash).await?;
+        let caller = fetch(&hex(&key)).await?;
         self.cache.insert(
-            hash,
+            key,
             Cached {
                 caller: caller.clone(),
                 fetched: Instant::now(),

@@ -20,12 +20,21 @@ pub fn new_secret(prefix: &str) -> String {
     text
 }
 
-/// What the store keeps of a secret: its SHA-256, in hex. A secret has 256 random bits,
-/// so a fast hash is enough (unlike a password).
+/// The SHA-256 of a secret: what the credential cache is keyed by. A secret has 256
+/// random bits, so a fast hash is enough (unlike a password).
+pub(crate) fn digest(secret: &str) -> [u8; 32] {
+    Sha256::digest(secret.as_bytes()).into()
+}
+
+/// What the store keeps of a secret: its SHA-256, in hex.
 pub(crate) fn hash_secret(secret: &str) -> String {
-    let digest = Sha256::digest(secret.as_bytes());
-    let mut text = String::with_capacity(64);
-    for b in digest {
+    hex(&digest(secret))
+}
+
+/// `bytes` as lowercase hex.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    let mut text = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
         let _ = write!(text, "{b:02x}");
     }
     text

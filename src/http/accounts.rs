@@ -132,7 +132,7 @@ async fn log_in(
             &body.username,
             &body.password,
             &Origin {
-                address: ctx.address,
+                address: ctx.address.map(|a| a.to_string()),
             },
             now,
         )

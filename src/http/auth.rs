@@ -10,6 +10,7 @@
 //! what the handler noted of it ([`AuditNote`]).
 
 use super::{ApiError, AppState};
+use crate::accounts::Accounts;
 use crate::domain::{Caller, GridScope, Permission};
 use crate::store::{NewAuditEntry, Store};
 use axum::Router;
@@ -21,6 +22,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodFilter, MethodRouter, on};
 use chrono::Utc;
 use std::collections::BTreeMap;
+use std::net::IpAddr;
 use std::sync::Arc;
 
 /// The session cookie's name.
@@ -212,9 +214,18 @@ pub(super) struct Authenticated {
     /// The caller, if the request carried valid credentials.
     pub caller: Option<Arc<Caller>>,
     /// The client's address.
-    pub address: Option<String>,
+    pub address: Option<IpAddr>,
     /// Where the guard writes the audit trail.
     store: Arc<dyn Store>,
+}
+
+/// What [`authenticate`] needs: the accounts, and the store to hand the guard.
+#[derive(Clone)]
+pub(super) struct Gate {
+    /// Finds the caller behind credentials.
+    pub accounts: Arc<Accounts>,
+    /// Where the audit trail is written.
+    pub store: Arc<dyn Store>,
 }
 
 /// The grids the route's permission reaches for the caller, set by the guard.
@@ -274,7 +285,7 @@ impl AuditNote {
 
 /// The outer layer: finds the caller and refuses cross-origin cookie mutations.
 pub(super) async fn authenticate(
-    State(state): State<AppState>,
+    State(gate): State<Gate>,
     mut req: Request,
     next: Next,
 ) -> Response {
@@ -282,14 +293,12 @@ pub(super) async fn authenticate(
     let headers = req.headers();
     let address = client_address(headers, &req);
     let found = if let Some(token) = bearer(headers).or_else(|| open311_api_key(&req)) {
-        state
-            .accounts
+        gate.accounts
             .token_caller(token, now)
             .await
             .map(|c| (c, false))
     } else if let Some(session) = cookie(headers, SESSION_COOKIE) {
-        state
-            .accounts
+        gate.accounts
             .session_caller(session, now)
             .await
             .map(|c| (c, true))
@@ -310,7 +319,7 @@ pub(super) async fn authenticate(
     req.extensions_mut().insert(Authenticated {
         caller,
         address,
-        store: Arc::clone(&state.store),
+        store: Arc::clone(&gate.store),
     });
     next.run(req).await
 }
@@ -339,12 +348,15 @@ async fn guard(access: Access, mut req: Request, next: Next) -> Response {
     };
     req.extensions_mut().insert(Granted(scope));
     let method = req.method().clone();
+    if !is_mutation(&method) {
+        return next.run(req).await;
+    }
     let route = req
         .extensions()
         .get::<MatchedPath>()
         .map_or_else(|| req.uri().path().to_owned(), |m| m.as_str().to_owned());
     // A log-in is audited by the accounts service, which knows who tried and how it went.
-    if !is_mutation(&method) || (route == "/api/session" && method == Method::POST) {
+    if route == "/api/session" && method == Method::POST {
         return next.run(req).await;
     }
     let path = req.uri().path().to_owned();
@@ -375,7 +387,7 @@ async fn record(
         user_id: caller.map(|c| c.user.id),
         username: caller.map(|c| c.user.username.clone()),
         token_id: caller.and_then(|c| c.token_id),
-        address: auth.address.clone(),
+        address: auth.address.map(|a| a.to_string()),
         method: method.as_str().to_owned(),
         route: route.to_owned(),
         status: status.as_u16(),
@@ -474,16 +486,16 @@ fn same_origin(headers: &HeaderMap) -> bool {
 
 /// The client's address: the first of `X-Forwarded-For` (a proxy in front), else the
 /// socket's peer.
-fn client_address(headers: &HeaderMap, req: &Request) -> Option<String> {
+fn client_address(headers: &HeaderMap, req: &Request) -> Option<IpAddr> {
     let forwarded = headers
         .get("x-forwarded-for")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(',').next())
-        .map(|v| v.trim().to_owned());
+        .and_then(|v| v.trim().parse().ok());
     forwarded.or_else(|| {
         req.extensions()
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|c| c.0.ip().to_string())
+            .map(|c| c.0.ip())
     })
 }
 

@@ -22,7 +22,7 @@ pub struct RequestContext {
     /// The grids the route's permission reaches for the caller.
     pub scope: GridScope,
     /// The client's address.
-    pub address: Option<String>,
+    pub address: Option<std::net::IpAddr>,
 }
 
 impl RequestContext {
@@ -73,7 +73,7 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestContext {
             .map(str::to_owned);
         let auth = parts.extensions.get::<Authenticated>();
         let caller = auth.and_then(|a| a.caller.clone());
-        let address = auth.and_then(|a| a.address.clone());
+        let address = auth.and_then(|a| a.address);
         // A route outside the guard would reach nothing: deny by default.
         let scope = parts
             .extensions

@@ -146,7 +146,10 @@ pub fn router(state: AppState, config: &ServeConfig) -> Router {
             }
         })
         .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
+            auth::Gate {
+                accounts: Arc::clone(&state.accounts),
+                store: Arc::clone(&state.store),
+            },
             auth::authenticate,
         ))
         .with_state(state)
