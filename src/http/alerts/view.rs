@@ -165,17 +165,24 @@ pub(super) fn events(events: &[AlertEvent]) -> Value {
 pub(super) async fn live_event(
     state: &AppState,
     change: &LinkageChange,
-) -> Result<(&'static str, Option<i64>, Value), ApiError> {
+    scope: &GridScope,
+) -> Result<Option<(&'static str, Option<i64>, Value)>, ApiError> {
+    let in_scope =
+        |context: &AlertContext| scope.includes_any(context.chain.iter().map(|g| &g.code));
     match change {
         LinkageChange::Alert(alert) => {
             let context = AlertContext::load(state, (**alert).clone()).await?;
+            if !in_scope(&context) {
+                return Ok(None);
+            }
             let calls = context.calls(state).await?;
-            Ok(("alert", None, context.report(state, &calls, false)))
+            Ok(Some(("alert", None, context.report(state, &calls, false))))
         }
         LinkageChange::Call(call) => {
             let alert = state.store.alert(&GridScope::All, call.alert_id).await?;
             let context = AlertContext::load(state, alert).await?;
-            Ok(("call", Some(call.worker_id), context.call(state, call)))
+            Ok(in_scope(&context)
+                .then(|| ("call", Some(call.worker_id), context.call(state, call))))
         }
     }
 }
