@@ -173,6 +173,10 @@ async fn who_acted_comes_from_the_caller_and_a_body_claiming_it_is_refused() {
         .map(|e| &e["actor"])
         .collect();
     assert_eq!(actors, [&json!("tester"), &json!("tester")]);
+    assert_eq!(
+        events["events"][1]["actor_name"], "测试员",
+        "the display name beside it"
+    );
 
     // The step is in the audit trail with the status before and after.
     let (_, trail) = get(

@@ -15,6 +15,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use std::collections::HashMap;
 
 /// Audit rows in one page: 100 unless `limit` says otherwise, at most 500.
 const PAGE: PageSize = PageSize {
@@ -63,6 +64,29 @@ impl From<AccountError> for ApiError {
             AccountError::Invalid(message) => Self::bad_request("invalid_parameter", message),
             AccountError::Store(e) => e.into(),
         }
+    }
+}
+
+/// Each account's display name by username, to show beside the usernames timelines
+/// record (`actor_name`); a name no account has (a system, a deleted account) is shown
+/// as it is.
+pub(super) struct DisplayNames(HashMap<String, String>);
+
+impl DisplayNames {
+    /// Every account's.
+    pub async fn load(state: &AppState) -> Result<Self, ApiError> {
+        let users = state.store.users().await?;
+        Ok(Self(
+            users
+                .into_iter()
+                .map(|u| (u.username, u.display_name))
+                .collect(),
+        ))
+    }
+
+    /// The display name of `username`, or the username itself.
+    pub fn of<'a>(&'a self, username: &'a str) -> &'a str {
+        self.0.get(username).map_or(username, String::as_str)
     }
 }
 

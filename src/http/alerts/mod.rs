@@ -6,6 +6,7 @@
 mod live;
 mod view;
 
+use super::accounts::DisplayNames;
 use super::auth::{Access, Routes};
 use super::extract::{self, PageSize, Path, Query};
 use super::{ApiError, AppState, RequestContext};
@@ -261,7 +262,8 @@ async fn events(
 ) -> Result<Response, ApiError> {
     visible_alert(&state, &ctx, id).await?;
     let events = state.store.alert_events(&ctx.scope, id).await?;
-    Ok(Json(view::events(&events)).into_response())
+    let names = DisplayNames::load(&state).await?;
+    Ok(Json(view::events(&events, &names)).into_response())
 }
 
 #[derive(Debug, Default, Deserialize)]

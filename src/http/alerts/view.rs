@@ -1,8 +1,8 @@
 //! Alerts and calls as the API shows them: the stored fields plus what the command centre
 //! and the phone need beside them (the camera, its chain, the incident's case number).
 
-use crate::domain::GridScope;
-use crate::domain::{Alert, AlertEvent, Call, CallStatus, Camera, ChainEntry};
+use crate::domain::{Alert, AlertEvent, Call, CallStatus, Camera, ChainEntry, GridScope};
+use crate::http::accounts::DisplayNames;
 use crate::http::geojson_out::camera_feature;
 use crate::http::incidents::view::photo_links;
 use crate::http::{ApiError, AppState};
@@ -142,7 +142,7 @@ pub(super) fn chain_at(state: &AppState, camera: &Camera) -> Vec<ChainEntry> {
 }
 
 /// An alert's record as the API shows it.
-pub(super) fn events(events: &[AlertEvent]) -> Value {
+pub(super) fn events(events: &[AlertEvent], names: &DisplayNames) -> Value {
     let events: Vec<Value> = events
         .iter()
         .map(|e| {
@@ -153,6 +153,7 @@ pub(super) fn events(events: &[AlertEvent]) -> Value {
                 "call_id": e.call_id,
                 "worker_id": e.worker_id,
                 "actor": e.actor,
+                "actor_name": names.of(&e.actor),
                 "note": e.note,
             })
         })

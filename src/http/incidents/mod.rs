@@ -10,6 +10,7 @@ pub use view::IncidentView;
 
 use reach::{Reach, may_step, sees_contact};
 
+use super::accounts::DisplayNames;
 use super::auth::{Access, AuditNote, Routes};
 use super::extract::{Json, PageSize, Path, Query};
 use super::{ApiError, AppState, RequestContext};
@@ -281,6 +282,15 @@ async fn events(
     let id = incident_id(&id)?;
     seen(&state, &context, id).await?;
     let events = state.desk.events(&Reach::of(&context).scope, id).await?;
+    let names = DisplayNames::load(&state).await?;
+    let events: Vec<serde_json::Value> = events
+        .iter()
+        .map(|e| {
+            let mut event = json!(e);
+            event["actor_name"] = json!(names.of(&e.actor));
+            event
+        })
+        .collect();
     Ok(axum::Json(json!({ "events": events })).into_response())
 }
 
