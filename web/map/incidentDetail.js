@@ -242,7 +242,7 @@ export class IncidentDetail {
     },
     h('div', { class: 'timeline-head' },
       h('span', { class: 'timeline-action' }, t(`incident.action.${e.action || 'filed'}`)),
-      h('span', { class: 'timeline-actor' }, e.actor === 'anonymous' ? t('incident.anonymous') : this.actorName(e.actor)),
+      h('span', { class: 'timeline-actor' }, e.actor === 'anonymous' ? t('incident.anonymous') : e.actor_name || this.actorName(e.actor)),
       h('time', { class: 'timeline-time', datetime: e.at }, formatTime(e.at))),
     h('div', { class: 'timeline-move' },
       e.from ? [statusTag(e.from), h('span', { class: 'arrow', 'aria-hidden': 'true' }, '→')] : null,

@@ -154,7 +154,7 @@ export class Tasks {
         h('div', { class: 'w-event-head' },
           h('strong', {}, t(`worker.action.${e.action || 'filed'}`)),
           h('span', {}, dateTime(e.at))),
-        h('div', { class: 'w-event-sub' }, [this.actorName(e.actor), t(`worker.status.${e.to}`)].filter(Boolean).join(' · ')),
+        h('div', { class: 'w-event-sub' }, [e.actor_name || this.actorName(e.actor), t(`worker.status.${e.to}`)].filter(Boolean).join(' · ')),
         e.note ? h('p', { class: 'w-event-note' }, e.note) : null,
         e.photos.length ? h('div', { class: 'w-thumbs' }, e.photos.map((pid) => h('a', { href: `/api/photos/${pid}`, target: '_blank', class: 'w-thumb' },
           h('img', { src: `/api/photos/${pid}/thumbnail`, alt: t('worker.detail.photos') })))) : null)))));
