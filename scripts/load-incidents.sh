@@ -26,16 +26,17 @@ install_commands wrk jq
 build_release
 create_database "gridlink_load_$$"
 start_service "$port"
+sign_in dispatcher
 
 # Points inside the town (incidents outside every grid are refused), and every
 # sub-category.
 town_points 50000 "$data/located.txt"
 cut -d' ' -f1,2 "$data/located.txt" >"$data/points.txt"
-curl -fs "$base/api/categories" | jq -r '.categories[].sub_categories[].code' >"$data/categories.txt"
+curl -fs -H "$auth" "$base/api/categories" | jq -r '.categories[].sub_categories[].code' >"$data/categories.txt"
 say "$(wc -l <"$data/points.txt") points inside the town, $(wc -l <"$data/categories.txt") sub-categories"
 
 say "wrk -t$threads -c$connections -d${duration}s POST /api/incidents"
-wrk -t"$threads" -c"$connections" -d"${duration}s" --latency -s scripts/load-incidents.lua \
+wrk -t"$threads" -c"$connections" -d"${duration}s" --latency -H "$auth" -s scripts/load-incidents.lua \
     "$base/api/incidents" -- "$data/points.txt" "$data/categories.txt" | tee "$data/wrk.txt" >&2
 
 rps=$(awk '/^Requests\/sec/ {print $2}' "$data/wrk.txt")

@@ -1,6 +1,7 @@
 -- wrk script for scripts/load-linkage.sh: phones reporting positions, paced to RATE
 -- requests a second in all (scripts/lib/pace.lua). Thread i of THREADS reports for every
--- THREADS-th worker of WORKERS_FILE (one id per line), in turn, each report a random
+-- THREADS-th worker of WORKERS_FILE ("id token" per line: a worker reports only as
+-- themselves), in turn, each report a random
 -- point of POINTS_FILE ("lon lat" per line) at os.time(): a worker's reports are
 -- (workers / RATE) seconds apart, so each is newer than the last and answered 200.
 --   wrk ... -s scripts/load-linkage-positions.lua URL -- WORKERS_FILE POINTS_FILE THREADS RATE
@@ -21,7 +22,8 @@ function init(args)
     for line in io.lines(args[1]) do
         if line ~= "" then
             if n % nthreads == id - 1 then
-                mine[#mine + 1] = line
+                local worker, token = line:match("^(%S+) (%S+)$")
+                mine[#mine + 1] = { worker, "Bearer " .. token }
             end
             n = n + 1
         end
@@ -47,12 +49,14 @@ function delay()
 end
 
 function request()
-    local worker = mine[turn % #mine + 1]
+    local pick = mine[turn % #mine + 1]
+    local worker, auth = pick[1], pick[2]
     turn = turn + 1
     local p = points[math.random(#points)]
     local body = string.format('{"lon":%s,"lat":%s,"accuracy_m":8,"at":"%s"}',
         p[1], p[2], os.date("!%Y-%m-%dT%H:%M:%SZ"))
-    return wrk.format(nil, "/api/workers/" .. worker .. "/positions", nil, body)
+    local headers = { ["Content-Type"] = "application/json", ["Authorization"] = auth }
+    return wrk.format(nil, "/api/workers/" .. worker .. "/positions", headers, body)
 end
 
 function response(status)

@@ -48,6 +48,7 @@ install_commands wrk jq
 build_release
 create_database "gridlink_linkage_$$"
 start_service "$port"
+sign_in dispatcher
 
 # Points inside the town, each with the code of its finest grid.
 town_points 20000 "$data/located.txt"
@@ -68,7 +69,7 @@ say "importing $workers workers"
 
 # The service reloads the workers at its next poll of the data versions.
 for _ in $(seq 1 60); do
-    curl -fs "$base/api/workers?on_duty=true" |
+    curl -fs -H "$auth" "$base/api/workers?on_duty=true" |
         jq -r '.[] | select(.name | startswith("load worker ")) | select(.available) | .id' \
             >"$data/worker-ids.txt"
     [ "$(wc -l <"$data/worker-ids.txt")" = "$workers" ] && break
@@ -76,8 +77,12 @@ for _ in $(seq 1 60); do
 done
 [ "$(wc -l <"$data/worker-ids.txt")" = "$workers" ] ||
     fail "only $(wc -l <"$data/worker-ids.txt") of $workers imported workers are available"
-curl -fs "$base/api/cameras" | jq -r '.features[].id' >"$data/cameras.txt"
+curl -fs -H "$auth" "$base/api/cameras" | jq -r '.features[].id' >"$data/cameras.txt"
 say "$workers workers available, $(wc -l <"$data/cameras.txt") cameras in service"
+# A worker reports only their own position: each gets an account and a token, "id token".
+while read -r id; do
+    printf '%s %s\n' "$id" "$(account "load-worker-$id" grid_worker --worker "$id")"
+done <"$data/worker-ids.txt" >"$data/worker-tokens.txt"
 
 rows_before=$(psql_admin "$db" -c "SELECT count(*) FROM worker_positions")
 started=$(date -u +%Y-%m-%dT%H:%M:%S.%NZ)
@@ -101,7 +106,7 @@ say "load before: $load_before"
 say "wrk -t$threads -c$position_connections -d${duration}s POST /api/workers/{id}/positions at $position_rate/s"
 wrk -t"$threads" -c"$position_connections" -d"${duration}s" --latency \
     -s scripts/load-linkage-positions.lua "$base" -- \
-    "$data/worker-ids.txt" "$data/points.txt" "$threads" "$position_rate" \
+    "$data/worker-tokens.txt" "$data/points.txt" "$threads" "$position_rate" \
     >"$data/positions.txt" 2>&1 &
 positions_wrk=$!
 if [ -n "${PERF:-}" ]; then
@@ -110,7 +115,7 @@ fi
 sleep 3
 alert_duration=$((duration - 6))
 say "wrk -t1 -c$alert_connections -d${alert_duration}s POST /api/cameras/{id}/alerts at $alert_rate/s"
-wrk -t1 -c"$alert_connections" -d"${alert_duration}s" --latency \
+wrk -t1 -c"$alert_connections" -d"${alert_duration}s" --latency -H "$auth" \
     -s scripts/load-linkage-alerts.lua "$base" -- "$data/cameras.txt" 1 "$alert_rate" \
     >"$data/alerts.txt" 2>&1 || fail "wrk (alerts) failed: $(cat "$data/alerts.txt")"
 wait "$positions_wrk" || fail "wrk (positions) failed: $(cat "$data/positions.txt")"
@@ -170,7 +175,7 @@ awk -v r="$p_rps" -v t="$position_rate" 'BEGIN { exit !(r >= 0.95 * t) }' ||
 
 # A sample by hand: five alerts, each 201 with 5 candidates nearest first.
 for camera in $(shuf -n 5 --random-source=<(yes) "$data/cameras.txt"); do
-    code=$(curl -s -o "$data/alert.json" -w '%{http_code}' -H 'content-type: application/json' \
+    code=$(curl -s -o "$data/alert.json" -w '%{http_code}' -H "$auth" -H 'content-type: application/json' \
         --data '{"note":"load"}' "$base/api/cameras/$camera/alerts")
     [ "$code" = 201 ] || fail "alert on camera $camera answered $code: $(cat "$data/alert.json")"
     jq -e '(.candidates | length == 5) and ([.candidates[].distance_m] | . == sort)' \

@@ -53,10 +53,11 @@ say "$(psql_admin "$db" -c "SELECT count(*) FROM incidents") incidents stored"
 started=$(date +%s.%N)
 start_service "$port"
 ready=$(date +%s.%N)
+sign_in leader
 say "start-up with $incidents incidents took $(awk -v a="$started" -v b="$ready" 'BEGIN { printf "%.1f", b - a }') s"
 
 latency() { # QUERY
-    wrk -t1 -c1 -d"${duration}s" --latency "$base/api/stats?$1" >"$data/wrk.txt"
+    wrk -t1 -c1 -d"${duration}s" --latency -H "$auth" "$base/api/stats?$1" >"$data/wrk.txt"
     local p50 p99 rps
     p50=$(awk '$1 == "50%" {print $2}' "$data/wrk.txt")
     p99=$(awk '$1 == "99%" {print $2}' "$data/wrk.txt")
@@ -64,8 +65,8 @@ latency() { # QUERY
     grep -q 'Non-2xx' "$data/wrk.txt" && fail "GET /api/stats?$1 answered an error"
     printf '%-40s p50 %-9s p99 %-9s %s req/s\n' "/api/stats?$1" "$p50" "$p99" "$rps"
 }
-received=$(curl -fs "$base/api/stats?depth=0" | jq '[.grids[].figures.received] | add')
-rejected=$(curl -fs "$base/api/stats?depth=0" | jq '[.grids[].figures.rejected] | add')
+received=$(curl -fs -H "$auth" "$base/api/stats?depth=0" | jq '[.grids[].figures.received] | add')
+rejected=$(curl -fs -H "$auth" "$base/api/stats?depth=0" | jq '[.grids[].figures.rejected] | add')
 [ $((received + rejected)) = "$incidents" ] ||
     fail "the town counts $received received and $rejected rejected of $incidents"
 latency "depth=0"

@@ -56,6 +56,21 @@ start_service() { # PORT [serve arguments...]
     fail "the service did not start within 120 s"
 }
 
+# Every API route needs a signed-in user. account USERNAME ROLE [users add arguments...]:
+# makes the account (the role on every grid) through the CLI and prints a token of it.
+account() {
+    local username="$1" role="$2"; shift 2
+    printf '%s\n' "load-test-password" |
+        "$data/gridlink" users add "$username" --role "$role" --password-stdin \
+            --database-url "$db_url" "$@" >/dev/null
+    "$data/gridlink" tokens create "$username" --days 1 --database-url "$db_url" 2>/dev/null
+}
+
+# sign_in ROLE: a token of a new account `load-ROLE`, as the header $auth for curl and wrk.
+sign_in() {
+    auth="Authorization: Bearer $(account "load-$1" "$1")"
+}
+
 stop_service() {
     if [ -n "$server" ]; then
         kill "$server" 2>/dev/null || true
@@ -64,17 +79,17 @@ stop_service() {
     fi
 }
 
-town_points() { # COUNT FILE: up to COUNT random points inside the town, "lon lat grid-code" a line
+town_points() { # COUNT FILE: up to COUNT random points inside the town, "lon lat grid-code" a line (after sign_in)
     # Uniform over the town's bounding box (from /api/map), kept where /api/locate finds a
     # grid; the code is the finest grid's. The same points every run (a fixed seed).
     local minlon minlat maxlon maxlat
-    read -r minlon minlat maxlon maxlat < <(curl -fs "$base/api/map" | jq -r '.bounds | @tsv')
+    read -r minlon minlat maxlon maxlat < <(curl -fs -H "$auth" "$base/api/map" | jq -r '.bounds | @tsv')
     awk -v n="$1" -v a="$minlon" -v b="$minlat" -v c="$maxlon" -v d="$maxlat" 'BEGIN {
         srand(42); printf "{\"points\":["
         for (i = 0; i < n; i++)
             printf "%s[%.7f,%.7f]", (i ? "," : ""), a + rand() * (c - a), b + rand() * (d - b)
         print "]}" }' >"$data/candidates.json"
-    curl -fs -H 'content-type: application/json' --data-binary "@$data/candidates.json" \
+    curl -fs -H "$auth" -H 'content-type: application/json' --data-binary "@$data/candidates.json" \
         "$base/api/locate" |
         jq -r '.results[] | select(.chain | length > 0) | "\(.lon) \(.lat) \(.chain[-1].code)"' \
             >"$2"

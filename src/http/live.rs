@@ -8,7 +8,7 @@
 //! (PostgreSQL `LISTEN`/`NOTIFY`) as the accounts and scale issues plan.
 
 use super::auth::Routes;
-use super::incidents::view_if_seen;
+use super::incidents::{Reach, view_if_seen};
 use super::{AppState, RequestContext};
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -27,13 +27,16 @@ async fn live(
     context: RequestContext,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let changes = state.desk.subscribe();
+    // The listener's reach is fixed for the life of the stream: worked out once.
+    let reach = Reach::of(&context);
     let events = stream::unfold(
-        (changes, state, context),
-        |(mut changes, state, context)| async move {
+        (changes, state, context, reach),
+        |(mut changes, state, context, reach)| async move {
             loop {
                 let event = match changes.recv().await {
                     Ok(change) => {
-                        let seen = view_if_seen(&context, &change.incident, &state, Utc::now());
+                        let seen =
+                            view_if_seen(&context, &reach, &change.incident, &state, Utc::now());
                         let Some(view) = seen else {
                             continue;
                         };
@@ -48,7 +51,7 @@ async fn live(
                     }
                     Err(RecvError::Closed) => return None,
                 };
-                return Some((Ok(event), (changes, state, context)));
+                return Some((Ok(event), (changes, state, context, reach)));
             }
         },
     );

@@ -8,7 +8,8 @@ pub(super) mod view;
 
 pub use view::IncidentView;
 
-use reach::{Reach, may_step, sees_contact};
+pub(super) use reach::Reach;
+use reach::{may_step, sees_contact};
 
 use super::accounts::DisplayNames;
 use super::auth::{Access, AuditNote, Routes};
@@ -167,31 +168,32 @@ async fn one(
     context: RequestContext,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let incident = seen(&state, &context, incident_id(&id)?).await?;
+    let (incident, _) = seen(&state, &context, incident_id(&id)?).await?;
     Ok(axum::Json(view_for(&context, &incident, &state, Utc::now())).into_response())
 }
 
-/// Incident `id` if the caller sees it; 403 if it exists beyond their reach.
+/// Incident `id` if the caller sees it, with the caller's reach for what follows; 403 if
+/// it exists beyond their reach.
 async fn seen(
     state: &AppState,
     context: &RequestContext,
     id: IncidentId,
-) -> Result<crate::domain::Incident, ApiError> {
+) -> Result<(crate::domain::Incident, Reach), ApiError> {
     let reach = Reach::of(context);
     let incident = state.desk.incident(&reach.scope, id).await?;
     reach.check(&incident)?;
-    Ok(incident)
+    Ok((incident, reach))
 }
 
-/// The view of `incident` for the caller if they see it (their grids, and what is
-/// assigned to them or routed to their department): what the live feed sends them.
+/// The view of `incident` for a caller of `reach` if they see it (their grids, and what
+/// is assigned to them or routed to their department): what the live feed sends them.
 pub(super) fn view_if_seen<'a>(
     context: &RequestContext,
+    reach: &Reach,
     incident: &'a crate::domain::Incident,
     state: &'a AppState,
     now: chrono::DateTime<Utc>,
 ) -> Option<IncidentView<'a>> {
-    let reach = Reach::of(context);
     let codes = incident.chain.iter().map(|g| &g.code);
     let seen = reach.scope.includes_any(codes) && reach.check(incident).is_ok();
     seen.then(|| view_for(context, incident, state, now))
@@ -255,10 +257,12 @@ async fn transition(
         satisfaction: body.satisfaction,
         duplicate_of: body.duplicate_of,
     };
-    let before = seen(&state, &context, id).await?;
+    let (before, reach) = seen(&state, &context, id).await?;
     may_step(&context, body.action, &before)?;
-    let scope = Reach::of(&context).scope;
-    let incident = state.desk.act(&scope, id, &request, Utc::now()).await?;
+    let incident = state
+        .desk
+        .act(&reach.scope, id, &request, Utc::now())
+        .await?;
     let note = AuditNote::edit(
         "incident",
         id,
@@ -280,8 +284,8 @@ async fn events(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let id = incident_id(&id)?;
-    seen(&state, &context, id).await?;
-    let events = state.desk.events(&Reach::of(&context).scope, id).await?;
+    let (_, reach) = seen(&state, &context, id).await?;
+    let events = state.desk.events(&reach.scope, id).await?;
     let names = DisplayNames::load(&state).await?;
     let events: Vec<serde_json::Value> = events
         .iter()
@@ -300,11 +304,8 @@ async fn duplicates(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let id = incident_id(&id)?;
-    seen(&state, &context, id).await?;
-    let near = state
-        .desk
-        .likely_duplicates(&Reach::of(&context).scope, id)
-        .await?;
+    let (_, reach) = seen(&state, &context, id).await?;
+    let near = state.desk.likely_duplicates(&reach.scope, id).await?;
     Ok(axum::Json(json!({ "likely_duplicates": view::duplicates(&near, &state) })).into_response())
 }
 

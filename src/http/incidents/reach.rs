@@ -8,7 +8,7 @@ use crate::domain::{GridScope, Incident, IncidentAction, Permission, WorkerId};
 use crate::store::IncidentFilter;
 
 /// How far a caller's view of incidents reaches.
-pub(super) struct Reach {
+pub(in crate::http) struct Reach {
     /// The grids.
     pub scope: GridScope,
     narrow: Narrow,
@@ -25,7 +25,7 @@ enum Narrow {
 
 impl Reach {
     /// The reach of the caller: their widest way of reading incidents.
-    pub fn of(ctx: &RequestContext) -> Self {
+    pub(in crate::http) fn of(ctx: &RequestContext) -> Self {
         let of = |p| ctx.scope_for(p);
         let read = of(Permission::IncidentsRead);
         if !read.is_nothing() {
